@@ -1,0 +1,98 @@
+import { hkdfSync } from 'node:crypto';
+import type { EnvSchema } from './env.schema';
+
+/** The app id and secret the Meta Graph sandbox answers to when no real Meta app is configured. */
+export const SANDBOX_APP_ID = '1000000000000001';
+export const SANDBOX_APP_SECRET = 'sandbox-app-secret-not-for-production';
+
+export interface EncryptionKey {
+  id: string;
+  key: Buffer;
+}
+
+/**
+ * Typed, validated configuration. Built once at boot from the environment (see env.schema.ts);
+ * every provider reads settings from here, never from process.env.
+ */
+export class AppConfig {
+  readonly environment: EnvSchema['ENVIRONMENT'];
+  readonly isProduction: boolean;
+  readonly debug: boolean;
+  readonly port: number;
+  readonly secretKey: string;
+  readonly databaseUrl: string;
+  readonly redisUrl: string;
+  readonly allowedOrigins: string[];
+  readonly frontendUrl: string;
+  readonly sandboxMode: boolean;
+  readonly sandboxPort: number;
+  readonly facebook: {
+    appId: string;
+    appSecret: string;
+    redirectUri: string;
+    graphUrl: string;
+    dialogUrl: string;
+    graphVersion: string;
+    webhookVerifyToken: string | undefined;
+    timeoutMs: number;
+  };
+  readonly encryptionKeys: EncryptionKey[];
+  readonly tokens: {
+    refreshCron: string;
+    refreshWindowDays: number;
+    alertThresholdsDays: number[];
+  };
+  readonly queue: { concurrency: number; attempts: number; backoffMs: number };
+  readonly mail: { smtpUrl: string | undefined; from: string };
+  readonly jwt: { expiresInSeconds: number; issuer: string; audience: string };
+  readonly throttle: { authLimit: number; limit: number };
+  readonly bodyLimit: string;
+  readonly logLevel: string;
+
+  constructor(env: EnvSchema) {
+    this.environment = env.ENVIRONMENT;
+    this.isProduction = env.ENVIRONMENT === 'production';
+    this.debug = env.DEBUG;
+    this.port = env.PORT;
+    this.secretKey = env.SECRET_KEY;
+    this.databaseUrl = env.DATABASE_URL;
+    this.redisUrl = env.REDIS_URL;
+    this.allowedOrigins = env.ALLOWED_ORIGINS.split(',')
+      .map((o) => o.trim())
+      .filter(Boolean);
+    this.frontendUrl = env.FRONTEND_URL.replace(/\/+$/, '');
+    this.sandboxMode = !env.FACEBOOK_APP_ID;
+    this.sandboxPort = env.SANDBOX_PORT;
+    const sandboxUrl = `http://localhost:${env.SANDBOX_PORT}`;
+    this.facebook = {
+      appId: env.FACEBOOK_APP_ID ?? SANDBOX_APP_ID,
+      appSecret: env.FACEBOOK_APP_SECRET ?? SANDBOX_APP_SECRET,
+      redirectUri: env.FACEBOOK_REDIRECT_URI ?? `${this.frontendUrl}/settings/social-accounts/callback`,
+      graphUrl: (env.FACEBOOK_GRAPH_URL ?? (this.sandboxMode ? sandboxUrl : 'https://graph.facebook.com')).replace(/\/+$/, ''),
+      dialogUrl: (env.FACEBOOK_DIALOG_URL ?? (this.sandboxMode ? sandboxUrl : 'https://www.facebook.com')).replace(/\/+$/, ''),
+      graphVersion: env.FACEBOOK_GRAPH_VERSION,
+      webhookVerifyToken: env.FACEBOOK_WEBHOOK_VERIFY_TOKEN,
+      timeoutMs: env.GRAPH_TIMEOUT_MS,
+    };
+    this.encryptionKeys = env.TOKEN_ENCRYPTION_KEYS
+      ? env.TOKEN_ENCRYPTION_KEYS.split(',').map((entry) => {
+          const [id, key] = entry.split(':');
+          return { id, key: Buffer.from(key, 'base64') };
+        })
+      : // Development only (production refuses to boot without a ring): a key derived from SECRET_KEY.
+        [{ id: 'dev', key: Buffer.from(hkdfSync('sha256', env.SECRET_KEY, 'autoreels', 'token-encryption', 32)) }];
+    this.tokens = {
+      refreshCron: env.TOKEN_REFRESH_CRON,
+      refreshWindowDays: env.TOKEN_REFRESH_WINDOW_DAYS,
+      alertThresholdsDays: env.ALERT_THRESHOLDS_DAYS.split(',')
+        .map(Number)
+        .sort((a, b) => b - a),
+    };
+    this.queue = { concurrency: env.WORKER_CONCURRENCY, attempts: env.JOB_ATTEMPTS, backoffMs: env.JOB_BACKOFF_MS };
+    this.mail = { smtpUrl: env.SMTP_URL, from: env.MAIL_FROM };
+    this.jwt = { expiresInSeconds: env.JWT_EXPIRES_IN_SECONDS, issuer: 'autoreels-connect', audience: 'autoreels-api' };
+    this.throttle = { authLimit: env.AUTH_THROTTLE_LIMIT, limit: env.THROTTLE_LIMIT };
+    this.bodyLimit = env.BODY_LIMIT;
+    this.logLevel = env.LOG_LEVEL;
+  }
+}
