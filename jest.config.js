@@ -1,7 +1,7 @@
 /** Two tiers: unit specs beside the code (pure logic), e2e specs against real PostgreSQL, Redis and the sandbox. */
 const common = {
   moduleFileExtensions: ['js', 'json', 'ts'],
-  transform: { '^.+\\.ts$': ['ts-jest', { isolatedModules: true, tsconfig: 'tsconfig.json' }] },
+  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.jest.json' }] },
   testEnvironment: 'node',
   rootDir: __dirname,
 };

@@ -22,6 +22,7 @@ export class AppConfig {
   readonly secretKey: string;
   readonly databaseUrl: string;
   readonly redisUrl: string;
+  readonly redisKeyPrefix: string;
   readonly allowedOrigins: string[];
   readonly frontendUrl: string;
   readonly sandboxMode: boolean;
@@ -57,6 +58,7 @@ export class AppConfig {
     this.secretKey = env.SECRET_KEY;
     this.databaseUrl = env.DATABASE_URL;
     this.redisUrl = env.REDIS_URL;
+    this.redisKeyPrefix = env.REDIS_KEY_PREFIX;
     this.allowedOrigins = env.ALLOWED_ORIGINS.split(',')
       .map((o) => o.trim())
       .filter(Boolean);

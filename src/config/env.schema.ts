@@ -39,6 +39,10 @@ export class EnvSchema {
   @IsString() @Matches(/^rediss?:\/\//, { message: 'REDIS_URL must be a redis:// URL' })
   REDIS_URL = 'redis://127.0.0.1:6379/0';
 
+  /** Prefix of every Redis key this deployment writes (throttler, queues), so environments can share a Redis. */
+  @IsString() @Matches(/^[\w:-]{1,40}$/, { message: 'REDIS_KEY_PREFIX must be 1-40 letters, digits, : _ or -' })
+  REDIS_KEY_PREFIX = 'autoreels';
+
   @IsString()
   ALLOWED_ORIGINS = 'http://localhost:3000,http://localhost:3002';
 

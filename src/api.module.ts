@@ -1,0 +1,38 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
+import { ThrottlerStorageRedisService } from '@nest-lab/throttler-storage-redis';
+import type { Redis } from 'ioredis';
+import { REDIS } from './common/redis/redis.module';
+import { AppConfig } from './config/app-config';
+import { CoreModule, type CoreOptions } from './core.module';
+import { AuthModule } from './modules/auth/auth.module';
+import { isNotAuthRateLimited } from './modules/auth/auth-throttle';
+import { HealthModule } from './modules/health/health.module';
+
+/** The api role: HTTP routes only. */
+@Module({})
+export class ApiModule {
+  static forRoot(options: CoreOptions = {}): DynamicModule {
+    return {
+      module: ApiModule,
+      imports: [
+        CoreModule.forRoot(options),
+        ThrottlerModule.forRootAsync({
+          inject: [AppConfig, REDIS],
+          useFactory: (config: AppConfig, redis: Redis) => ({
+            throttlers: [
+              { name: 'default', ttl: 60_000, limit: config.throttle.limit },
+              { name: 'auth', ttl: 60_000, limit: config.throttle.authLimit, skipIf: isNotAuthRateLimited },
+            ],
+            // Redis-backed so limits hold across any number of api instances
+            storage: new ThrottlerStorageRedisService(redis),
+          }),
+        }),
+        AuthModule,
+        HealthModule,
+      ],
+      providers: [{ provide: APP_GUARD, useClass: ThrottlerGuard }],
+    };
+  }
+}

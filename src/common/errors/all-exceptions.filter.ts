@@ -1,0 +1,106 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import { ThrottlerException } from '@nestjs/throttler';
+import type { Response } from 'express';
+import { DomainError } from './domain-error';
+import { ErrorCode, statusOf } from './error-codes';
+
+interface ErrorBody {
+  statusCode: number;
+  code: ErrorCode;
+  message: string;
+  [extra: string]: unknown;
+}
+
+/** Connection-level failures of PostgreSQL or Redis: the service is unavailable, not broken. */
+function isInfrastructureDown(err: unknown): boolean {
+  if (!(err instanceof Error)) return false;
+  const code = (err as { code?: unknown }).code;
+  return (
+    ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', '57P01', '57P03', '08006', '08001'].includes(
+      String(code),
+    ) ||
+    /Connection terminated|Connection is closed|connect ECONNREFUSED|Stream isn't writeable|timeout exceeded when trying to connect/i.test(
+      err.message,
+    )
+  );
+}
+
+/** Maps Nest's built-in HTTP exceptions (routing, body parser, guards) onto our stable codes. */
+function codeForHttpStatus(status: number): ErrorCode {
+  switch (status) {
+    case HttpStatus.NOT_FOUND:
+      return ErrorCode.NOT_FOUND;
+    case HttpStatus.PAYLOAD_TOO_LARGE:
+      return ErrorCode.PAYLOAD_TOO_LARGE;
+    case HttpStatus.UNAUTHORIZED:
+      return ErrorCode.AUTH_REQUIRED;
+    case HttpStatus.FORBIDDEN:
+      return ErrorCode.FORBIDDEN;
+    case HttpStatus.TOO_MANY_REQUESTS:
+      return ErrorCode.RATE_LIMITED;
+    case HttpStatus.SERVICE_UNAVAILABLE:
+      return ErrorCode.SERVICE_UNAVAILABLE;
+    default:
+      return status < 500 ? ErrorCode.VALIDATION_FAILED : ErrorCode.INTERNAL_ERROR;
+  }
+}
+
+export function toErrorBody(exception: unknown): ErrorBody {
+  if (exception instanceof DomainError) {
+    return { ...exception.details, statusCode: statusOf(exception.code), code: exception.code, message: exception.message };
+  }
+  if (exception instanceof ThrottlerException) {
+    return { statusCode: 429, code: ErrorCode.RATE_LIMITED, message: 'Too many requests; try again in a minute.' };
+  }
+  // body-parser errors arrive as plain errors carrying `type` and `status`
+  const bodyErr = exception as { type?: string; status?: number };
+  if (bodyErr?.type === 'entity.too.large') {
+    return { statusCode: 413, code: ErrorCode.PAYLOAD_TOO_LARGE, message: 'The request body is too large.' };
+  }
+  if (bodyErr?.type === 'entity.parse.failed') {
+    return { statusCode: 400, code: ErrorCode.MALFORMED_JSON, message: 'The request body is not valid JSON.' };
+  }
+  if (exception instanceof HttpException) {
+    const status = exception.getStatus();
+    // Nest re-throws body-parser's SyntaxError as a bare BadRequestException
+    if (status === 400 && /JSON|Unexpected token|Unexpected end|Expected/i.test(exception.message)) {
+      return { statusCode: 400, code: ErrorCode.MALFORMED_JSON, message: 'The request body is not valid JSON.' };
+    }
+    const code = codeForHttpStatus(status);
+    const message =
+      status === 404 ? 'No such route.' : status === 413 ? 'The request body is too large.' : exception.message;
+    const response = exception.getResponse();
+    // Terminus readiness failures keep their per-dependency report
+    const report =
+      typeof response === 'object' && response !== null && 'info' in response && 'error' in response
+        ? { status: (response as { status?: unknown }).status, info: response.info, error: response.error }
+        : {};
+    return { ...report, statusCode: status, code, message };
+  }
+  if (isInfrastructureDown(exception)) {
+    return {
+      statusCode: 503,
+      code: ErrorCode.SERVICE_UNAVAILABLE,
+      message: 'A backing service is unavailable; please try again shortly.',
+    };
+  }
+  return { statusCode: 500, code: ErrorCode.INTERNAL_ERROR, message: 'Something went wrong on our side.' };
+}
+
+/** The one place errors become HTTP: `{ statusCode, code, message }`, never a stack or a token. */
+@Catch()
+export class AllExceptionsFilter implements ExceptionFilter {
+  private readonly logger = new Logger('Errors');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const res = host.switchToHttp().getResponse<Response>();
+    const body = toErrorBody(exception);
+    if (body.statusCode >= 500) {
+      const err = exception instanceof Error ? exception : new Error(String(exception));
+      // name and message only: driver errors can echo query parameters
+      this.logger.error({ err: { name: err.name, message: err.message.slice(0, 300) }, code: body.code }, 'request failed');
+    }
+    if (res.headersSent) return;
+    res.status(body.statusCode).json(body);
+  }
+}

@@ -1,0 +1,13 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { ErrorCode } from './error-codes';
+
+export class ErrorBodyDto {
+  @ApiProperty({ example: 400 })
+  statusCode: number;
+
+  @ApiProperty({ enum: ErrorCode, example: ErrorCode.VALIDATION_FAILED })
+  code: ErrorCode;
+
+  @ApiProperty({ example: 'email must be an email' })
+  message: string;
+}

@@ -1,0 +1,44 @@
+/** Query parameters whose values must never reach a log line. */
+const SECRET_PARAMS = [
+  'code',
+  'state',
+  'access_token',
+  'input_token',
+  'fb_exchange_token',
+  'client_secret',
+  'appsecret_proof',
+  'token',
+  'signed_request',
+  'hub.verify_token',
+];
+
+/** Replaces the values of secret query parameters in a URL or path with `[REDACTED]`. */
+export function redactUrl(url: string): string {
+  const q = url.indexOf('?');
+  if (q < 0) return url;
+  const params = url
+    .slice(q + 1)
+    .split('&')
+    .map((pair) => {
+      const [k] = pair.split('=');
+      return SECRET_PARAMS.includes(decodeURIComponent(k).toLowerCase()) ? `${k}=[REDACTED]` : pair;
+    });
+  return `${url.slice(0, q)}?${params.join('&')}`;
+}
+
+/** pino redact paths: headers, bodies and errors that may carry credentials. */
+export const REDACT_PATHS = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'req.headers["x-hub-signature-256"]',
+  'req.headers["x-hub-signature"]',
+  'res.headers["set-cookie"]',
+  '*.password',
+  '*.access_token',
+  '*.accessToken',
+  '*.token',
+  '*.secret',
+  '*.client_secret',
+  '*.state',
+  '*.code',
+];

@@ -1,0 +1,53 @@
+import { Injectable } from '@nestjs/common';
+import { JwtService } from '@nestjs/jwt';
+import { AppConfig } from '../../config/app-config';
+import { DomainError } from '../../common/errors/domain-error';
+import { ErrorCode } from '../../common/errors/error-codes';
+import type { AuthUser } from './auth.decorators';
+
+interface Claims {
+  sub: string;
+  email: string;
+  role: AuthUser['role'];
+  typ: string;
+}
+
+/** Issues and verifies the API's own bearer tokens: HS256 only, with issuer, audience and type checked. */
+@Injectable()
+export class AuthTokenService {
+  constructor(
+    private readonly jwt: JwtService,
+    private readonly config: AppConfig,
+  ) {}
+
+  issue(user: AuthUser): { token: string; expiresIn: number } {
+    const expiresIn = this.config.jwt.expiresInSeconds;
+    const token = this.jwt.sign(
+      { sub: String(user.id), email: user.email, role: user.role, typ: 'access' },
+      {
+        secret: this.config.secretKey,
+        algorithm: 'HS256',
+        expiresIn,
+        issuer: this.config.jwt.issuer,
+        audience: this.config.jwt.audience,
+      },
+    );
+    return { token, expiresIn };
+  }
+
+  verify(token: string): AuthUser {
+    try {
+      const claims = this.jwt.verify<Claims>(token, {
+        secret: this.config.secretKey,
+        algorithms: ['HS256'],
+        issuer: this.config.jwt.issuer,
+        audience: this.config.jwt.audience,
+      });
+      const id = Number(claims.sub);
+      if (claims.typ !== 'access' || !Number.isInteger(id)) throw new Error('bad claims');
+      return { id, email: claims.email, role: claims.role };
+    } catch {
+      throw new DomainError(ErrorCode.AUTH_TOKEN_INVALID, 'Your session is invalid or has expired; please sign in again.');
+    }
+  }
+}

@@ -1,0 +1,17 @@
+import { Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { JwtModule } from '@nestjs/jwt';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AuthController } from './auth.controller';
+import { AuthTokenService } from './auth-token.service';
+import { AuthService } from './auth.service';
+import { JwtAuthGuard } from './guards/jwt-auth.guard';
+import { UserEntity } from './user.entity';
+
+@Module({
+  imports: [TypeOrmModule.forFeature([UserEntity]), JwtModule.register({})],
+  controllers: [AuthController],
+  providers: [AuthService, AuthTokenService, { provide: APP_GUARD, useClass: JwtAuthGuard }],
+  exports: [AuthTokenService],
+})
+export class AuthModule {}
