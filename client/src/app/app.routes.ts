@@ -1,3 +1,36 @@
-import { Routes } from '@angular/router';
+import type { Routes } from '@angular/router';
 
-export const routes: Routes = [];
+import { authGuard, guestGuard } from './core/auth/auth-guard';
+
+export const routes: Routes = [
+  { path: '', pathMatch: 'full', redirectTo: 'settings/social-accounts' },
+  {
+    path: 'login',
+    title: 'Sign in · AutoReels',
+    canActivate: [guestGuard],
+    loadComponent: () => import('./features/auth/login/login').then((m) => m.Login),
+  },
+  {
+    path: 'register',
+    title: 'Create account · AutoReels',
+    canActivate: [guestGuard],
+    loadComponent: () => import('./features/auth/register/register').then((m) => m.Register),
+  },
+  {
+    path: 'settings/social-accounts',
+    title: 'Instagram accounts · AutoReels',
+    canActivate: [authGuard],
+    loadComponent: () =>
+      import('./features/settings/social-accounts/social-accounts-page').then(
+        (m) => m.SocialAccountsPage,
+      ),
+  },
+  {
+    path: 'settings/social-accounts/callback',
+    title: 'Connecting… · AutoReels',
+    canActivate: [authGuard],
+    loadComponent: () =>
+      import('./features/settings/social-accounts/callback-page').then((m) => m.CallbackPage),
+  },
+  { path: '**', redirectTo: 'settings/social-accounts' },
+];

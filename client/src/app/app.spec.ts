@@ -1,23 +1,29 @@
 import { TestBed } from '@angular/core/testing';
+import { provideRouter } from '@angular/router';
+
 import { App } from './app';
+import { AppConfigStore } from './core/config/app-config.store';
+import { provideTestApp } from './testing/test-providers';
 
 describe('App', () => {
-  beforeEach(async () => {
-    await TestBed.configureTestingModule({
-      imports: [App],
-    }).compileComponents();
+  beforeEach(() => {
+    TestBed.configureTestingModule({ providers: [provideTestApp(), provideRouter([])] });
   });
 
-  it('should create the app', () => {
-    const fixture = TestBed.createComponent(App);
-    const app = fixture.componentInstance;
-    expect(app).toBeTruthy();
-  });
-
-  it('should render title', async () => {
+  it('should show the sandbox banner when sandboxMode is on', async () => {
+    TestBed.inject(AppConfigStore).set({ apiUrl: 'http://api.test', sandboxMode: true });
     const fixture = TestBed.createComponent(App);
     await fixture.whenStable();
-    const compiled = fixture.nativeElement as HTMLElement;
-    expect(compiled.querySelector('h1')?.textContent).toContain('Hello, client');
+    expect((fixture.nativeElement as HTMLElement).textContent).toContain(
+      'Sandbox mode: connections go to the local Meta sandbox, not Facebook.',
+    );
+  });
+
+  it('should show no sandbox banner when sandboxMode is off', async () => {
+    const fixture = TestBed.createComponent(App);
+    await fixture.whenStable();
+    expect(
+      (fixture.nativeElement as HTMLElement).querySelector('[data-testid="sandbox-banner"]'),
+    ).toBeNull();
   });
 });

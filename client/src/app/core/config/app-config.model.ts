@@ -1,0 +1,10 @@
+/** Runtime configuration served as /config.json next to the built client. */
+export interface AppConfig {
+  apiUrl: string;
+  sandboxMode: boolean;
+}
+
+export const DEFAULT_APP_CONFIG: AppConfig = {
+  apiUrl: 'http://localhost:8000',
+  sandboxMode: false,
+};

@@ -1,0 +1,172 @@
+import { HttpTestingController } from '@angular/common/http/testing';
+import { type ComponentFixture, TestBed } from '@angular/core/testing';
+import { provideRouter } from '@angular/router';
+
+import { TokenStore } from '../../../core/auth/token.store';
+import { allByTestId, byTestId, settle } from '../../../testing/dom';
+import { anAccount } from '../../../testing/social-accounts.fixtures';
+import { TEST_API, TEST_NOW, provideTestApp } from '../../../testing/test-providers';
+import { AccountCard } from './account-card';
+import { BrowserNavigator } from './connect-launcher';
+
+describe('AccountCard', () => {
+  let fixture: ComponentFixture<AccountCard>;
+  let httpMock: HttpTestingController;
+  let el: HTMLElement;
+  let goTo: ReturnType<typeof vi.fn>;
+  let removed: string[];
+  let changed: number;
+
+  beforeEach(async () => {
+    localStorage.clear();
+    goTo = vi.fn();
+    TestBed.configureTestingModule({
+      providers: [
+        provideTestApp(),
+        provideRouter([]),
+        { provide: BrowserNavigator, useValue: { goTo } },
+      ],
+    });
+    TestBed.inject(TokenStore).save('jwt', 3600);
+    httpMock = TestBed.inject(HttpTestingController);
+    fixture = TestBed.createComponent(AccountCard);
+    fixture.componentRef.setInput('account', anAccount({ is_default: false }));
+    fixture.componentRef.setInput('now', TEST_NOW);
+    removed = [];
+    changed = 0;
+    fixture.componentInstance.removed.subscribe((m) => removed.push(m));
+    fixture.componentInstance.changed.subscribe(() => changed++);
+    el = fixture.nativeElement as HTMLElement;
+    document.body.appendChild(el);
+    await settle(fixture);
+  });
+
+  afterEach(() => {
+    httpMock.verify();
+    el.remove();
+  });
+
+  it('should say "Refreshing…", block a second click, then show the honest result when refreshing', async () => {
+    byTestId<HTMLButtonElement>(el, 'refresh-button')!.click();
+    await settle(fixture);
+    const button = byTestId<HTMLButtonElement>(el, 'refresh-button')!;
+    expect(button.textContent).toContain('Refreshing…');
+    expect(button.disabled).toBe(true);
+    expect(byTestId<HTMLButtonElement>(el, 'disconnect-button')!.disabled).toBe(true);
+    button.click();
+    const message = 'Facebook keeps this token until 12 Jan 2027; reconnect before then to extend.';
+    httpMock.expectOne(`${TEST_API}/social/accounts/acc-1/refresh-token`).flush({
+      success: true,
+      message,
+      new_expires_at: '2027-01-12T00:00:00Z',
+      extended: false,
+      status: 'active',
+      account_id: 'acc-1',
+    });
+    await settle(fixture);
+    expect(byTestId(el, 'refresh-result')!.textContent).toContain(message);
+    expect(byTestId<HTMLButtonElement>(el, 'refresh-button')!.textContent).toContain(
+      'Refresh token',
+    );
+    expect(changed).toBe(1);
+  });
+
+  it('should show the error next to the card when the refresh fails', async () => {
+    byTestId<HTMLButtonElement>(el, 'refresh-button')!.click();
+    httpMock
+      .expectOne(`${TEST_API}/social/accounts/acc-1/refresh-token`)
+      .flush(
+        { statusCode: 409, code: 'NEEDS_RECONNECT', message: 'x' },
+        { status: 409, statusText: 'Conflict' },
+      );
+    await settle(fixture);
+    expect(byTestId(el, 'card-error')!.textContent).toContain('Renew access');
+    expect(byTestId(el, 'refresh-result')).toBeNull();
+  });
+
+  it('should ask to renew this account when Renew access is clicked', async () => {
+    byTestId<HTMLButtonElement>(el, 'renew-button')!.click();
+    const req = httpMock.expectOne(`${TEST_API}/social/facebook/login`);
+    expect(req.request.body).toEqual({ account_id: 'acc-1' });
+    req.flush({ login_url: 'http://x/dialog', state: 's' });
+    await settle(fixture);
+    expect(goTo).toHaveBeenCalledWith('http://x/dialog');
+  });
+
+  it('should explain the consequences and disconnect only after confirmation', async () => {
+    byTestId<HTMLButtonElement>(el, 'disconnect-button')!.click();
+    await settle(fixture);
+    const dialog = el.querySelector('dialog')!;
+    expect(dialog.open).toBe(true);
+    expect(dialog.textContent).toContain(
+      "We'll revoke AutoReels' access at Facebook (unless another connected account still uses it) and delete the stored tokens. Scheduled posts for @alice will stop.",
+    );
+    expect(document.activeElement?.textContent?.trim()).toBe('Cancel');
+    httpMock.expectNone(`${TEST_API}/social/accounts/acc-1`);
+
+    byTestId<HTMLButtonElement>(el, 'confirm-disconnect')!.click();
+    await settle(fixture);
+    expect(byTestId<HTMLButtonElement>(el, 'confirm-disconnect')!.textContent).toContain(
+      'Disconnecting…',
+    );
+    const req = httpMock.expectOne(`${TEST_API}/social/accounts/acc-1`);
+    expect(req.request.method).toBe('DELETE');
+    req.flush({ success: true, message: 'Disconnected @alice.', disconnected: true });
+    await settle(fixture);
+    expect(removed).toEqual(['Disconnected @alice.']);
+    expect(dialog.open).toBe(false);
+  });
+
+  it('should close the dialog without calling the API when Cancel is chosen', async () => {
+    byTestId<HTMLButtonElement>(el, 'disconnect-button')!.click();
+    await settle(fixture);
+    (document.activeElement as HTMLButtonElement).click();
+    await settle(fixture);
+    expect(el.querySelector('dialog')!.open).toBe(false);
+    httpMock.expectNone(`${TEST_API}/social/accounts/acc-1`);
+    expect(removed).toEqual([]);
+  });
+
+  it('should list the events when History is expanded', async () => {
+    const history = byTestId<HTMLButtonElement>(el, 'history-button')!;
+    expect(history.getAttribute('aria-expanded')).toBe('false');
+    history.click();
+    await settle(fixture);
+    expect(history.getAttribute('aria-expanded')).toBe('true');
+    httpMock.expectOne(`${TEST_API}/social/accounts/acc-1/events`).flush({
+      events: [
+        {
+          id: 'e2',
+          type: 'token_refreshed',
+          outcome: 'success',
+          message: 'Expiry unchanged',
+          graph_error_code: null,
+          created_at: '2026-06-15T11:00:00Z',
+        },
+        {
+          id: 'e1',
+          type: 'token_check',
+          outcome: 'failure',
+          message: 'Rate limited',
+          graph_error_code: 4,
+          created_at: '2026-06-14T12:00:00Z',
+        },
+      ],
+    });
+    await settle(fixture);
+    const items = allByTestId(el, 'event-item');
+    expect(items).toHaveLength(2);
+    expect(items[0].textContent).toContain('Token refreshed');
+    expect(items[0].textContent).toContain('1 hour ago');
+    expect(items[1].textContent).toContain('Facebook error code 4');
+  });
+
+  it('should make the account the default when asked', async () => {
+    byTestId<HTMLButtonElement>(el, 'default-button')!.click();
+    const req = httpMock.expectOne(`${TEST_API}/social/accounts/acc-1`);
+    expect(req.request.method).toBe('PATCH');
+    req.flush(anAccount({ is_default: true }));
+    await settle(fixture);
+    expect(changed).toBe(1);
+  });
+});

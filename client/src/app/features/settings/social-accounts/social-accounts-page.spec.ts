@@ -1,0 +1,244 @@
+import { HttpTestingController } from '@angular/common/http/testing';
+import { Component } from '@angular/core';
+import { TestBed } from '@angular/core/testing';
+import { Router, provideRouter } from '@angular/router';
+import { RouterTestingHarness } from '@angular/router/testing';
+
+import { TokenStore } from '../../../core/auth/token.store';
+import { allByTestId, byTestId, settle } from '../../../testing/dom';
+import { anAccount } from '../../../testing/social-accounts.fixtures';
+import { TEST_API, provideTestApp } from '../../../testing/test-providers';
+import { BrowserNavigator } from './connect-launcher';
+import { FlashStore } from './flash.store';
+import type { Account, AccountAlert } from './social-accounts.model';
+import { SocialAccountsPage } from './social-accounts-page';
+
+@Component({ template: 'login' })
+class LoginStub {}
+
+const ALERT: AccountAlert = {
+  id: 'al-1',
+  account_id: 'acc-2',
+  kind: 'token_invalid',
+  message: 'Facebook no longer accepts the connection. Reconnect to keep posting.',
+  instagram_username: 'bob',
+  created_at: '2026-06-15T10:00:00Z',
+  read_at: null,
+};
+
+describe('SocialAccountsPage', () => {
+  let harness: RouterTestingHarness;
+  let httpMock: HttpTestingController;
+  let el: HTMLElement;
+  let goTo: ReturnType<typeof vi.fn>;
+
+  async function open(
+    url: string,
+    accounts: Account[],
+    alerts: AccountAlert[] = [],
+  ): Promise<void> {
+    harness = await RouterTestingHarness.create();
+    await harness.navigateByUrl(url, SocialAccountsPage);
+    el = harness.routeNativeElement as HTMLElement;
+    httpMock
+      .expectOne(`${TEST_API}/auth/me`)
+      .flush({ id: 'u1', email: 'ann@example.com', role: 'user', created_at: 'x' });
+    httpMock.expectOne(`${TEST_API}/social/alerts?unread=true`).flush({ alerts });
+    httpMock.expectOne(`${TEST_API}/social/accounts`).flush({ accounts });
+    await settle(harness.fixture);
+  }
+
+  beforeEach(() => {
+    localStorage.clear();
+    goTo = vi.fn();
+    TestBed.configureTestingModule({
+      providers: [
+        provideTestApp(),
+        provideRouter([
+          { path: 'settings/social-accounts', component: SocialAccountsPage },
+          { path: 'login', component: LoginStub },
+        ]),
+        { provide: BrowserNavigator, useValue: { goTo } },
+      ],
+    });
+    TestBed.inject(TokenStore).save('jwt', 3600);
+    httpMock = TestBed.inject(HttpTestingController);
+  });
+
+  afterEach(() => httpMock.verify());
+
+  it('should render one card per connected account with status, expiry and life bar', async () => {
+    await open('/settings/social-accounts', [
+      anAccount(),
+      anAccount({
+        id: 'acc-2',
+        instagram_username: 'bob',
+        is_default: false,
+        status: 'expiring',
+        days_until_expiry: 5,
+        token_expires_at: '2026-06-20T12:00:00Z',
+        token_issued_at: '2026-04-21T12:00:00Z',
+        status_reason: 'Facebook keeps this token until 20 Jun 2026.',
+      }),
+    ]);
+    const cards = allByTestId(el, 'account-card');
+    expect(cards.map((c) => c.getAttribute('data-username'))).toEqual(['alice', 'bob']);
+    expect(byTestId(el, 'user-email')!.textContent).toContain('ann@example.com');
+
+    const [alice, bob] = cards;
+    expect(byTestId(alice, 'account-username')!.textContent).toContain('@alice');
+    expect(byTestId(alice, 'account-status')!.textContent!.trim()).toBe('Connected');
+    expect(byTestId(alice, 'account-expiry')!.textContent).toContain('Expires 4 Aug 2026');
+    expect(alice.querySelector('img')!.getAttribute('alt')).toBe('Profile picture of @alice');
+    expect(alice.textContent).toContain('Default account');
+    expect(alice.textContent).toContain('3 hours ago');
+    expect(alice.querySelector('[role="progressbar"]')!.getAttribute('aria-valuenow')).toBe('83');
+
+    expect(byTestId(bob, 'account-status')!.textContent!.trim()).toBe('Expires in 5 days');
+    expect(byTestId(bob, 'account-status')!.className).toContain('badge-warn');
+    expect(bob.querySelector('[role="progressbar"]')!.getAttribute('aria-valuenow')).toBe('8');
+    expect(bob.textContent).toContain('Facebook keeps this token until 20 Jun 2026.');
+    expect(byTestId(bob, 'default-button')).not.toBeNull();
+
+    expect(byTestId(el, 'connect-button')!.textContent).toContain('Connect another account');
+    expect(byTestId(el, 'empty-state')).toBeNull();
+  });
+
+  it('should hide the life bar when the token has no expiry', async () => {
+    await open('/settings/social-accounts', [
+      anAccount({ token_expires_at: null, days_until_expiry: null }),
+    ]);
+    const card = byTestId(el, 'account-card')!;
+    expect(card.querySelector('[role="progressbar"]')).toBeNull();
+    expect(byTestId(card, 'account-expiry')!.textContent).toContain('No expiry date');
+  });
+
+  it('should show the empty state with one connect button when nothing is connected', async () => {
+    await open('/settings/social-accounts', []);
+    expect(allByTestId(el, 'account-card')).toHaveLength(0);
+    const buttons = allByTestId(el, 'connect-button');
+    expect(buttons).toHaveLength(1);
+    expect(buttons[0].textContent).toContain('Connect Instagram Account');
+    expect(byTestId(el, 'empty-state')!.textContent).toContain(
+      'You need an Instagram professional (Business or Creator) account linked to a Facebook Page you manage.',
+    );
+  });
+
+  it('should start Facebook Login and leave for the dialog when Connect is clicked', async () => {
+    await open('/settings/social-accounts', []);
+    byTestId<HTMLButtonElement>(el, 'connect-button')!.click();
+    await settle(harness.fixture);
+    expect(byTestId<HTMLButtonElement>(el, 'connect-button')!.disabled).toBe(true);
+    const req = httpMock.expectOne(`${TEST_API}/social/facebook/login`);
+    expect(req.request.body).toEqual({});
+    req.flush({ login_url: 'http://sandbox.test/dialog/oauth?state=s', state: 's' });
+    await settle(harness.fixture);
+    expect(goTo).toHaveBeenCalledWith('http://sandbox.test/dialog/oauth?state=s');
+  });
+
+  it('should show "Connected @alice" and clean the URL when arriving with ?connected=1', async () => {
+    TestBed.inject(FlashStore).set({ tone: 'success', text: 'Connected @alice.' });
+    await open('/settings/social-accounts?connected=1', [anAccount()]);
+    const flash = byTestId(el, 'flash-message')!;
+    expect(flash.textContent).toContain('Connected @alice.');
+    expect(flash.parentElement!.getAttribute('aria-live')).toBe('polite');
+    expect(TestBed.inject(Router).url).toBe('/settings/social-accounts');
+  });
+
+  it('should show a calm message without an error tone when arriving with ?error=OAUTH_DENIED', async () => {
+    await open('/settings/social-accounts?error=OAUTH_DENIED', []);
+    const flash = byTestId(el, 'flash-message')!;
+    expect(flash.textContent).toContain('You cancelled the Facebook dialog; nothing was changed.');
+    expect(flash.className).toContain('message-info');
+    expect(flash.className).not.toContain('message-error');
+    expect(byTestId(el, 'flash-retry')).toBeNull();
+    expect(TestBed.inject(Router).url).toBe('/settings/social-accounts');
+  });
+
+  it('should explain the fix and offer Try again when arriving with ?error=NO_INSTAGRAM_ACCOUNT', async () => {
+    await open('/settings/social-accounts?error=NO_INSTAGRAM_ACCOUNT', []);
+    const flash = byTestId(el, 'flash-message')!;
+    expect(flash.textContent).toContain(
+      'professional (Business or Creator) account linked to a Facebook Page you manage',
+    );
+    expect(flash.className).toContain('message-error');
+    byTestId<HTMLButtonElement>(el, 'flash-retry')!.click();
+    httpMock
+      .expectOne(`${TEST_API}/social/facebook/login`)
+      .flush({ login_url: 'http://x/dialog', state: 's' });
+    await settle(harness.fixture);
+    expect(goTo).toHaveBeenCalledWith('http://x/dialog');
+  });
+
+  it('should list unread alerts and remove one when it is dismissed', async () => {
+    await open('/settings/social-accounts', [anAccount()], [ALERT]);
+    const banner = byTestId(el, 'alert-banner')!;
+    expect(banner.getAttribute('role')).toBe('alert');
+    expect(banner.textContent).toContain('@bob');
+    byTestId<HTMLButtonElement>(el, 'alert-dismiss')!.click();
+    await settle(harness.fixture);
+    expect(byTestId<HTMLButtonElement>(el, 'alert-dismiss')!.disabled).toBe(true);
+    httpMock.expectOne(`${TEST_API}/social/alerts/al-1/read`).flush({ ...ALERT, read_at: 'now' });
+    await settle(harness.fixture);
+    expect(byTestId(el, 'alert-banner')).toBeNull();
+  });
+
+  it('should renew the alerted account when Reconnect is clicked in the alert', async () => {
+    await open('/settings/social-accounts', [anAccount()], [ALERT]);
+    byTestId<HTMLButtonElement>(el, 'alert-reconnect')!.click();
+    const req = httpMock.expectOne(`${TEST_API}/social/facebook/login`);
+    expect(req.request.body).toEqual({ account_id: 'acc-2' });
+    req.flush({ login_url: 'http://x/renew', state: 's' });
+    await settle(harness.fixture);
+    expect(goTo).toHaveBeenCalledWith('http://x/renew');
+  });
+
+  it('should show an error with a retry when the accounts cannot be loaded', async () => {
+    harness = await RouterTestingHarness.create();
+    await harness.navigateByUrl('/settings/social-accounts', SocialAccountsPage);
+    el = harness.routeNativeElement as HTMLElement;
+    expect(el.textContent).toContain('Loading your accounts…');
+    httpMock
+      .expectOne(`${TEST_API}/auth/me`)
+      .flush({ id: 'u1', email: 'a@b.co', role: 'user', created_at: 'x' });
+    httpMock.expectOne(`${TEST_API}/social/alerts?unread=true`).flush({ alerts: [] });
+    httpMock
+      .expectOne(`${TEST_API}/social/accounts`)
+      .error(new ProgressEvent('error'), { status: 0 });
+    await settle(harness.fixture);
+    expect(el.textContent).toContain("Can't reach the server");
+    expect(byTestId(el, 'connect-button')).toBeNull();
+  });
+
+  it('should remove the card and say so when an account is disconnected', async () => {
+    await open('/settings/social-accounts', [
+      anAccount(),
+      anAccount({ id: 'acc-2', instagram_username: 'bob', is_default: false }),
+    ]);
+    const bob = allByTestId(el, 'account-card')[1];
+    byTestId<HTMLButtonElement>(bob, 'disconnect-button')!.click();
+    await settle(harness.fixture);
+    byTestId<HTMLButtonElement>(bob, 'confirm-disconnect')!.click();
+    httpMock
+      .expectOne(`${TEST_API}/social/accounts/acc-2`)
+      .flush({ success: true, message: 'Disconnected @bob.', disconnected: true });
+    await settle(harness.fixture);
+    expect(allByTestId(el, 'account-card').map((c) => c.getAttribute('data-username'))).toEqual([
+      'alice',
+    ]);
+    expect(byTestId(el, 'flash-message')!.textContent).toContain('Disconnected @bob.');
+    // The list is reloaded quietly (the default may have moved).
+    httpMock.expectOne(`${TEST_API}/social/alerts?unread=true`).flush({ alerts: [] });
+    httpMock.expectOne(`${TEST_API}/social/accounts`).flush({ accounts: [anAccount()] });
+    await settle(harness.fixture);
+    expect(allByTestId(el, 'account-card')).toHaveLength(1);
+  });
+
+  it('should clear the session and go to /login when Sign out is clicked', async () => {
+    await open('/settings/social-accounts', []);
+    byTestId<HTMLButtonElement>(el, 'sign-out')!.click();
+    await settle(harness.fixture);
+    expect(TestBed.inject(TokenStore).token()).toBeNull();
+    expect(TestBed.inject(Router).url).toBe('/login');
+  });
+});

@@ -1,0 +1,158 @@
+import {
+  ChangeDetectionStrategy,
+  Component,
+  DestroyRef,
+  type OnInit,
+  inject,
+  signal,
+} from '@angular/core';
+import { ActivatedRoute, Router } from '@angular/router';
+import { firstValueFrom } from 'rxjs';
+
+import { AuthApi } from '../../../core/auth/auth.api';
+import { CLOCK } from '../../../core/clock';
+import { toUserMessage } from '../../../core/http/api-error';
+import { errorMessageFor } from '../../../core/http/error-messages';
+import { AccountCard } from './account-card';
+import { AlertsBanner } from './alerts-banner';
+import { ConnectLauncher } from './connect-launcher';
+import { type Flash, FlashStore } from './flash.store';
+import { ConnectedAccountsApi } from './social-accounts.api';
+import type { Account, AccountAlert, EntityId } from './social-accounts.model';
+
+/** Codes after which starting the dialog again is the fix. */
+const RETRYABLE = new Set([
+  'PERMISSIONS_DECLINED',
+  'NO_INSTAGRAM_ACCOUNT',
+  'OAUTH_STATE_INVALID',
+  'OAUTH_STATE_EXPIRED',
+  'OAUTH_CODE_INVALID',
+  'META_UNAVAILABLE',
+  'META_RATE_LIMITED',
+  'META_REQUEST_FAILED',
+  'SELECTION_INVALID',
+]);
+
+@Component({
+  selector: 'app-social-accounts-page',
+  imports: [AccountCard, AlertsBanner],
+  templateUrl: './social-accounts-page.html',
+  styleUrl: './social-accounts-page.css',
+  changeDetection: ChangeDetectionStrategy.OnPush,
+})
+export class SocialAccountsPage implements OnInit {
+  private readonly api = inject(ConnectedAccountsApi);
+  private readonly auth = inject(AuthApi);
+  private readonly launcher = inject(ConnectLauncher);
+  private readonly flashStore = inject(FlashStore);
+  private readonly route = inject(ActivatedRoute);
+  private readonly router = inject(Router);
+  private readonly clock = inject(CLOCK);
+
+  protected readonly user = this.auth.currentUser;
+  protected readonly accounts = signal<Account[]>([]);
+  protected readonly alerts = signal<AccountAlert[]>([]);
+  protected readonly loading = signal(true);
+  protected readonly loadError = signal<string | null>(null);
+  protected readonly flash = signal<Flash | null>(null);
+  protected readonly connecting = signal(false);
+  protected readonly connectError = signal<string | null>(null);
+  protected readonly now = signal(this.clock());
+
+  constructor() {
+    // Keep "3 hours ago" and the life bars current on a page left open.
+    const timer = setInterval(() => this.now.set(this.clock()), 60_000);
+    inject(DestroyRef).onDestroy(() => clearInterval(timer));
+  }
+
+  ngOnInit(): void {
+    this.readOutcome();
+    if (!this.user()) {
+      this.auth.me().subscribe({ error: () => undefined });
+    }
+    void this.load();
+  }
+
+  async load(showSpinner = true): Promise<void> {
+    if (showSpinner) this.loading.set(true);
+    this.loadError.set(null);
+    const alerts = firstValueFrom(this.api.unreadAlerts()).catch(() => null);
+    try {
+      this.accounts.set(await firstValueFrom(this.api.list()));
+      this.now.set(this.clock());
+    } catch (err) {
+      this.loadError.set(toUserMessage(err));
+    } finally {
+      this.loading.set(false);
+    }
+    const a = await alerts;
+    if (a) this.alerts.set(a);
+  }
+
+  async connect(): Promise<void> {
+    if (this.connecting()) return;
+    this.connecting.set(true);
+    this.connectError.set(null);
+    try {
+      await this.launcher.launch();
+    } catch (err) {
+      this.connectError.set(toUserMessage(err));
+      this.connecting.set(false);
+    }
+  }
+
+  onRemoved(account: Account, message: string): void {
+    this.accounts.update((list) => list.filter((a) => a.id !== account.id));
+    this.alerts.update((list) => list.filter((a) => a.account_id !== account.id));
+    this.flash.set({ tone: 'success', text: message });
+    // The default may have moved to another account.
+    void this.load(false);
+    queueMicrotask(() => document.getElementById('accounts-title')?.focus());
+  }
+
+  onChanged(): void {
+    void this.load(false);
+  }
+
+  onAlertDismissed(id: EntityId): void {
+    this.alerts.update((list) => list.filter((a) => a.id !== id));
+  }
+
+  dismissFlash(): void {
+    this.flash.set(null);
+  }
+
+  canRetry(f: Flash): boolean {
+    return f.code !== undefined && RETRYABLE.has(f.code);
+  }
+
+  signOut(): void {
+    this.auth.logout();
+    void this.router.navigateByUrl('/login');
+  }
+
+  /** Reads ?connected=1 / ?error=CODE once, then cleans the address bar. */
+  private readOutcome(): void {
+    const params = this.route.snapshot.queryParamMap;
+    const pending = this.flashStore.take();
+    const code = params.get('error');
+    if (params.has('connected')) {
+      this.flash.set(
+        pending?.tone === 'success'
+          ? pending
+          : { tone: 'success', text: 'Your Instagram account is connected.' },
+      );
+    } else if (code) {
+      this.flash.set(
+        pending?.code === code
+          ? pending
+          : { tone: code === 'OAUTH_DENIED' ? 'info' : 'error', text: errorMessageFor(code), code },
+      );
+    } else if (pending) {
+      this.flash.set(pending);
+    }
+    if (params.has('connected') || params.has('error')) {
+      void this.router.navigate([], { relativeTo: this.route, queryParams: {}, replaceUrl: true });
+    }
+  }
+}
