@@ -9,6 +9,7 @@ import { CoreModule, type CoreOptions } from './core.module';
 import { AuthModule } from './modules/auth/auth.module';
 import { isNotAuthRateLimited } from './modules/auth/auth-throttle';
 import { HealthModule } from './modules/health/health.module';
+import { SocialModule } from './modules/social/social.module';
 
 /** The api role: HTTP routes only. */
 @Module({})
@@ -31,6 +32,7 @@ export class ApiModule {
         }),
         AuthModule,
         HealthModule,
+        SocialModule,
       ],
       providers: [{ provide: APP_GUARD, useClass: ThrottlerGuard }],
     };

@@ -1,0 +1,14 @@
+import { BullModule } from '@nestjs/bullmq';
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { NOTIFICATIONS_QUEUE } from '../queue/queue.constants';
+import { TokensModule } from '../tokens/tokens.module';
+import { AlertEntity } from './alert.entity';
+import { AlertsService } from './alerts.service';
+
+@Module({
+  imports: [TypeOrmModule.forFeature([AlertEntity]), TokensModule, BullModule.registerQueue({ name: NOTIFICATIONS_QUEUE })],
+  providers: [AlertsService],
+  exports: [AlertsService],
+})
+export class AlertsModule {}

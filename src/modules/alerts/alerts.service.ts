@@ -1,0 +1,105 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectQueue } from '@nestjs/bullmq';
+import { InjectRepository } from '@nestjs/typeorm';
+import type { Queue } from 'bullmq';
+import { IsNull, Repository } from 'typeorm';
+import { Clock } from '../../common/clock';
+import { DomainError } from '../../common/errors/domain-error';
+import { ErrorCode } from '../../common/errors/error-codes';
+import { AppConfig } from '../../config/app-config';
+import { NOTIFICATIONS_QUEUE, type NotificationJob } from '../queue/queue.constants';
+import { dueExpiryAlert } from '../tokens/domain/token-policy';
+import { InstagramTokenEntity } from '../tokens/persistence/instagram-token.entity';
+import { AlertEntity, type AlertKind } from './alert.entity';
+
+function formatDay(d: Date): string {
+  return d.toLocaleDateString('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
+}
+
+/**
+ * Raises alerts exactly once per (account, kind, dedupe key) — the unique index decides, so any
+ * number of sweeps and workers can call it — and hands new ones to the notifications queue.
+ */
+@Injectable()
+export class AlertsService {
+  private readonly logger = new Logger(AlertsService.name);
+
+  constructor(
+    @InjectRepository(AlertEntity) private readonly alerts: Repository<AlertEntity>,
+    @InjectRepository(InstagramTokenEntity) private readonly accounts: Repository<InstagramTokenEntity>,
+    @InjectQueue(NOTIFICATIONS_QUEUE) private readonly notifications: Queue<NotificationJob>,
+    private readonly config: AppConfig,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Raises whatever alert the account's current state calls for (expiry thresholds or a dead token). */
+  async evaluate(accountId: number): Promise<AlertEntity | null> {
+    const a = await this.accounts.findOneBy({ id: accountId });
+    if (!a || a.status === 'disconnected') return null;
+    const who = `@${a.instagramUsername ?? a.igUserId}`;
+    if (a.status === 'revoked') {
+      return this.raise(a, 'revoked', `revoked:${a.disconnectedAt?.toISOString() ?? a.updatedAt.toISOString()}`, null,
+        `${who} was disconnected at Facebook (the app was removed or access revoked). Reconnect to keep publishing.`);
+    }
+    if (!a.isValid) {
+      return this.raise(a, 'token_invalid', `invalid:${a.expiresAt?.toISOString().slice(0, 10) ?? 'none'}:${a.lastErrorCode ?? ''}`, null,
+        `${who} stopped working: ${a.statusReason ?? 'Facebook no longer accepts the connection.'}`);
+    }
+    const due = dueExpiryAlert(a.expiresAt, this.clock.now(), this.config.tokens);
+    if (!due || !a.expiresAt) return null;
+    const message =
+      due.kind === 'expired'
+        ? `${who}'s Facebook access expired on ${formatDay(a.expiresAt)}. Reconnect to resume publishing.`
+        : `${who}'s Facebook access ends on ${formatDay(a.expiresAt)} (in ${due.thresholdDays} days or less). Facebook only extends it when you pass its dialog again: one click.`;
+    return this.raise(a, due.kind, due.dedupeKey, due.thresholdDays, message);
+  }
+
+  /** A successful reconnect settles the account's open alerts. */
+  async resolveForAccount(accountId: number): Promise<void> {
+    await this.alerts.update({ accountId, readAt: IsNull() }, { readAt: this.clock.now() });
+  }
+
+  list(userId: number, unreadOnly: boolean): Promise<AlertEntity[]> {
+    return this.alerts.find({
+      where: unreadOnly ? { userId, readAt: IsNull() } : { userId },
+      order: { id: 'DESC' },
+      take: 100,
+    });
+  }
+
+  async markRead(userId: number, id: number): Promise<AlertEntity> {
+    const alert = Number.isSafeInteger(id) ? await this.alerts.findOneBy({ id, userId }) : null;
+    if (!alert) throw new DomainError(ErrorCode.ALERT_NOT_FOUND, 'No such alert.');
+    if (!alert.readAt) {
+      alert.readAt = this.clock.now();
+      await this.alerts.update({ id }, { readAt: alert.readAt });
+    }
+    return alert;
+  }
+
+  private async raise(
+    a: InstagramTokenEntity,
+    kind: AlertKind,
+    dedupeKey: string,
+    thresholdDays: number | null,
+    message: string,
+  ): Promise<AlertEntity | null> {
+    const inserted = (await this.alerts.query(
+      `INSERT INTO alerts (user_id, account_id, kind, dedupe_key, threshold_days, token_expires_at, message)
+       VALUES ($1, $2, $3, $4, $5, $6, $7)
+       ON CONFLICT (account_id, kind, dedupe_key) DO NOTHING
+       RETURNING id`,
+      [a.userId, a.id, kind, dedupeKey, thresholdDays, a.expiresAt, message],
+    )) as Array<{ id: number }>;
+    if (!inserted.length) return null;
+    const alert = await this.alerts.findOneByOrFail({ id: inserted[0].id });
+    this.logger.log({ alertId: alert.id, accountId: a.id, kind }, 'alert raised');
+    await this.notifications
+      .add('alert', { alertId: alert.id }, { jobId: `alert-${alert.id}`, attempts: 5, backoff: { type: 'exponential', delay: 5000 }, removeOnComplete: 1000, removeOnFail: 5000 })
+      .catch((err: unknown) =>
+        // PostgreSQL is the truth: the notifications sweep re-sends alerts whose e-mail never went out
+        this.logger.warn({ alertId: alert.id, err: err instanceof Error ? err.message : String(err) }, 'could not enqueue alert e-mail'),
+      );
+    return alert;
+  }
+}

@@ -1,0 +1,423 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import { Clock } from '../../common/clock';
+import { DomainError } from '../../common/errors/domain-error';
+import { ErrorCode } from '../../common/errors/error-codes';
+import { AppConfig } from '../../config/app-config';
+import { AlertsService } from '../alerts/alerts.service';
+import { GraphApiClient, type GraphPage, type GraphPermission, type TokenInspection } from '../graph/graph-api.client';
+import { GraphError } from '../graph/graph-error';
+import { connectionExpiry, nextCheckAt, statusForValid } from '../tokens/domain/token-policy';
+import { ConnectionsRepository } from '../tokens/connections.repository';
+import { InstagramTokenEntity } from '../tokens/persistence/instagram-token.entity';
+import { TokenEventsService } from '../tokens/token-events.service';
+import { TokenVault, tokenAad } from '../tokens/token-vault';
+import { toAccountDto } from './account-view';
+import type { CallbackQuery, CallbackResultDto, CandidateDto, LoginUrlDto } from './dto/connect.dto';
+import type { OAuthStateEntity } from './oauth-state.entity';
+import { OAuthStateService } from './oauth-state.service';
+import { PageSubscriber } from './page-subscriber';
+
+/** What the product asks Facebook for (graph-api.md section 15). */
+export const REQUESTED_SCOPES = [
+  'instagram_basic',
+  'instagram_content_publish',
+  'pages_show_list',
+  'pages_read_engagement',
+  'pages_manage_metadata',
+  'business_management',
+];
+/** Without these the product cannot work; the other two only widen what it can find or hear. */
+export const REQUIRED_SCOPES = ['instagram_basic', 'instagram_content_publish', 'pages_show_list', 'pages_read_engagement'];
+
+const LONG_LIVED_MIN_MS = 7 * 86_400_000;
+
+/** One Instagram account found behind a granted Page, with its verified tokens. */
+interface VerifiedCandidate {
+  igUserId: string;
+  username: string;
+  name: string | null;
+  profilePictureUrl: string | null;
+  pageId: string;
+  pageName: string;
+  pageToken: string;
+  pageTokenExpiresAt: string | null;
+}
+
+/** Everything a successful login verified; kept encrypted while the user picks accounts. */
+interface VerifiedLogin {
+  userToken: string;
+  fbUserId: string | null;
+  userTokenExpiresAt: string | null;
+  issuedAt: string | null;
+  dataAccessExpiresAt: string | null;
+  granted: string[];
+  candidates: VerifiedCandidate[];
+}
+
+const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);
+const date = (s: string | null): Date | null => (s ? new Date(s) : null);
+
+@Injectable()
+export class ConnectService {
+  private readonly logger = new Logger(ConnectService.name);
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly clock: Clock,
+    private readonly graph: GraphApiClient,
+    private readonly states: OAuthStateService,
+    private readonly vault: TokenVault,
+    private readonly events: TokenEventsService,
+    private readonly connections: ConnectionsRepository,
+    private readonly alerts: AlertsService,
+    private readonly pageSubscriber: PageSubscriber,
+    private readonly dataSource: DataSource,
+  ) {}
+
+  async startLogin(userId: number, accountId?: number): Promise<LoginUrlDto> {
+    if (accountId !== undefined) await this.connections.findOwned(userId, accountId);
+    const { state, expiresAt } = await this.states.create(userId, accountId ? 'reconnect' : 'connect', accountId ?? null);
+    const loginUrl = this.graph.buildLoginUrl({
+      redirectUri: this.config.facebook.redirectUri,
+      state,
+      scopes: REQUESTED_SCOPES,
+      // renew: re-ask anything declined; connect: re-show the Page picker (Meta reuses the last choice otherwise)
+      authType: accountId ? 'rerequest' : 'reauthorize',
+    });
+    return { login_url: loginUrl, state, expires_at: expiresAt.toISOString() };
+  }
+
+  /** The OAuth callback. Idempotent per state: a second hit replays the first answer. */
+  async handleCallback(query: CallbackQuery, callerId: number | undefined): Promise<CallbackResultDto> {
+    const attempt = await this.findAttempt(query.state, callerId);
+    if (attempt.completedAt && attempt.result) return this.replay(attempt, query.state as string);
+    if (attempt.expiresAt.getTime() <= this.clock.now().getTime()) {
+      throw new DomainError(ErrorCode.OAUTH_STATE_EXPIRED, 'This connection attempt expired; please start again.');
+    }
+    if (!(await this.states.claim(attempt.id))) {
+      // Another request (a double-submitted callback) is doing the work: answer with its result.
+      const done = await this.states.waitForResult(attempt.id);
+      if (done?.result) return this.replay(done, query.state as string);
+      throw new DomainError(ErrorCode.OAUTH_STATE_INVALID, 'This connection attempt was already used; please start again.');
+    }
+    try {
+      const result = await this.completeLogin(attempt, query);
+      return result.status === 'needs_selection' ? { ...result, state: query.state } : result;
+    } catch (err) {
+      const failure = err instanceof DomainError ? err : this.mapGraphFailure(err);
+      await this.states.complete(attempt.id, {
+        status: 'failed',
+        code: failure.code,
+        message: failure.message,
+        details: failure.details ?? null,
+      });
+      await this.events.record({
+        userId: attempt.userId,
+        accountId: attempt.accountId,
+        type: attempt.purpose,
+        outcome: 'failure',
+        actor: 'user',
+        errorCode: failure.code,
+        message: failure.message,
+        error: err,
+      });
+      throw failure;
+    }
+  }
+
+  /** The account picker's answer: connect the chosen accounts from the verified login. */
+  async select(userId: number, state: string, igUserIds: string[]): Promise<CallbackResultDto> {
+    const attempt = await this.findAttempt(state, userId);
+    if (attempt.result?.status === 'connected') return this.replay(attempt, state);
+    if (attempt.result?.status !== 'needs_selection') {
+      throw new DomainError(ErrorCode.SELECTION_INVALID, 'There is nothing to choose for this connection attempt.');
+    }
+    if (attempt.expiresAt.getTime() <= this.clock.now().getTime()) {
+      throw new DomainError(ErrorCode.OAUTH_STATE_EXPIRED, 'The choice expired after ten minutes; please connect again.');
+    }
+    const secret = await this.states.takePendingSecret(attempt.id);
+    if (!secret) {
+      const done = await this.states.waitForResult(attempt.id, 5000);
+      if (done?.result?.status === 'connected') return this.replay(done, state);
+      throw new DomainError(ErrorCode.SELECTION_INVALID, 'This choice was already made; please connect again.');
+    }
+    const login = JSON.parse(this.vault.decrypt(secret, tokenAad('oauth_states', attempt.id, 'pending_secret'))) as VerifiedLogin;
+    const wanted = new Set(igUserIds);
+    const chosen = login.candidates.filter((c) => wanted.has(c.igUserId));
+    if (chosen.length !== wanted.size) {
+      // put the secret back so the user can correct the choice
+      await this.states.complete(attempt.id, attempt.result, secret);
+      throw new DomainError(ErrorCode.SELECTION_INVALID, 'Choose among the accounts that were offered.');
+    }
+    return this.connectChosen(attempt, login, chosen);
+  }
+
+  // --- internals ---------------------------------------------------------------------------
+
+  private async findAttempt(state: string | undefined, callerId: number | undefined): Promise<OAuthStateEntity> {
+    const invalid = () =>
+      new DomainError(ErrorCode.OAUTH_STATE_INVALID, 'This connection attempt is not valid; please start again from Settings.');
+    if (!state || state.length > 200) throw invalid();
+    const attempt = await this.states.find(state);
+    if (!attempt) throw invalid();
+    if (callerId !== undefined && attempt.userId !== callerId) throw invalid();
+    return attempt;
+  }
+
+  private replay(attempt: OAuthStateEntity, state: string): CallbackResultDto {
+    const result = attempt.result as Record<string, unknown>;
+    if (result.status === 'failed') {
+      throw new DomainError(result.code as ErrorCode, result.message as string, (result.details as Record<string, unknown>) ?? undefined);
+    }
+    const dto = result as unknown as CallbackResultDto;
+    return dto.status === 'needs_selection' ? { ...dto, state } : dto;
+  }
+
+  private async completeLogin(attempt: OAuthStateEntity, query: CallbackQuery): Promise<CallbackResultDto> {
+    if (query.error) {
+      const denied = query.error === 'access_denied' || query.error_reason === 'user_denied';
+      throw new DomainError(
+        ErrorCode.OAUTH_DENIED,
+        denied ? 'You cancelled the Facebook dialog; nothing was changed.' : 'Facebook did not complete the login.',
+        { reason: query.error_reason ?? query.error },
+      );
+    }
+    if (!query.code || query.code.length > 2048) {
+      throw new DomainError(ErrorCode.OAUTH_CODE_INVALID, 'Facebook sent no usable authorization code; please try again.');
+    }
+    const login = await this.verifyLogin(query.code);
+    const existing = new Set(
+      (await this.connections.repo.find({ where: { userId: attempt.userId, isConnected: true }, select: { igUserId: true } })).map(
+        (r) => r.igUserId,
+      ),
+    );
+    const target = attempt.accountId ? await this.connections.repo.findOneBy({ id: attempt.accountId }) : null;
+    const renewed = target ? login.candidates.filter((c) => c.igUserId === target.igUserId) : [];
+    if (login.candidates.length === 1 || renewed.length === 1) {
+      return this.connectChosen(attempt, login, renewed.length === 1 ? renewed : login.candidates);
+    }
+    const candidates: CandidateDto[] = login.candidates.map((c) => ({
+      ig_user_id: c.igUserId,
+      username: c.username,
+      name: c.name,
+      profile_picture_url: c.profilePictureUrl,
+      page_id: c.pageId,
+      page_name: c.pageName,
+      already_connected: existing.has(c.igUserId),
+    }));
+    const result = {
+      status: 'needs_selection',
+      message: `Facebook gave access to ${candidates.length} Instagram accounts; choose which to connect.`,
+      candidates,
+      expires_at: attempt.expiresAt.toISOString(),
+    };
+    const secret = this.vault.encrypt(JSON.stringify(login), tokenAad('oauth_states', attempt.id, 'pending_secret'));
+    await this.states.complete(attempt.id, result, secret);
+    return result as CallbackResultDto;
+  }
+
+  /**
+   * Exchange, make long-lived only when needed, inspect, read permissions and Pages, then the
+   * Instagram accounts. Independent calls run in parallel: at most 4 sequential round trips.
+   */
+  private async verifyLogin(code: string): Promise<VerifiedLogin> {
+    const grant = await this.exchangeCode(code);
+    let userToken = grant.accessToken;
+    let inspection: TokenInspection;
+    let permissions: GraphPermission[];
+    let pages: PromiseSettledResult<GraphPage[]>;
+    const now = this.clock.now().getTime();
+    if (grant.expiresInSeconds !== undefined && grant.expiresInSeconds * 1000 < LONG_LIVED_MIN_MS) {
+      const [long, perms] = await Promise.all([this.graph.exchangeForLongLived(userToken), this.graph.getPermissions(userToken)]);
+      userToken = long.accessToken;
+      permissions = perms;
+      [inspection, pages] = await Promise.all([this.graph.inspectToken(userToken), settle(this.graph.listPages(userToken))]);
+    } else {
+      [inspection, permissions, pages] = await Promise.all([
+        this.graph.inspectToken(userToken),
+        this.graph.getPermissions(userToken),
+        settle(this.graph.listPages(userToken)),
+      ]);
+      if (inspection.isValid && inspection.expiresAt && inspection.expiresAt.getTime() - now < LONG_LIVED_MIN_MS) {
+        userToken = (await this.graph.exchangeForLongLived(userToken)).accessToken;
+        [inspection, pages] = await Promise.all([this.graph.inspectToken(userToken), settle(this.graph.listPages(userToken))]);
+      }
+    }
+    if (!inspection.isValid) {
+      throw new DomainError(ErrorCode.OAUTH_CODE_INVALID, 'Facebook returned a token that is not valid; please try again.');
+    }
+    const granted = permissions.filter((p) => p.status === 'granted').map((p) => p.permission);
+    const declined = REQUIRED_SCOPES.filter((s) => !granted.includes(s));
+    if (declined.length) {
+      throw new DomainError(
+        ErrorCode.PERMISSIONS_DECLINED,
+        `AutoReels needs every requested permission; these were declined: ${declined.join(', ')}. Connect again and allow them.`,
+        { declined },
+      );
+    }
+    if (pages.status === 'rejected') throw pages.reason;
+    const withInstagram = pages.value.filter((p) => p.instagramAccountId);
+    if (!withInstagram.length) {
+      throw new DomainError(
+        ErrorCode.NO_INSTAGRAM_ACCOUNT,
+        'No Instagram business account found. Make sure your Instagram account is a professional (Business or Creator) account linked to a Facebook Page you manage, then connect again and tick that Page.',
+      );
+    }
+    const candidates = await Promise.all(
+      withInstagram.map(async (page): Promise<VerifiedCandidate> => {
+        const [ig, pageInspection] = await Promise.all([
+          this.graph.getInstagramAccount(page.instagramAccountId as string, page.accessToken),
+          this.graph.inspectToken(page.accessToken),
+        ]);
+        return {
+          igUserId: ig.id,
+          username: ig.username,
+          name: ig.name ?? null,
+          profilePictureUrl: ig.profilePictureUrl ?? null,
+          pageId: page.id,
+          pageName: page.name,
+          pageToken: page.accessToken,
+          pageTokenExpiresAt: iso(pageInspection.isValid ? pageInspection.expiresAt : null),
+        };
+      }),
+    );
+    return {
+      userToken,
+      fbUserId: inspection.userId ?? null,
+      userTokenExpiresAt: iso(inspection.expiresAt),
+      issuedAt: iso(inspection.issuedAt ?? this.clock.now()),
+      dataAccessExpiresAt: iso(inspection.dataAccessExpiresAt),
+      granted,
+      candidates,
+    };
+  }
+
+  private async exchangeCode(code: string) {
+    try {
+      return await this.graph.exchangeCode(code, this.config.facebook.redirectUri);
+    } catch (err) {
+      if (err instanceof GraphError && err.kind === 'bad-request') {
+        throw new DomainError(
+          ErrorCode.OAUTH_CODE_INVALID,
+          'Facebook did not accept this login (the code was already used or has expired); please connect again.',
+        );
+      }
+      throw err;
+    }
+  }
+
+  private mapGraphFailure(err: unknown): DomainError {
+    if (err instanceof GraphError) {
+      if (err.kind === 'rate-limited' || err.kind === 'quota') {
+        return new DomainError(ErrorCode.META_RATE_LIMITED, 'Facebook is limiting requests right now; please try again in a few minutes.');
+      }
+      if (err.kind === 'transient') {
+        return new DomainError(ErrorCode.META_UNAVAILABLE, 'Facebook is not answering right now; please try again shortly.');
+      }
+      if (err.kind === 'permission') {
+        return new DomainError(ErrorCode.PERMISSIONS_DECLINED, 'Facebook refused access to your Pages; connect again and allow every permission.', {
+          declined: [],
+        });
+      }
+      return new DomainError(ErrorCode.META_REQUEST_FAILED, 'Facebook rejected the request; please connect again.');
+    }
+    this.logger.error({ err: err instanceof Error ? err.message : String(err) }, 'connect failed');
+    return new DomainError(ErrorCode.INTERNAL_ERROR, 'Something went wrong on our side.');
+  }
+
+  private async connectChosen(
+    attempt: OAuthStateEntity,
+    login: VerifiedLogin,
+    chosen: VerifiedCandidate[],
+  ): Promise<CallbackResultDto> {
+    const rows: InstagramTokenEntity[] = [];
+    for (const candidate of chosen) rows.push(await this.persist(attempt.userId, login, candidate));
+    const now = this.clock.now();
+    const result: CallbackResultDto = {
+      status: 'connected',
+      message: `Connected ${rows.map((r) => `@${r.instagramUsername ?? r.igUserId}`).join(', ')}.`,
+      accounts: rows.map((r) => toAccountDto(r, now)),
+    };
+    await this.states.complete(attempt.id, result as unknown as Record<string, unknown>);
+    for (const row of rows) {
+      await this.alerts.evaluate(row.id);
+      void this.pageSubscriber.subscribe(row.id);
+    }
+    return result;
+  }
+
+  /** Insert or update in place (same id, history kept), tokens encrypted and bound to the row. */
+  private async persist(userId: number, login: VerifiedLogin, c: VerifiedCandidate): Promise<InstagramTokenEntity> {
+    const now = this.clock.now();
+    const settings = this.config.tokens;
+    const userTokenExpiresAt = date(login.userTokenExpiresAt);
+    const pageTokenExpiresAt = date(c.pageTokenExpiresAt);
+    const dataAccessExpiresAt = date(login.dataAccessExpiresAt);
+    const expiresAt = connectionExpiry({ userTokenExpiresAt, pageTokenExpiresAt, dataAccessExpiresAt });
+    const status = statusForValid(expiresAt, now, { refreshWindowDays: settings.refreshWindowDays, alertThresholdsDays: settings.alertThresholdsDays });
+    const id = await this.dataSource.transaction(async (m: EntityManager) => {
+      const existing = await m.findOne(InstagramTokenEntity, {
+        where: { userId, igUserId: c.igUserId },
+        lock: { mode: 'pessimistic_write' },
+      });
+      const rowId =
+        existing?.id ??
+        ((await m.insert(InstagramTokenEntity, { userId, igUserId: c.igUserId, connectedAt: now })).identifiers[0].id as number);
+      await m.update(InstagramTokenEntity, { id: rowId }, {
+        fbPageId: c.pageId,
+        fbPageName: c.pageName,
+        fbUserId: login.fbUserId,
+        instagramUsername: c.username,
+        instagramName: c.name,
+        igProfilePicture: c.profilePictureUrl,
+        longLivedToken: this.vault.encrypt(login.userToken, tokenAad('instagram_tokens', rowId, 'long_lived_token')),
+        accessToken: this.vault.encrypt(c.pageToken, tokenAad('instagram_tokens', rowId, 'access_token')),
+        tokenKeyId: this.vault.currentKeyId,
+        tokenType: 'bearer',
+        expiresAt,
+        tokenExpiresIn: expiresAt ? Math.max(0, Math.floor((expiresAt.getTime() - now.getTime()) / 1000)) : null,
+        tokenIssuedAt: date(login.issuedAt),
+        userTokenExpiresAt,
+        pageTokenExpiresAt,
+        dataAccessExpiresAt,
+        isValid: true,
+        isConnected: true,
+        status,
+        statusReason: null,
+        lastErrorCode: null,
+        permissions: login.granted,
+        lastCheckedAt: now,
+        lastRefreshedAt: now,
+        nextCheckAt: nextCheckAt(status, expiresAt, now, settings),
+        connectedAt: existing?.isConnected ? existing.connectedAt : now,
+        disconnectedAt: null,
+        leaseUntil: null,
+        version: () => 'version + 1',
+      });
+      await this.connections.ensureDefault(userId, m);
+      await this.events.record(
+        {
+          userId,
+          accountId: rowId,
+          type: existing ? 'reconnect' : 'connect',
+          outcome: 'success',
+          actor: 'user',
+          message: `Connected @${c.username} through the Page "${c.pageName}".`,
+          details: { expires_at: iso(expiresAt), data_access_expires_at: iso(dataAccessExpiresAt) },
+        },
+        m,
+      );
+      return rowId;
+    });
+    await this.alerts.resolveForAccount(id);
+    return (await this.connections.repo.findOneByOrFail({ id }));
+  }
+}
+
+function settle<T>(p: Promise<T>): Promise<PromiseSettledResult<T>> {
+  return p.then(
+    (value) => ({ status: 'fulfilled', value }) as const,
+    (reason: unknown) => ({ status: 'rejected', reason }) as const,
+  );
+}

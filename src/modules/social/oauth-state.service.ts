@@ -1,0 +1,81 @@
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Repository } from 'typeorm';
+import { Clock } from '../../common/clock';
+import { OAuthStateEntity, type OAuthPurpose } from './oauth-state.entity';
+
+export const STATE_TTL_MS = 10 * 60_000;
+
+export function hashState(state: string): string {
+  return createHash('sha256').update(state, 'utf8').digest('hex');
+}
+
+/** Login attempts: 256-bit random `state`, stored only as a hash, bound to a user, single use, ten minutes. */
+@Injectable()
+export class OAuthStateService {
+  constructor(
+    @InjectRepository(OAuthStateEntity) private readonly states: Repository<OAuthStateEntity>,
+    private readonly clock: Clock,
+  ) {}
+
+  async create(userId: number, purpose: OAuthPurpose, accountId: number | null): Promise<{ state: string; expiresAt: Date }> {
+    const state = randomBytes(32).toString('base64url');
+    const expiresAt = new Date(this.clock.now().getTime() + STATE_TTL_MS);
+    await this.states.insert({ id: randomUUID(), stateHash: hashState(state), userId, purpose, accountId, expiresAt });
+    return { state, expiresAt };
+  }
+
+  find(state: string): Promise<OAuthStateEntity | null> {
+    return this.states.findOneBy({ stateHash: hashState(state) });
+  }
+
+  /** Atomically takes the attempt for this request; false when another request already took it. */
+  async claim(id: string): Promise<boolean> {
+    const res = await this.states
+      .createQueryBuilder()
+      .update()
+      .set({ consumedAt: this.clock.now() })
+      .where('id = :id AND consumed_at IS NULL AND expires_at > :now', { id, now: this.clock.now() })
+      .execute();
+    return res.affected === 1;
+  }
+
+  async complete(id: string, result: Record<string, unknown>, pendingSecret: string | null = null): Promise<void> {
+    // jsonb columns: TypeORM's deep-partial typing cannot express an open record
+    await this.states.update({ id }, { result: result as never, pendingSecret, completedAt: this.clock.now() });
+  }
+
+  /** Atomically takes the pending selection secret (so two pickers cannot both connect). */
+  async takePendingSecret(id: string): Promise<string | null> {
+    const rows = (await this.states.query(
+      `UPDATE oauth_states o SET pending_secret = NULL
+         FROM (SELECT id, pending_secret FROM oauth_states WHERE id = $1 FOR UPDATE) old
+        WHERE o.id = old.id AND old.pending_secret IS NOT NULL AND o.expires_at > $2
+        RETURNING old.pending_secret AS secret`,
+      [id, this.clock.now()],
+    )) as [Array<{ secret: string }>, number];
+    return rows[0]?.[0]?.secret ?? null;
+  }
+
+  /** Waits briefly for a concurrent request (a browser double-submit) to finish the same attempt. */
+  async waitForResult(id: string, timeoutMs = 15_000): Promise<OAuthStateEntity | null> {
+    const until = Date.now() + timeoutMs;
+    while (Date.now() < until) {
+      const row = await this.states.findOneBy({ id });
+      if (row?.completedAt) return row;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    return null;
+  }
+
+  /** Housekeeping: attempts older than a day are of no use to anyone. */
+  async purgeExpired(): Promise<number> {
+    const res = await this.states
+      .createQueryBuilder()
+      .delete()
+      .where('expires_at < :cutoff', { cutoff: new Date(this.clock.now().getTime() - 86_400_000) })
+      .execute();
+    return res.affected ?? 0;
+  }
+}

@@ -1,0 +1,22 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AlertsController } from '../alerts/alerts.controller';
+import { AlertsModule } from '../alerts/alerts.module';
+import { GraphModule } from '../graph/graph.module';
+import { TokensModule } from '../tokens/tokens.module';
+import { AccountsController } from './accounts.controller';
+import { AccountsService } from './accounts.service';
+import { CallbackResponder } from './callback-responder';
+import { ConnectService } from './connect.service';
+import { OAuthStateEntity } from './oauth-state.entity';
+import { OAuthStateService } from './oauth-state.service';
+import { PageSubscriber } from './page-subscriber';
+import { SocialController } from './social.controller';
+
+@Module({
+  imports: [TypeOrmModule.forFeature([OAuthStateEntity]), TokensModule, AlertsModule, GraphModule],
+  controllers: [SocialController, AccountsController, AlertsController],
+  providers: [ConnectService, AccountsService, OAuthStateService, CallbackResponder, PageSubscriber],
+  exports: [AccountsService, PageSubscriber],
+})
+export class SocialModule {}

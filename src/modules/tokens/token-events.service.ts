@@ -1,0 +1,44 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import type { EntityManager, Repository } from 'typeorm';
+import { GraphError } from '../graph/graph-error';
+import { TokenEventEntity, type TokenEventActor, type TokenEventOutcome } from './persistence/token-event.entity';
+
+export interface TokenEventInput {
+  accountId?: number | null;
+  userId?: number | null;
+  type: string;
+  outcome: TokenEventOutcome;
+  actor: TokenEventActor;
+  message?: string;
+  errorCode?: string;
+  error?: unknown;
+  details?: Record<string, unknown>;
+}
+
+/** Writes the audit trail of token operations. Only ids, outcomes and Meta's error codes: never a secret. */
+@Injectable()
+export class TokenEventsService {
+  constructor(@InjectRepository(TokenEventEntity) private readonly events: Repository<TokenEventEntity>) {}
+
+  async record(input: TokenEventInput, manager?: EntityManager): Promise<void> {
+    const repo = manager ? manager.getRepository(TokenEventEntity) : this.events;
+    const graph = input.error instanceof GraphError ? input.error : undefined;
+    await repo.insert({
+      accountId: input.accountId ?? null,
+      userId: input.userId ?? null,
+      type: input.type,
+      outcome: input.outcome,
+      actor: input.actor,
+      message: input.message ?? null,
+      errorCode: input.errorCode ?? (graph ? `GRAPH_${graph.kind.toUpperCase().replace('-', '_')}` : null),
+      graphErrorCode: graph?.code ?? null,
+      graphErrorSubcode: graph?.subcode ?? null,
+      details: (input.details ?? null) as never, // jsonb: see OAuthStateService.complete
+    });
+  }
+
+  listForAccount(accountId: number, limit = 100): Promise<TokenEventEntity[]> {
+    return this.events.find({ where: { accountId }, order: { id: 'DESC' }, take: limit });
+  }
+}

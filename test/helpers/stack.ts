@@ -1,0 +1,63 @@
+import request from 'supertest';
+import { startSandbox, type RunningSandbox } from '../../src/sandbox/sandbox-server';
+import { startApi, type TestApi } from './api-app';
+
+export interface Stack {
+  api: TestApi;
+  sandbox: RunningSandbox;
+  http(): request.Agent;
+  close(): Promise<void>;
+}
+
+/** The api role against a fresh database and an in-process Meta Graph sandbox on a free port. */
+export async function startStack(env: Record<string, string> = {}): Promise<Stack> {
+  const sandbox = await startSandbox({ port: 0, redirectUris: ['http://localhost:3002/settings/social-accounts/callback'] });
+  const api = await startApi({ FACEBOOK_GRAPH_URL: sandbox.url, FACEBOOK_DIALOG_URL: sandbox.url, ...env });
+  return {
+    api,
+    sandbox,
+    http: () => request.agent(api.app.getHttpServer()),
+    close: async () => {
+      await api.close();
+      await sandbox.close();
+    },
+  };
+}
+
+let counter = 0;
+/** Registers and signs in a fresh user; returns the bearer header value. */
+export async function newUser(stack: Stack, email = `user${Date.now()}-${counter++}@example.com`): Promise<{ auth: string; email: string }> {
+  const password = 'a-good-password';
+  await stack.http().post('/auth/register').send({ email, password }).expect(201);
+  const res = await stack.http().post('/auth/login').send({ email, password }).expect(200);
+  return { auth: `Bearer ${res.body.access_token as string}`, email };
+}
+
+export interface DialogChoice {
+  user?: string;
+  pages?: string[];
+  decline?: string[];
+  deny?: boolean;
+}
+
+/**
+ * Starts a login through the API, lets the sandbox's dialog approve (or deny) it, and returns
+ * the callback query string Facebook would send the browser back with.
+ */
+export async function dialog(stack: Stack, auth: string, choice: DialogChoice = {}, body: Record<string, unknown> = {}): Promise<string> {
+  const login = await stack.http().post('/social/facebook/login').set('Authorization', auth).send(body).expect(200);
+  const url = new URL(login.body.login_url as string);
+  url.searchParams.set('sandbox_auto', choice.deny ? 'deny' : 'approve');
+  if (choice.user) url.searchParams.set('sandbox_user', choice.user);
+  if (choice.pages) url.searchParams.set('sandbox_pages', choice.pages.join(','));
+  if (choice.decline) url.searchParams.set('sandbox_decline', choice.decline.join(','));
+  const res = await fetch(url, { redirect: 'manual' });
+  const location = res.headers.get('location');
+  if (res.status !== 302 || !location) throw new Error(`dialog did not redirect (${res.status})`);
+  return new URL(location).search;
+}
+
+export function callback(stack: Stack, auth: string | null, search: string): request.Test {
+  const req = stack.http().get(`/social/facebook/callback${search}`).set('Accept', 'application/json');
+  return auth ? req.set('Authorization', auth) : req;
+}
