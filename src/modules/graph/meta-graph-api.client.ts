@@ -245,8 +245,10 @@ export class MetaGraphApiClient extends GraphApiClient {
       });
       text = await response.text();
     } catch (err) {
-      const timedOut = err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError');
-      const cause = err instanceof Error && isObject(err.cause) ? optString(err.cause.code) : undefined;
+      // Duck-typed: the DOMException from AbortSignal.timeout is not always `instanceof Error` (realms).
+      const e = typeof err === 'object' && err !== null ? (err as { name?: unknown; cause?: unknown }) : {};
+      const timedOut = e.name === 'TimeoutError' || e.name === 'AbortError';
+      const cause = isObject(e.cause) ? optString(e.cause.code) : undefined;
       const error = new GraphError(
         timedOut ? `Graph ${operation} timed out after ${this.opts.timeoutMs} ms` : `Graph ${operation} failed: network error${cause ? ` (${cause})` : ''}`,
         { network: true, operation },

@@ -13,6 +13,8 @@ export interface TokenEventInput {
   message?: string;
   errorCode?: string;
   error?: unknown;
+  /** Meta's code/subcode when they came from a debug_token answer rather than a thrown GraphError. */
+  graph?: { code: number; subcode?: number };
   details?: Record<string, unknown>;
 }
 
@@ -32,8 +34,8 @@ export class TokenEventsService {
       actor: input.actor,
       message: input.message ?? null,
       errorCode: input.errorCode ?? (graph ? `GRAPH_${graph.kind.toUpperCase().replace('-', '_')}` : null),
-      graphErrorCode: graph?.code ?? null,
-      graphErrorSubcode: graph?.subcode ?? null,
+      graphErrorCode: graph?.code ?? input.graph?.code ?? null,
+      graphErrorSubcode: graph?.subcode ?? input.graph?.subcode ?? null,
       details: (input.details ?? null) as never, // jsonb: see OAuthStateService.complete
     });
   }

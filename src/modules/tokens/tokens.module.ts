@@ -13,3 +13,4 @@ import { TokenVault } from './token-vault';
   exports: [TokenVault, ConnectionsRepository, TokenEventsService, TypeOrmModule],
 })
 export class TokensModule {}
+

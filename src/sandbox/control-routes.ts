@@ -1,0 +1,328 @@
+/**
+ * Control API of the Meta Graph sandbox (JSON in, JSON out). Not part of Meta's API: tests and
+ * demos use it to shape the world. Errors answer `{ "error": "<message>" }` with HTTP 400/404.
+ *
+ *   POST   /__sandbox/reset                     {seed?: boolean = true}        fresh world, settings, clock, faults
+ *   GET    /__sandbox/state                                                    users, pages, IG accounts, grants, token counts
+ *   POST   /__sandbox/users                     {name, id?}                    → user
+ *   POST   /__sandbox/pages                     {user_id, name, id?, category?, instagram?: {username, name?, profile_picture_url?, id?}}
+ *   POST   /__sandbox/pages/:id/add-role        {user_id, tasks?}              give another user a role on a Page
+ *   POST   /__sandbox/pages/:id/remove-role     {user_id}                      that user's Page tokens for the Page → 190/492
+ *   POST   /__sandbox/instagram-accounts        {page_id, username, id?, name?, profile_picture_url?, biography?, website?, followers_count?, media_count?}
+ *   GET    /__sandbox/clock                                                    {now, offset_seconds}
+ *   POST   /__sandbox/clock                     {advance_seconds} | {now: ISO-8601}
+ *   POST   /__sandbox/users/:id/invalidate      {subcode: 458|460|463|467}     all user + Page tokens of that user
+ *   POST   /__sandbox/users/:id/expire-data-access                             90-day data access lapses now
+ *   POST   /__sandbox/tokens/invalidate         {token, subcode}               one token
+ *   POST   /__sandbox/faults                    {path, method?, count?=1, error?: {code, subcode?, message?, type?, http_status?, is_transient?},
+ *                                                http_status?, timeout?, latency_ms?, usage?}   → {id}
+ *   GET    /__sandbox/faults   DELETE /__sandbox/faults
+ *   POST   /__sandbox/settings                  {codeExchangeLongLived?, omitExpiresIn?, longLivedExchangeExtends?, requireAppSecretProof?,
+ *                                                latencyMs?, usage?: {call_count,total_cputime,total_time,estimated_time_to_regain_access}|null,
+ *                                                pageSizeDefault?}                → settings
+ *   POST   /__sandbox/apps/redirect-uris        {uris: string[]}               add allowed redirect URIs
+ *   GET    /__sandbox/calls?path=               DELETE /__sandbox/calls        calls received (secrets masked)
+ *   GET    /__sandbox/avatar/:id.svg                                           SVG avatar of an IG account
+ *
+ * A fault's `path` is a substring of, or a regex source matched against, the path without the
+ * version prefix (e.g. "/me/accounts"). It fires `count` times, then normal service resumes.
+ */
+import { Router } from 'express';
+import type { Request } from 'express';
+import type { FaultSpec, SandboxSettings, SandboxState, UsageSettings } from './sandbox-state';
+
+class ControlError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+function body(req: Request): Record<string, unknown> {
+  return req.body && typeof req.body === 'object' ? (req.body as Record<string, unknown>) : {};
+}
+
+function str(v: unknown, name: string, required: true): string;
+function str(v: unknown, name: string, required?: false): string | undefined;
+function str(v: unknown, name: string, required = false): string | undefined {
+  if (v === undefined || v === null) {
+    if (required) throw new ControlError(400, `${name} is required`);
+    return undefined;
+  }
+  if (typeof v !== 'string' && typeof v !== 'number') throw new ControlError(400, `${name} must be a string`);
+  return String(v);
+}
+
+function num(v: unknown, name: string): number | undefined {
+  if (v === undefined || v === null) return undefined;
+  const n = typeof v === 'number' ? v : Number(v);
+  if (!Number.isFinite(n)) throw new ControlError(400, `${name} must be a number`);
+  return n;
+}
+
+function bool(v: unknown, name: string): boolean | undefined {
+  if (v === undefined) return undefined;
+  if (typeof v !== 'boolean') throw new ControlError(400, `${name} must be a boolean`);
+  return v;
+}
+
+const TOKEN_SUBCODES = [458, 460, 463, 467, 492];
+
+function subcodeOf(v: unknown): number {
+  const n = num(v, 'subcode') ?? 467;
+  if (!TOKEN_SUBCODES.includes(n)) throw new ControlError(400, `subcode must be one of ${TOKEN_SUBCODES.join(', ')}`);
+  return n;
+}
+
+/** Wraps a throwing call so model errors ("unknown user") surface as 400s. */
+function attempt<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    if (e instanceof ControlError) throw e;
+    throw new ControlError(400, e instanceof Error ? e.message : 'invalid request');
+  }
+}
+
+function usageOf(v: unknown): Partial<UsageSettings> | undefined {
+  if (v === undefined || v === null) return undefined;
+  if (typeof v !== 'object') throw new ControlError(400, 'usage must be an object');
+  const u = v as Record<string, unknown>;
+  const out: Partial<UsageSettings> = {};
+  for (const k of ['call_count', 'total_cputime', 'total_time', 'estimated_time_to_regain_access'] as const) {
+    const n = num(u[k], `usage.${k}`);
+    if (n !== undefined) out[k] = n;
+  }
+  return out;
+}
+
+export function controlRoutes(state: SandboxState): Router {
+  const r = Router();
+
+  const snapshot = (): Record<string, unknown> => {
+    const tokens = [...state.tokens.values()];
+    return {
+      app: { id: state.app.id, name: state.app.name, redirect_uris: state.app.redirectUris },
+      clock: { now: new Date(state.now()).toISOString(), offset_seconds: Math.round(state.clockOffsetMs / 1000) },
+      settings: state.settings,
+      users: [...state.users.values()].map((u) => ({
+        id: u.id,
+        name: u.name,
+        page_ids: [...state.pages.values()].filter((p) => p.roles.has(u.id)).map((p) => p.id),
+      })),
+      pages: [...state.pages.values()].map((p) => ({
+        id: p.id,
+        name: p.name,
+        category: p.category,
+        roles: Object.fromEntries(p.roles),
+        instagram_business_account_id: p.instagramId ?? null,
+        subscribed_fields: p.subscriptions.get(state.app.id) ?? null,
+      })),
+      instagram_accounts: [...state.igAccounts.values()].map((ig) => ({ id: ig.id, page_id: ig.pageId, username: ig.username, name: ig.name ?? null })),
+      grants: [...state.grants.values()].map((g) => ({
+        user_id: g.userId,
+        granted: [...g.granted],
+        declined: [...g.declined],
+        page_ids: g.pageIds,
+        data_access_expires_at: g.dataAccessExpiresAt,
+      })),
+      tokens: {
+        user: tokens.filter((t) => t.type === 'USER').length,
+        page: tokens.filter((t) => t.type === 'PAGE').length,
+        app: tokens.filter((t) => t.type === 'APP').length,
+        invalid: tokens.filter((t) => state.tokenProblem(t) !== undefined).length,
+      },
+      codes: { issued: state.codes.size, used: [...state.codes.values()].filter((c) => c.used).length },
+      faults: state.faults.filter((f) => f.remaining > 0),
+    };
+  };
+
+  r.post('/reset', (req, res) => {
+    state.reset(bool(body(req).seed, 'seed') ?? true);
+    res.json({ success: true });
+  });
+
+  r.get('/state', (_req, res) => {
+    res.json(snapshot());
+  });
+
+  r.post('/users', (req, res) => {
+    const b = body(req);
+    const user = attempt(() => state.addUser({ name: str(b.name, 'name', true), id: str(b.id, 'id') }));
+    res.status(201).json(user);
+  });
+
+  r.post('/pages', (req, res) => {
+    const b = body(req);
+    let instagram: { username: string; name?: string; profilePictureUrl?: string; id?: string } | undefined;
+    if (b.instagram !== undefined && b.instagram !== null) {
+      if (typeof b.instagram !== 'object') throw new ControlError(400, 'instagram must be an object');
+      const ig = b.instagram as Record<string, unknown>;
+      instagram = {
+        username: str(ig.username, 'instagram.username', true),
+        name: str(ig.name, 'instagram.name'),
+        profilePictureUrl: str(ig.profile_picture_url, 'instagram.profile_picture_url'),
+        id: str(ig.id, 'instagram.id'),
+      };
+    }
+    const page = attempt(() =>
+      state.addPage({
+        userId: str(b.user_id, 'user_id', true),
+        name: str(b.name, 'name', true),
+        id: str(b.id, 'id'),
+        category: str(b.category, 'category'),
+        instagram,
+      }),
+    );
+    res.status(201).json({ id: page.id, name: page.name, category: page.category, instagram_business_account_id: page.instagramId ?? null });
+  });
+
+  r.post('/pages/:id/add-role', (req, res) => {
+    const b = body(req);
+    const tasks = Array.isArray(b.tasks) ? b.tasks.map(String) : undefined;
+    attempt(() => state.addPageRole(req.params.id, str(b.user_id, 'user_id', true), tasks));
+    res.json({ success: true });
+  });
+
+  r.post('/pages/:id/remove-role', (req, res) => {
+    if (!state.pages.has(req.params.id)) throw new ControlError(404, 'unknown page');
+    const invalidated = state.removePageRole(req.params.id, str(body(req).user_id, 'user_id', true));
+    res.json({ success: true, invalidated_tokens: invalidated });
+  });
+
+  r.post('/instagram-accounts', (req, res) => {
+    const b = body(req);
+    const ig = attempt(() =>
+      state.addInstagramAccount({
+        pageId: str(b.page_id, 'page_id', true),
+        username: str(b.username, 'username', true),
+        id: str(b.id, 'id'),
+        name: str(b.name, 'name'),
+        profilePictureUrl: str(b.profile_picture_url, 'profile_picture_url'),
+        biography: str(b.biography, 'biography'),
+        website: str(b.website, 'website'),
+        followersCount: num(b.followers_count, 'followers_count'),
+        mediaCount: num(b.media_count, 'media_count'),
+      }),
+    );
+    res.status(201).json({ id: ig.id, page_id: ig.pageId, username: ig.username, name: ig.name ?? null });
+  });
+
+  const clock = (): Record<string, unknown> => ({
+    now: new Date(state.now()).toISOString(),
+    offset_seconds: Math.round(state.clockOffsetMs / 1000),
+  });
+  r.get('/clock', (_req, res) => {
+    res.json(clock());
+  });
+  r.post('/clock', (req, res) => {
+    const b = body(req);
+    const advance = num(b.advance_seconds, 'advance_seconds');
+    const at = str(b.now, 'now');
+    if (advance !== undefined) state.advanceClock(advance);
+    else if (at !== undefined) {
+      const d = new Date(at);
+      if (Number.isNaN(d.getTime())) throw new ControlError(400, 'now must be an ISO-8601 date');
+      state.setClock(d);
+    } else throw new ControlError(400, 'advance_seconds or now is required');
+    res.json(clock());
+  });
+
+  r.post('/users/:id/invalidate', (req, res) => {
+    if (!state.users.has(req.params.id)) throw new ControlError(404, 'unknown user');
+    const invalidated = state.invalidateUser(req.params.id, subcodeOf(body(req).subcode));
+    res.json({ success: true, invalidated_tokens: invalidated });
+  });
+
+  r.post('/users/:id/expire-data-access', (req, res) => {
+    if (!state.users.has(req.params.id)) throw new ControlError(404, 'unknown user');
+    res.json({ success: true, grants: state.expireDataAccess(req.params.id) });
+  });
+
+  r.post('/tokens/invalidate', (req, res) => {
+    const b = body(req);
+    if (!state.invalidateToken(str(b.token, 'token', true), subcodeOf(b.subcode))) throw new ControlError(404, 'unknown token');
+    res.json({ success: true });
+  });
+
+  r.post('/faults', (req, res) => {
+    const b = body(req);
+    const spec: FaultSpec = { path: str(b.path, 'path', true) };
+    spec.method = str(b.method, 'method');
+    spec.count = num(b.count, 'count') ?? 1;
+    spec.http_status = num(b.http_status, 'http_status');
+    spec.timeout = bool(b.timeout, 'timeout');
+    spec.latency_ms = num(b.latency_ms, 'latency_ms');
+    spec.usage = usageOf(b.usage);
+    if (b.error !== undefined && b.error !== null) {
+      if (typeof b.error !== 'object') throw new ControlError(400, 'error must be an object');
+      const e = b.error as Record<string, unknown>;
+      const code = num(e.code, 'error.code');
+      if (code === undefined) throw new ControlError(400, 'error.code is required');
+      spec.error = {
+        code,
+        subcode: num(e.subcode, 'error.subcode'),
+        message: str(e.message, 'error.message'),
+        type: str(e.type, 'error.type'),
+        http_status: num(e.http_status, 'error.http_status'),
+        is_transient: bool(e.is_transient, 'error.is_transient'),
+      };
+    }
+    const fault = state.addFault(spec);
+    res.status(201).json({ id: fault.id });
+  });
+  r.get('/faults', (_req, res) => {
+    res.json({ data: state.faults.filter((f) => f.remaining > 0) });
+  });
+  r.delete('/faults', (_req, res) => {
+    state.faults = [];
+    res.json({ success: true });
+  });
+
+  r.post('/settings', (req, res) => {
+    const b = body(req);
+    const s: Partial<SandboxSettings> = {};
+    for (const k of ['codeExchangeLongLived', 'omitExpiresIn', 'longLivedExchangeExtends', 'requireAppSecretProof'] as const) {
+      const v = bool(b[k], k);
+      if (v !== undefined) s[k] = v;
+    }
+    const latency = num(b.latencyMs, 'latencyMs');
+    if (latency !== undefined) s.latencyMs = latency;
+    const pageSize = num(b.pageSizeDefault, 'pageSizeDefault');
+    if (pageSize !== undefined) s.pageSizeDefault = pageSize;
+    if (b.usage === null) s.usage = null;
+    else if (b.usage !== undefined) s.usage = { ...(state.settings.usage ?? { call_count: 0, total_cputime: 0, total_time: 0, estimated_time_to_regain_access: 0 }), ...usageOf(b.usage) };
+    state.settings = { ...state.settings, ...s };
+    res.json(state.settings);
+  });
+
+  r.post('/apps/redirect-uris', (req, res) => {
+    const uris = body(req).uris;
+    if (!Array.isArray(uris) || !uris.every((u) => typeof u === 'string')) throw new ControlError(400, 'uris must be an array of strings');
+    for (const u of uris as string[]) if (!state.app.redirectUris.includes(u)) state.app.redirectUris.push(u);
+    res.json({ redirect_uris: state.app.redirectUris });
+  });
+
+  r.get('/calls', (req, res) => {
+    const filter = typeof req.query.path === 'string' ? req.query.path : undefined;
+    res.json({ data: filter ? state.calls.filter((c) => c.path.includes(filter)) : state.calls });
+  });
+  r.delete('/calls', (_req, res) => {
+    state.calls = [];
+    res.json({ success: true });
+  });
+
+  r.get('/avatar/:file', (req, res) => {
+    const ig = state.igAccounts.get(req.params.file.replace(/\.svg$/, ''));
+    const uri = ig?.profilePictureUrl;
+    if (!ig || !uri?.startsWith('data:image/svg+xml;base64,')) throw new ControlError(404, 'no avatar');
+    res.type('image/svg+xml').send(Buffer.from(uri.slice('data:image/svg+xml;base64,'.length), 'base64'));
+  });
+
+  r.use((_req, _res, next) => next(new ControlError(404, 'unknown control endpoint')));
+  return r;
+}
+
+export { ControlError };
