@@ -25,6 +25,7 @@ export class AppConfig {
   readonly redisKeyPrefix: string;
   readonly allowedOrigins: string[];
   readonly frontendUrl: string;
+  readonly publicApiUrl: string;
   readonly sandboxMode: boolean;
   readonly sandboxPort: number;
   readonly facebook: {
@@ -43,12 +44,14 @@ export class AppConfig {
     refreshWindowDays: number;
     alertThresholdsDays: number[];
   };
-  readonly queue: { concurrency: number; attempts: number; backoffMs: number };
+  readonly queue: { concurrency: number; attempts: number; backoffMs: number; lockMs: number };
+  readonly workerMetricsPort: number | undefined;
   readonly mail: { smtpUrl: string | undefined; from: string };
   readonly jwt: { expiresInSeconds: number; issuer: string; audience: string };
   readonly throttle: { authLimit: number; limit: number };
   readonly bodyLimit: string;
   readonly logLevel: string;
+  readonly logFile: string | undefined;
 
   constructor(env: EnvSchema) {
     this.environment = env.ENVIRONMENT;
@@ -63,6 +66,7 @@ export class AppConfig {
       .map((o) => o.trim())
       .filter(Boolean);
     this.frontendUrl = env.FRONTEND_URL.replace(/\/+$/, '');
+    this.publicApiUrl = (env.PUBLIC_API_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, '');
     this.sandboxMode = !env.FACEBOOK_APP_ID;
     this.sandboxPort = env.SANDBOX_PORT;
     const sandboxUrl = `http://localhost:${env.SANDBOX_PORT}`;
@@ -90,11 +94,13 @@ export class AppConfig {
         .map(Number)
         .sort((a, b) => b - a),
     };
-    this.queue = { concurrency: env.WORKER_CONCURRENCY, attempts: env.JOB_ATTEMPTS, backoffMs: env.JOB_BACKOFF_MS };
+    this.queue = { concurrency: env.WORKER_CONCURRENCY, attempts: env.JOB_ATTEMPTS, backoffMs: env.JOB_BACKOFF_MS, lockMs: env.JOB_LOCK_MS };
+    this.workerMetricsPort = env.WORKER_METRICS_PORT;
     this.mail = { smtpUrl: env.SMTP_URL, from: env.MAIL_FROM };
     this.jwt = { expiresInSeconds: env.JWT_EXPIRES_IN_SECONDS, issuer: 'autoreels-connect', audience: 'autoreels-api' };
     this.throttle = { authLimit: env.AUTH_THROTTLE_LIMIT, limit: env.THROTTLE_LIMIT };
     this.bodyLimit = env.BODY_LIMIT;
     this.logLevel = env.LOG_LEVEL;
+    this.logFile = env.LOG_FILE;
   }
 }

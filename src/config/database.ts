@@ -2,11 +2,23 @@ import { join } from 'node:path';
 import type { DataSourceOptions } from 'typeorm';
 import { UserEntity } from '../modules/auth/user.entity';
 import { AlertEntity } from '../modules/alerts/alert.entity';
+import { ReconnectLinkEntity } from '../modules/alerts/reconnect-link.entity';
 import { OAuthStateEntity } from '../modules/social/oauth-state.entity';
 import { InstagramTokenEntity } from '../modules/tokens/persistence/instagram-token.entity';
 import { TokenEventEntity } from '../modules/tokens/persistence/token-event.entity';
+import { DataDeletionRequestEntity } from '../modules/webhooks/persistence/data-deletion-request.entity';
+import { WebhookDeliveryEntity } from '../modules/webhooks/persistence/webhook-delivery.entity';
 
-export const ENTITIES = [UserEntity, InstagramTokenEntity, TokenEventEntity, OAuthStateEntity, AlertEntity];
+export const ENTITIES = [
+  UserEntity,
+  InstagramTokenEntity,
+  TokenEventEntity,
+  OAuthStateEntity,
+  AlertEntity,
+  ReconnectLinkEntity,
+  WebhookDeliveryEntity,
+  DataDeletionRequestEntity,
+];
 
 /** One definition for the app, the CLI and the tests; synchronize stays off everywhere. */
 export function dataSourceOptions(databaseUrl: string): DataSourceOptions {

@@ -49,6 +49,10 @@ export class EnvSchema {
   @IsUrl(urlOpts)
   FRONTEND_URL = 'http://localhost:3002';
 
+  /** Where browsers and Meta reach this API (links in e-mails, callback URLs); default http://localhost:PORT. */
+  @IsOptional() @IsUrl(urlOpts)
+  PUBLIC_API_URL?: string;
+
   /** Empty means sandbox mode: the local Meta Graph sandbox stands in for Meta. */
   @IsOptional() @IsString() @Matches(/^\d{5,20}$/, { message: 'FACEBOOK_APP_ID must be digits' })
   FACEBOOK_APP_ID?: string;
@@ -106,6 +110,14 @@ export class EnvSchema {
   @Transform(toInt) @IsInt() @Min(100)
   JOB_BACKOFF_MS = 5000;
 
+  /** BullMQ job lock: a worker that dies holds its jobs this long before another takes them over. */
+  @Transform(toInt) @IsInt() @Min(1000) @Max(600000)
+  JOB_LOCK_MS = 30000;
+
+  /** When set, the worker serves Prometheus metrics on this port (the api serves them at /metrics). */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(65535)
+  WORKER_METRICS_PORT?: number;
+
   @Transform(toInt) @IsInt() @Min(60)
   JWT_EXPIRES_IN_SECONDS = 3600;
 
@@ -120,6 +132,10 @@ export class EnvSchema {
 
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL = 'info';
+
+  /** Write JSON logs to this file instead of stdout. */
+  @IsOptional() @IsString()
+  LOG_FILE?: string;
 }
 
 export const WEAK_SECRETS = ['dev-insecure-secret-key-change-me', 'changeme', 'secret', 'your-secret-key'];

@@ -1,36 +1,34 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { Module } from '@nestjs/common';
-import { LoggerModule } from 'nestjs-pino';
+import { LoggerModule, type Params } from 'nestjs-pino';
+import pino from 'pino';
+import type { Options } from 'pino-http';
 import { AppConfig } from '../../config/app-config';
 import { REDACT_PATHS, redactUrl } from './redact';
 
+function pinoParams(config: AppConfig): Params {
+  const options: Options = {
+    level: config.logLevel,
+    redact: { paths: REDACT_PATHS, censor: '[REDACTED]' },
+    genReqId: (req: IncomingMessage) => {
+      const incoming = req.headers['x-request-id'];
+      return typeof incoming === 'string' && /^[\w-]{1,64}$/.test(incoming) ? incoming : randomUUID();
+    },
+    serializers: {
+      req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: redactUrl(req.url) }),
+      res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+    },
+    customProps: () => ({ service: 'autoreels-connect' }),
+    autoLogging: { ignore: (req: IncomingMessage) => (req.url ?? '').startsWith('/health') },
+  };
+  return {
+    pinoHttp: config.logFile ? [options, pino.destination({ dest: config.logFile, sync: true, mkdir: true })] : options,
+  };
+}
+
 /** Structured JSON logs (pino) with request ids; credentials are redacted by path and in URLs. */
 @Module({
-  imports: [
-    LoggerModule.forRootAsync({
-      inject: [AppConfig],
-      useFactory: (config: AppConfig) => ({
-        pinoHttp: {
-          level: config.logLevel,
-          redact: { paths: REDACT_PATHS, censor: '[REDACTED]' },
-          genReqId: (req: IncomingMessage) => {
-            const incoming = req.headers['x-request-id'];
-            return typeof incoming === 'string' && /^[\w-]{1,64}$/.test(incoming) ? incoming : randomUUID();
-          },
-          serializers: {
-            req: (req: { id: string; method: string; url: string }) => ({
-              id: req.id,
-              method: req.method,
-              url: redactUrl(req.url),
-            }),
-            res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
-          },
-          customProps: () => ({ service: 'autoreels-connect' }),
-          autoLogging: { ignore: (req: IncomingMessage) => (req.url ?? '').startsWith('/health') },
-        },
-      }),
-    }),
-  ],
+  imports: [LoggerModule.forRootAsync({ inject: [AppConfig], useFactory: pinoParams })],
 })
 export class LoggingModule {}

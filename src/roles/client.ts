@@ -1,0 +1,64 @@
+import 'reflect-metadata';
+import { existsSync } from 'node:fs';
+import type { Server } from 'node:http';
+import { join, resolve } from 'node:path';
+import { config as loadDotEnv } from 'dotenv';
+import express from 'express';
+import helmet from 'helmet';
+import { AppConfig } from '../config/app-config';
+import { validateEnv } from '../config/env.schema';
+
+/** Where `ng build` puts the browser bundle (client/angular.json, @angular/build:application). */
+export const CLIENT_DIST = resolve(__dirname, '..', '..', '..', 'client', 'dist', 'client', 'browser');
+
+/**
+ * The client role: serves the built Angular app on FRONTEND_URL's port with an SPA fallback, and
+ * answers /config.json so one build runs against any API (no rebuild per environment).
+ */
+export function createClientServer(config: AppConfig, apiUrl: string, dist = CLIENT_DIST): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: {
+          'default-src': ["'self'"],
+          'connect-src': ["'self'", apiUrl],
+          'img-src': ["'self'", 'data:', 'https:', config.facebook.graphUrl],
+          'style-src': ["'self'", "'unsafe-inline'"],
+          'script-src': ["'self'"],
+          'form-action': ["'self'", config.facebook.dialogUrl, apiUrl],
+        },
+      },
+      // the OAuth callback page carries code/state in its URL: never leak it through Referer
+      referrerPolicy: { policy: 'no-referrer' },
+      hsts: config.isProduction,
+    }),
+  );
+  app.get('/config.json', (_req, res) => {
+    res.set('Cache-Control', 'no-store').json({ apiUrl, sandboxMode: config.sandboxMode });
+  });
+  app.use(express.static(dist, { index: false, maxAge: '1h' }));
+  app.get('/{*path}', (_req, res) => {
+    res.set('Cache-Control', 'no-cache').sendFile(join(dist, 'index.html'));
+  });
+  return app;
+}
+
+if (require.main === module) {
+  loadDotEnv({ quiet: true });
+  try {
+    const config = new AppConfig(validateEnv(process.env));
+    if (!existsSync(join(CLIENT_DIST, 'index.html'))) throw new Error(`no client build at ${CLIENT_DIST}; run npm run build:client`);
+    const port = Number(new URL(config.frontendUrl).port || 80);
+    const server: Server = createClientServer(config, config.publicApiUrl).listen(port, () => {
+      process.stdout.write(`${JSON.stringify({ level: 30, msg: `client role serving ${config.frontendUrl}` })}\n`);
+    });
+    const stop = () => server.close(() => process.exit(0));
+    process.on('SIGTERM', stop);
+    process.on('SIGINT', stop);
+  } catch (err) {
+    process.stderr.write(`[client] failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(1);
+  }
+}
