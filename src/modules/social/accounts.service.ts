@@ -23,7 +23,7 @@ export class AccountsService {
   ) {}
 
   async status(userId: number): Promise<StatusDto> {
-    const [row, count] = await Promise.all([this.connections.findDefault(userId), this.connections.countVisible(userId)]);
+    const { row, count } = await this.connections.findDefaultWithCount(userId);
     return toStatusDto(row, count, this.clock.now());
   }
 

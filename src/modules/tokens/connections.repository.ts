@@ -27,11 +27,21 @@ export class ConnectionsRepository {
 
   /** The account the seed's singular routes act on: the default, else the oldest visible one. */
   async findDefault(userId: number): Promise<InstagramTokenEntity | null> {
-    return (await this.listVisible(userId))[0] ?? null;
+    return (await this.findDefaultWithCount(userId)).row;
   }
 
-  countVisible(userId: number): Promise<number> {
-    return this.repo.count({ where: { userId, status: Not('disconnected') } });
+  /** The default account and how many are visible, in one indexed query (GET /social/status is hot). */
+  async findDefaultWithCount(userId: number): Promise<{ row: InstagramTokenEntity | null; count: number }> {
+    const { entities, raw } = await this.repo
+      .createQueryBuilder('a')
+      .addSelect('count(*) OVER ()', 'visible_count')
+      .where('a.user_id = :userId AND a.status <> :gone', { userId, gone: 'disconnected' })
+      .orderBy('a.is_default', 'DESC')
+      .addOrderBy('a.connected_at', 'ASC')
+      .addOrderBy('a.id', 'ASC')
+      .limit(1)
+      .getRawAndEntities<{ visible_count: string }>();
+    return { row: entities[0] ?? null, count: Number(raw[0]?.visible_count ?? 0) };
   }
 
   /** Other live connections that use the same Facebook grant (so revoking it would break them). */

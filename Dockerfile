@@ -1,0 +1,21 @@
+# One image for every role: api, worker, scheduler, client (and the sandbox for demos).
+# docker compose picks the role through the command.
+FROM node:20.20-bookworm-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+COPY client/package.json client/
+RUN npm ci --no-audit --no-fund
+COPY . .
+RUN npm run build
+
+FROM node:20.20-bookworm-slim
+ENV NODE_ENV=production
+WORKDIR /app
+COPY package.json package-lock.json ./
+COPY client/package.json client/
+RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+COPY --from=build /app/dist dist
+COPY --from=build /app/client/dist client/dist
+USER node
+EXPOSE 8000 3002
+CMD ["node", "dist/src/roles/api.js"]

@@ -1,0 +1,25 @@
+/** `npm run bench`: every speed and memory target of the issues, measured and printed as tables. */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { benchConnect } from './connect';
+
+interface Section {
+  title: string;
+  run: () => Promise<object[]>;
+}
+
+async function main(): Promise<void> {
+  const sections: Section[] = [{ title: 'Connect and status (issue 4)', run: () => benchConnect() }];
+  if (existsSync(join(__dirname, 'lifecycle.ts'))) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const lifecycle = require('./lifecycle') as { benchLifecycle: () => Promise<object[]> };
+    sections.push({ title: 'Keeping connections alive (issue 5)', run: () => lifecycle.benchLifecycle() });
+  }
+  for (const s of sections) {
+    console.log(`\n## ${s.title}`);
+    console.table(await s.run());
+  }
+  process.exit(0);
+}
+
+void main();
