@@ -101,6 +101,14 @@ describe('readiness when Redis is unreachable (e2e)', () => {
     expect(res.body.info).toMatchObject({ database: { status: 'up' } });
   });
 
+  it('should answer 503 SERVICE_UNAVAILABLE, not hang or 500, when a throttled route needs Redis', async () => {
+    const started = Date.now();
+    const res = await request(api.app.getHttpServer()).post('/auth/login').send({ email: 'a@example.com', password: 'whatever-pass' });
+    expect(res.status).toBe(503);
+    expect(res.body).toEqual({ statusCode: 503, code: 'SERVICE_UNAVAILABLE', message: expect.any(String) });
+    expect(Date.now() - started).toBeLessThan(5000);
+  });
+
   it('should keep liveness green while a dependency is down', async () => {
     expect((await request(api.app.getHttpServer()).get('/health')).status).toBe(200);
   });

@@ -19,7 +19,8 @@ function isInfrastructureDown(err: unknown): boolean {
     ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', '57P01', '57P03', '08006', '08001'].includes(
       String(code),
     ) ||
-    /Connection terminated|Connection is closed|connect ECONNREFUSED|Stream isn't writeable|timeout exceeded when trying to connect/i.test(
+    err.name === 'MaxRetriesPerRequestError' ||
+    /Connection terminated|Connection is closed|connect ECONNREFUSED|Stream isn't writeable|timeout exceeded when trying to connect|max retries per request/i.test(
       err.message,
     )
   );
