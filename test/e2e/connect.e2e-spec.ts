@@ -14,7 +14,7 @@ describe('connect, status and disconnect (e2e)', () => {
     await control(stack.sandbox, 'POST', '/reset', { seed: true });
   });
 
-  const count = async (sql: string, params: unknown[] = []) => Number(((await db.query(sql, params)) as Array<{ n: string }>)[0].n);
+  const count = async (sql: string, params: unknown[] = []) => Number(((await db.query<Array<{ n: string }>>(sql, params)))[0].n);
   const rowsOf = async (auth: string) => {
     const me = await stack.http().get('/auth/me').set('Authorization', auth);
     return count(`SELECT count(*) n FROM instagram_tokens WHERE user_id = $1`, [me.body.id]);
@@ -32,7 +32,7 @@ describe('connect, status and disconnect (e2e)', () => {
     );
     expect(url.searchParams.get('state')).toBe(res.body.state);
     expect(Buffer.from(res.body.state, 'base64url')).toHaveLength(32);
-    const stored = (await db.query(`SELECT state_hash FROM oauth_states`)) as Array<{ state_hash: string }>;
+    const stored = (await db.query<Array<{ state_hash: string }>>(`SELECT state_hash FROM oauth_states`));
     expect(stored.map((s) => s.state_hash)).not.toContain(res.body.state);
   });
 
@@ -199,7 +199,7 @@ describe('connect, status and disconnect (e2e)', () => {
     expect(out.body).toMatchObject({ success: true, disconnected: true, revoked_at_facebook: true, message: 'Successfully disconnected' });
     const calls = await control<{ data: Array<{ method: string; path: string }> }>(stack.sandbox, 'GET', '/calls?path=permissions');
     expect(calls.data.some((c) => c.method === 'DELETE')).toBe(true);
-    const row = ((await db.query(`SELECT long_lived_token, access_token, is_connected, status FROM instagram_tokens WHERE id = $1`, [id])) as Array<Record<string, unknown>>)[0];
+    const row = ((await db.query<Array<Record<string, unknown>>>(`SELECT long_lived_token, access_token, is_connected, status FROM instagram_tokens WHERE id = $1`, [id])))[0];
     expect(row).toEqual({ long_lived_token: null, access_token: null, is_connected: false, status: 'disconnected' });
     const again = await stack.http().delete(`/social/accounts/${id}`).set('Authorization', auth).expect(200);
     expect(again.body).toMatchObject({ success: true, disconnected: false });
@@ -226,7 +226,7 @@ describe('connect, status and disconnect (e2e)', () => {
     await control(stack.sandbox, 'POST', '/faults', { path: 'permissions', method: 'DELETE', count: 5, http_status: 500, error: { code: 2, is_transient: true } });
     const out = await stack.http().delete(`/social/accounts/${res.body.accounts[0].id}`).set('Authorization', auth).expect(200);
     expect(out.body).toMatchObject({ disconnected: true, revoked_at_facebook: false });
-    const events = (await db.query(`SELECT type, outcome FROM token_events WHERE account_id = $1 ORDER BY id`, [res.body.accounts[0].id])) as unknown[];
+    const events = (await db.query<unknown[]>(`SELECT type, outcome FROM token_events WHERE account_id = $1 ORDER BY id`, [res.body.accounts[0].id]));
     expect(events).toEqual(expect.arrayContaining([{ type: 'revoke', outcome: 'failure' }, { type: 'disconnect', outcome: 'success' }]));
   });
 

@@ -122,13 +122,13 @@ describe('migrations (e2e)', () => {
     try {
       const applied = await ds.runMigrations();
       expect(applied.length).toBeGreaterThan(0);
-      const tables = (await ds.query(`SELECT tablename FROM pg_tables WHERE schemaname = 'public'`)) as { tablename: string }[];
+      const tables = (await ds.query<{ tablename: string }[]>(`SELECT tablename FROM pg_tables WHERE schemaname = 'public'`));
       expect(tables.map((t) => t.tablename)).toEqual(
         expect.arrayContaining(['users', 'instagram_tokens', 'oauth_states', 'token_events', 'alerts']),
       );
       expect(await ds.showMigrations()).toBe(false); // nothing pending: re-running is a no-op
       for (let i = 0; i < applied.length; i++) await ds.undoLastMigration();
-      const left = (await ds.query(`SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'migrations'`)) as unknown[];
+      const left = (await ds.query<unknown[]>(`SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'migrations'`));
       expect(left).toEqual([]);
     } finally {
       await ds.destroy();

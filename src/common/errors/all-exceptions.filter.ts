@@ -26,24 +26,18 @@ function isInfrastructureDown(err: unknown): boolean {
   );
 }
 
-/** Maps Nest's built-in HTTP exceptions (routing, body parser, guards) onto our stable codes. */
+/** Nest's built-in HTTP exceptions (routing, guards) onto our stable codes. */
+const CODE_BY_STATUS: Partial<Record<number, ErrorCode>> = {
+  [HttpStatus.NOT_FOUND]: ErrorCode.NOT_FOUND,
+  [HttpStatus.PAYLOAD_TOO_LARGE]: ErrorCode.PAYLOAD_TOO_LARGE,
+  [HttpStatus.UNAUTHORIZED]: ErrorCode.AUTH_REQUIRED,
+  [HttpStatus.FORBIDDEN]: ErrorCode.FORBIDDEN,
+  [HttpStatus.TOO_MANY_REQUESTS]: ErrorCode.RATE_LIMITED,
+  [HttpStatus.SERVICE_UNAVAILABLE]: ErrorCode.SERVICE_UNAVAILABLE,
+};
+
 function codeForHttpStatus(status: number): ErrorCode {
-  switch (status) {
-    case HttpStatus.NOT_FOUND:
-      return ErrorCode.NOT_FOUND;
-    case HttpStatus.PAYLOAD_TOO_LARGE:
-      return ErrorCode.PAYLOAD_TOO_LARGE;
-    case HttpStatus.UNAUTHORIZED:
-      return ErrorCode.AUTH_REQUIRED;
-    case HttpStatus.FORBIDDEN:
-      return ErrorCode.FORBIDDEN;
-    case HttpStatus.TOO_MANY_REQUESTS:
-      return ErrorCode.RATE_LIMITED;
-    case HttpStatus.SERVICE_UNAVAILABLE:
-      return ErrorCode.SERVICE_UNAVAILABLE;
-    default:
-      return status < 500 ? ErrorCode.VALIDATION_FAILED : ErrorCode.INTERNAL_ERROR;
-  }
+  return CODE_BY_STATUS[status] ?? (status < 500 ? ErrorCode.VALIDATION_FAILED : ErrorCode.INTERNAL_ERROR);
 }
 
 export function toErrorBody(exception: unknown): ErrorBody {

@@ -84,13 +84,13 @@ export class AlertsService {
     thresholdDays: number | null,
     message: string,
   ): Promise<AlertEntity | null> {
-    const inserted = (await this.alerts.query(
+    const inserted = (await this.alerts.query<Array<{ id: number }>>(
       `INSERT INTO alerts (user_id, account_id, kind, dedupe_key, threshold_days, token_expires_at, message)
        VALUES ($1, $2, $3, $4, $5, $6, $7)
        ON CONFLICT (account_id, kind, dedupe_key) DO NOTHING
        RETURNING id`,
       [a.userId, a.id, kind, dedupeKey, thresholdDays, a.expiresAt, message],
-    )) as Array<{ id: number }>;
+    ));
     if (!inserted.length) return null;
     const alert = await this.alerts.findOneByOrFail({ id: inserted[0].id });
     this.logger.log({ alertId: alert.id, accountId: a.id, kind }, 'alert raised');

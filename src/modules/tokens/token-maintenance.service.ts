@@ -15,6 +15,12 @@ import { TokenVault, tokenAad } from './token-vault';
 
 /** How long one maintenance run may hold an account before another caller may take it over. */
 const LEASE_MS = 60_000;
+/**
+ * A user refresh this soon after another user refresh of the same account answers with that
+ * run's stored result instead of calling Meta again (double clicks, bursts of API calls). Short,
+ * so a check the user asks for after something changed at Facebook still reaches Facebook.
+ */
+const USER_COALESCE_MS = 2_000;
 
 export interface MaintenanceResult {
   success: boolean;
@@ -90,7 +96,9 @@ export class TokenMaintenanceService {
    * backoff); everything else ends in a stored, honest state.
    */
   async maintain(accountId: number, actor: Actor): Promise<MaintenanceResult> {
-    const leased = await this.acquireLease(accountId);
+    // A burst of "Refresh" clicks (or 50 concurrent calls) shares one set of Meta calls, even when
+    // the later ones arrive after the first run released its lease: they get its stored result.
+    const leased = await this.acquireLease(accountId, actor === 'user' ? USER_COALESCE_MS : 0);
     if (!leased) return this.waitForOtherRun(accountId, actor);
     if (!leased.isValid || !leased.longLivedToken || !leased.accessToken) {
       await this.releaseLease(leased);
@@ -262,14 +270,16 @@ export class TokenMaintenanceService {
     return { success: false, message: reason, new_expires_at: row.expiresAt?.toISOString() ?? null, extended: false, status, account_id: row.id };
   }
 
-  private async acquireLease(accountId: number): Promise<InstagramTokenEntity | null> {
+  private async acquireLease(accountId: number, unlessRefreshedWithinMs = 0): Promise<InstagramTokenEntity | null> {
     const now = this.clock.now();
-    const rows = (await this.dataSource.query(
+    const rows = (await this.dataSource.query<[Array<{ id: number }>, number]>(
       `UPDATE instagram_tokens SET lease_until = $2, version = version + 1
         WHERE id = $1 AND is_connected AND (lease_until IS NULL OR lease_until < $3)
+          AND NOT EXISTS (SELECT 1 FROM token_events e
+                           WHERE e.account_id = $1 AND e.type = 'refresh' AND e.actor = 'user' AND e.created_at > $4)
         RETURNING id`,
-      [accountId, new Date(now.getTime() + LEASE_MS), now],
-    )) as [Array<{ id: number }>, number];
+      [accountId, new Date(now.getTime() + LEASE_MS), now, new Date(now.getTime() - unlessRefreshedWithinMs)],
+    ));
     if (!rows[0]?.length) return null;
     return this.connections.repo.findOneBy({ id: accountId });
   }
