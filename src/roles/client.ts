@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { existsSync } from 'node:fs';
 import type { Server } from 'node:http';
-import { join, resolve } from 'node:path';
+import { join, resolve, sep } from 'node:path';
 import { config as loadDotEnv } from 'dotenv';
 import express from 'express';
 import helmet from 'helmet';
@@ -9,7 +9,12 @@ import { AppConfig } from '../config/app-config';
 import { validateEnv } from '../config/env.schema';
 
 /** Where `ng build` puts the browser bundle (client/angular.json, @angular/build:application). */
-export const CLIENT_DIST = resolve(__dirname, '..', '..', '..', 'client', 'dist', 'client', 'browser');
+export const CLIENT_DIST = resolve(
+  __dirname,
+  // dist/src/roles when built, src/roles under ts-node
+  __dirname.split(sep).includes('dist') ? '../../..' : '../..',
+  'client/dist/client/browser',
+);
 
 /**
  * The client role: serves the built Angular app on FRONTEND_URL's port with an SPA fallback, and

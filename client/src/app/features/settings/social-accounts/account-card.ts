@@ -56,12 +56,21 @@ export class AccountCard {
   );
   protected readonly username = computed(() => this.account().instagram_username);
   protected readonly badge = computed(() => statusBadge(this.account(), this.now()));
+  /** Only a working connection has life left; a dead one shows why instead of a full bar. */
   protected readonly life = computed(() =>
-    tokenLifeLeft(this.account().token_issued_at, this.account().token_expires_at, this.now()),
+    this.broken()
+      ? null
+      : tokenLifeLeft(this.account().token_issued_at, this.account().token_expires_at, this.now()),
   );
   protected readonly expiry = computed(() =>
-    expiryText(this.account().token_expires_at, this.now()),
+    this.broken()
+      ? 'Stopped working: reconnect to restore'
+      : expiryText(this.account().token_expires_at, this.now()),
   );
+  protected readonly broken = computed(() => {
+    const s = this.account().status;
+    return s === 'needs_reconnect' || s === 'revoked';
+  });
   protected readonly needsUser = computed(() => {
     const s = this.account().status;
     return s === 'needs_reconnect' || s === 'revoked' || s === 'expiring';
@@ -79,7 +88,8 @@ export class AccountCard {
     this.refreshResult.set(null);
     try {
       const res = await firstValueFrom(this.api.refresh(this.account().id));
-      this.refreshResult.set({ text: res.message, extended: res.extended });
+      // a failed check shows up as the card's status and reason; no need to say it twice
+      if (res.success) this.refreshResult.set({ text: res.message, extended: res.extended });
       this.changed.emit();
     } catch (err) {
       this.error.set(toUserMessage(err));

@@ -111,6 +111,8 @@ export class SocialAccountsPage implements OnInit {
   }
 
   onChanged(): void {
+    // an earlier "Connected …" message would contradict what the card now says
+    if (this.flash()?.tone === 'success') this.flash.set(null);
     void this.load(false);
   }
 
