@@ -10,6 +10,9 @@ import { AuthModule } from './modules/auth/auth.module';
 import { isNotAuthRateLimited } from './modules/auth/auth-throttle';
 import { HealthModule } from './modules/health/health.module';
 import { SocialModule } from './modules/social/social.module';
+import { ReconnectModule } from './modules/alerts/reconnect.module';
+import { OpsModule } from './modules/ops/ops.module';
+import { WebhooksModule } from './modules/webhooks/webhooks.module';
 
 /** The api role: HTTP routes only. */
 @Module({})
@@ -33,6 +36,9 @@ export class ApiModule {
         AuthModule,
         HealthModule,
         SocialModule,
+        ReconnectModule,
+        OpsModule,
+        WebhooksModule,
       ],
       providers: [{ provide: APP_GUARD, useClass: ThrottlerGuard }],
     };

@@ -7,6 +7,7 @@ import { AllExceptionsFilter } from './common/errors/all-exceptions.filter';
 import { DomainError } from './common/errors/domain-error';
 import { ErrorCode } from './common/errors/error-codes';
 import { AppConfig } from './config/app-config';
+import { mountBullBoard } from './modules/ops/bull-board';
 
 function flatten(errors: ValidationError[], parent = ''): string[] {
   return errors.flatMap((e) => {
@@ -71,6 +72,7 @@ export function configureApp(app: NestExpressApplication): NestExpressApplicatio
     }),
   );
   app.useGlobalFilters(new AllExceptionsFilter());
+  mountBullBoard(app); // /admin/queues, admins only
   const document = buildOpenApiDocument(app);
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json', customSiteTitle: 'AutoReels Connect API' });
   app.enableShutdownHooks();

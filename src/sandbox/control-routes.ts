@@ -23,6 +23,12 @@
  *   POST   /__sandbox/apps/redirect-uris        {uris: string[]}               add allowed redirect URIs
  *   GET    /__sandbox/calls?path=               DELETE /__sandbox/calls        calls received (secrets masked)
  *   GET    /__sandbox/avatar/:id.svg                                           SVG avatar of an IG account
+ *   GET    /__sandbox/webhooks/config   POST {deauthorize_url?, data_deletion_url?, instagram_url?, base_url?, retries?, backoff_ms?, timeout_ms?}
+ *   POST   /__sandbox/webhooks/deauthorize        {user_id}                   app removed (tokens → 190/458), signed_request sent → delivery result
+ *   POST   /__sandbox/webhooks/data-deletion      {user_id}                   signed_request sent → delivery result + the app's answer, reply_valid
+ *   POST   /__sandbox/webhooks/permission-revoked {user_id, permission, target_ids?}  grant loses it, `permissions` webhook sent
+ *   POST   /__sandbox/webhooks/event              {payload}                   any webhook body, escaped and signed like Meta
+ *   POST   /__sandbox/webhooks/verify             {verify_token}              runs the GET hub.challenge handshake → {verified}
  *
  * A fault's `path` is a substring of, or a regex source matched against, the path without the
  * version prefix (e.g. "/me/accounts"). It fires `count` times, then normal service resumes.
@@ -30,6 +36,7 @@
 import { Router } from 'express';
 import type { Request } from 'express';
 import type { FaultSpec, SandboxSettings, SandboxState, UsageSettings } from './sandbox-state';
+import { WebhookSender, WebhookTargetMissing, webhookUrlsFor } from './webhook-sender';
 
 class ControlError extends Error {
   constructor(
@@ -301,7 +308,7 @@ export function controlRoutes(state: SandboxState): Router {
   r.post('/apps/redirect-uris', (req, res) => {
     const uris = body(req).uris;
     if (!Array.isArray(uris) || !uris.every((u) => typeof u === 'string')) throw new ControlError(400, 'uris must be an array of strings');
-    for (const u of uris as string[]) if (!state.app.redirectUris.includes(u)) state.app.redirectUris.push(u);
+    for (const u of uris) if (!state.app.redirectUris.includes(u)) state.app.redirectUris.push(u);
     res.json({ redirect_uris: state.app.redirectUris });
   });
 
@@ -319,6 +326,74 @@ export function controlRoutes(state: SandboxState): Router {
     const uri = ig?.profilePictureUrl;
     if (!ig || !uri?.startsWith('data:image/svg+xml;base64,')) throw new ControlError(404, 'no avatar');
     res.type('image/svg+xml').send(Buffer.from(uri.slice('data:image/svg+xml;base64,'.length), 'base64'));
+  });
+
+  // ---- Outgoing Meta callbacks (webhook-sender.ts) -------------------------------------------
+  const sender = new WebhookSender(state);
+  const knownUser = (v: unknown): string => {
+    const id = str(v, 'user_id', true);
+    if (!state.users.has(id)) throw new ControlError(404, 'unknown user');
+    return id;
+  };
+  const send = async <T>(fn: () => Promise<T>): Promise<T> => {
+    try {
+      return await fn();
+    } catch (err) {
+      if (err instanceof WebhookTargetMissing) throw new ControlError(400, err.message);
+      throw err;
+    }
+  };
+  const webhookConfig = (): Record<string, unknown> => ({
+    deauthorize_url: state.webhooks.deauthorizeUrl,
+    data_deletion_url: state.webhooks.dataDeletionUrl,
+    instagram_url: state.webhooks.instagramUrl,
+    retries: state.webhooks.retries,
+    backoff_ms: state.webhooks.backoffMs,
+    timeout_ms: state.webhooks.timeoutMs,
+  });
+  r.get('/webhooks/config', (_req, res) => {
+    res.json(webhookConfig());
+  });
+  r.post('/webhooks/config', (req, res) => {
+    const b = body(req);
+    const base = str(b.base_url, 'base_url');
+    if (base !== undefined) Object.assign(state.webhooks, webhookUrlsFor(base));
+    const urls = { deauthorize_url: 'deauthorizeUrl', data_deletion_url: 'dataDeletionUrl', instagram_url: 'instagramUrl' } as const;
+    for (const [k, field] of Object.entries(urls)) {
+      const v = str(b[k], k);
+      if (v !== undefined) state.webhooks[field] = v;
+    }
+    const retries = num(b.retries, 'retries');
+    if (retries !== undefined) state.webhooks.retries = Math.max(0, Math.min(10, Math.floor(retries)));
+    const backoff = num(b.backoff_ms, 'backoff_ms');
+    if (backoff !== undefined) state.webhooks.backoffMs = Math.max(0, backoff);
+    const timeout = num(b.timeout_ms, 'timeout_ms');
+    if (timeout !== undefined) state.webhooks.timeoutMs = Math.max(1, timeout);
+    res.json(webhookConfig());
+  });
+  r.post('/webhooks/deauthorize', async (req, res) => {
+    const userId = knownUser(body(req).user_id);
+    res.json(await send(() => sender.deauthorize(userId)));
+  });
+  r.post('/webhooks/data-deletion', async (req, res) => {
+    const userId = knownUser(body(req).user_id);
+    res.json(await send(() => sender.dataDeletion(userId)));
+  });
+  r.post('/webhooks/permission-revoked', async (req, res) => {
+    const b = body(req);
+    const userId = knownUser(b.user_id);
+    const permission = str(b.permission, 'permission', true);
+    const targetIds = Array.isArray(b.target_ids) ? b.target_ids.map(String) : [];
+    res.json(await send(() => sender.permissionRevoked(userId, permission, targetIds)));
+  });
+  r.post('/webhooks/event', async (req, res) => {
+    const payload = body(req).payload;
+    if (typeof payload !== 'object' || payload === null) throw new ControlError(400, 'payload must be an object');
+    res.json(await send(() => sender.event(payload)));
+  });
+  r.post('/webhooks/verify', async (req, res) => {
+    const token = str(body(req).verify_token, 'verify_token', true);
+    res.json(await send(() => sender.verify(token)));
   });
 
   r.use((_req, _res, next) => next(new ControlError(404, 'unknown control endpoint')));

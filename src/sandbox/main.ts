@@ -1,5 +1,6 @@
 import { SANDBOX_APP_ID, SANDBOX_APP_SECRET } from '../config/app-config';
 import { startSandbox } from './sandbox-server';
+import { webhookUrlsFor } from './webhook-sender';
 
 /**
  * `npm run sandbox`: the Meta Graph sandbox as a standalone process. Reads its few settings
@@ -19,6 +20,8 @@ async function main(): Promise<void> {
     appId: env.FACEBOOK_APP_ID || SANDBOX_APP_ID,
     appSecret: env.FACEBOOK_APP_SECRET || SANDBOX_APP_SECRET,
     redirectUris,
+    // Meta's callbacks (deauthorize, data deletion, webhooks) go to the API's routes under this base
+    webhooks: webhookUrlsFor(env.SANDBOX_WEBHOOK_BASE_URL || 'http://localhost:8000'),
   });
   process.stdout.write(`Meta Graph sandbox listening on ${sandbox.url} (app ${sandbox.state.app.id})\n`);
 

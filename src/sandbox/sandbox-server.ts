@@ -11,6 +11,7 @@ import { locals, requestParams } from './request-context';
 import type { SandboxLocals } from './request-context';
 import { DEFAULT_GRAPH_VERSION, SandboxState, maskParams } from './sandbox-state';
 import type { UsageSettings } from './sandbox-state';
+import type { WebhookSettings } from './webhook-sender';
 
 export interface SandboxOptions {
   /** 0 = a random free port. */
@@ -24,6 +25,8 @@ export interface SandboxOptions {
   requireAppSecretProof?: boolean;
   /** Default true: Alex Rivera and Sam Lee with their Pages and IG accounts. */
   seed?: boolean;
+  /** Callback URLs of the app (and retry policy) for the outgoing deauthorize / data-deletion / webhook calls. */
+  webhooks?: Partial<WebhookSettings>;
 }
 
 export interface RunningSandbox {
@@ -74,7 +77,7 @@ export function createSandboxApp(state: SandboxState, pending: Set<Response>): e
 
     res.on('close', () => {
       const params = requestParams(req);
-      const queryKeys = Object.keys(req.query as Record<string, unknown>);
+      const queryKeys = Object.keys(req.query);
       state.recordCall({
         method: req.method,
         path,
@@ -149,7 +152,7 @@ export function createSandboxApp(state: SandboxState, pending: Set<Response>): e
     }
     if (!locals(res).traceId) locals(res).traceId = newTraceId();
     if (err instanceof SandboxGraphError) return sendGraphError(res, err);
-    if (typeof err === 'object' && err !== null && 'type' in err && (err as { type: unknown }).type === 'entity.parse.failed') {
+    if (typeof err === 'object' && err !== null && 'type' in err && (err).type === 'entity.parse.failed') {
       return sendGraphError(res, new SandboxGraphError(400, { message: '(#100) Invalid JSON in request body', code: 100 }));
     }
     sendGraphError(res, new SandboxGraphError(500, { message: 'An unknown error occurred', code: 1, isTransient: true }));
@@ -195,6 +198,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<RunningSa
     redirectUris: opts.redirectUris ?? [],
     requireAppSecretProof: opts.requireAppSecretProof ?? true,
     seed: opts.seed ?? true,
+    webhooks: opts.webhooks,
   });
   const pending = new Set<Response>();
   const server = createServer(createSandboxApp(state, pending));

@@ -1,4 +1,5 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { DEFAULT_WEBHOOK_SETTINGS, type WebhookSettings } from './webhook-sender';
 
 /** Lifetimes Meta uses (graph-api.md §2-§4); all measured on the sandbox clock. */
 export const SHORT_LIVED_USER_TOKEN_SECONDS = 7_200;
@@ -137,6 +138,8 @@ export interface SandboxStateOptions {
   redirectUris: string[];
   requireAppSecretProof: boolean;
   seed: boolean;
+  /** Where the sandbox sends Meta's callbacks (deauthorize, data deletion, webhooks). */
+  webhooks?: Partial<WebhookSettings>;
 }
 
 /** Parameter names whose values are secrets and never appear in the calls log. */
@@ -207,11 +210,14 @@ export class SandboxState {
   calls: CallRecord[] = [];
   settings: SandboxSettings;
   clockOffsetMs = 0;
+  /** Targets and retry policy of outgoing callbacks (webhook-sender.ts). */
+  webhooks: WebhookSettings;
   private seq = { user: 100, page: 100, ig: 100, fault: 0 };
 
   constructor(private readonly opts: SandboxStateOptions) {
     this.app = { id: opts.appId, secret: opts.appSecret, name: 'AutoReels Sandbox App', redirectUris: [...opts.redirectUris] };
     this.settings = defaultSettings(opts.requireAppSecretProof);
+    this.webhooks = { ...DEFAULT_WEBHOOK_SETTINGS, ...opts.webhooks };
     if (opts.seed) this.seedDefaults();
   }
 
@@ -230,6 +236,7 @@ export class SandboxState {
     this.seq = { user: 100, page: 100, ig: 100, fault: 0 };
     this.app.redirectUris = [...this.opts.redirectUris];
     this.settings = defaultSettings(this.opts.requireAppSecretProof);
+    this.webhooks = { ...DEFAULT_WEBHOOK_SETTINGS, ...this.opts.webhooks };
     if (seed) this.seedDefaults();
   }
 

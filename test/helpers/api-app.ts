@@ -5,6 +5,16 @@ import { ApiModule } from '../../src/api.module';
 import { configureApp } from '../../src/app.setup';
 import { createTestDatabase, type TestDatabase } from './database';
 
+/** A provider to replace in the testing module (e.g. the Clock with an OffsetClock). */
+export interface ProviderOverride {
+  provide: unknown;
+  useValue: unknown;
+}
+
+export interface StartOptions {
+  overrideProviders?: ProviderOverride[];
+}
+
 export interface TestApi {
   app: NestExpressApplication;
   db: TestDatabase;
@@ -28,10 +38,12 @@ export function baseEnv(overrides: Record<string, string> = {}): Record<string, 
 }
 
 /** Boots the real api role stack (same configureApp as production) against a fresh database. */
-export async function startApi(overrides: Record<string, string> = {}, db?: TestDatabase): Promise<TestApi> {
+export async function startApi(overrides: Record<string, string> = {}, db?: TestDatabase, opts: StartOptions = {}): Promise<TestApi> {
   const database = db ?? (await createTestDatabase());
   const env = baseEnv({ DATABASE_URL: database.url, ...overrides });
-  const moduleRef = await Test.createTestingModule({ imports: [ApiModule.forRoot({ env })] }).compile();
+  const builder = Test.createTestingModule({ imports: [ApiModule.forRoot({ env })] });
+  for (const o of opts.overrideProviders ?? []) builder.overrideProvider(o.provide).useValue(o.useValue);
+  const moduleRef = await builder.compile();
   const app = moduleRef.createNestApplication<NestExpressApplication>({ bufferLogs: true, rawBody: true });
   configureApp(app);
   await app.init();

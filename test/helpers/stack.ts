@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { startSandbox, type RunningSandbox } from '../../src/sandbox/sandbox-server';
-import { startApi, type TestApi } from './api-app';
+import { startApi, type StartOptions, type TestApi } from './api-app';
 
 export interface Stack {
   api: TestApi;
@@ -10,9 +10,9 @@ export interface Stack {
 }
 
 /** The api role against a fresh database and an in-process Meta Graph sandbox on a free port. */
-export async function startStack(env: Record<string, string> = {}): Promise<Stack> {
+export async function startStack(env: Record<string, string> = {}, opts: StartOptions = {}): Promise<Stack> {
   const sandbox = await startSandbox({ port: 0, redirectUris: ['http://localhost:3002/settings/social-accounts/callback'] });
-  const api = await startApi({ FACEBOOK_GRAPH_URL: sandbox.url, FACEBOOK_DIALOG_URL: sandbox.url, ...env });
+  const api = await startApi({ FACEBOOK_GRAPH_URL: sandbox.url, FACEBOOK_DIALOG_URL: sandbox.url, ...env }, undefined, opts);
   return {
     api,
     sandbox,

@@ -19,6 +19,6 @@ import { SocialController } from './social.controller';
   imports: [TypeOrmModule.forFeature([OAuthStateEntity]), TokensModule, TokenMaintenanceModule, AlertsModule, GraphModule],
   controllers: [SocialController, AccountsController, RefreshController, AlertsController],
   providers: [ConnectService, AccountsService, OAuthStateService, CallbackResponder, PageSubscriber],
-  exports: [AccountsService, PageSubscriber],
+  exports: [AccountsService, PageSubscriber, ConnectService],
 })
 export class SocialModule {}

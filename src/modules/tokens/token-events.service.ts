@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { EntityManager, Repository } from 'typeorm';
+import { Clock } from '../../common/clock';
 import { GraphError } from '../graph/graph-error';
 import { TokenEventEntity, type TokenEventActor, type TokenEventOutcome } from './persistence/token-event.entity';
 
@@ -21,7 +22,10 @@ export interface TokenEventInput {
 /** Writes the audit trail of token operations. Only ids, outcomes and Meta's error codes: never a secret. */
 @Injectable()
 export class TokenEventsService {
-  constructor(@InjectRepository(TokenEventEntity) private readonly events: Repository<TokenEventEntity>) {}
+  constructor(
+    @InjectRepository(TokenEventEntity) private readonly events: Repository<TokenEventEntity>,
+    private readonly clock: Clock,
+  ) {}
 
   async record(input: TokenEventInput, manager?: EntityManager): Promise<void> {
     const repo = manager ? manager.getRepository(TokenEventEntity) : this.events;
@@ -37,6 +41,8 @@ export class TokenEventsService {
       graphErrorCode: graph?.code ?? input.graph?.code ?? null,
       graphErrorSubcode: graph?.subcode ?? input.graph?.subcode ?? null,
       details: (input.details ?? null) as never, // jsonb: see OAuthStateService.complete
+      // the app's clock, like every other lifecycle time, so history and lifecycle rules agree
+      createdAt: this.clock.now(),
     });
   }
 

@@ -1,0 +1,16 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { UserEntity } from '../auth/user.entity';
+import { InstagramTokenEntity } from '../tokens/persistence/instagram-token.entity';
+import { AlertEntity } from './alert.entity';
+import { AlertMailerService } from './alert-mailer.service';
+import { ReconnectLinkEntity } from './reconnect-link.entity';
+import { ReconnectLinkService } from './reconnect-link.service';
+
+/** Alert e-mail and the reconnect links in it (worker: sending; api: following a link). */
+@Module({
+  imports: [TypeOrmModule.forFeature([AlertEntity, ReconnectLinkEntity, UserEntity, InstagramTokenEntity])],
+  providers: [ReconnectLinkService, AlertMailerService],
+  exports: [ReconnectLinkService, AlertMailerService],
+})
+export class AlertMailModule {}

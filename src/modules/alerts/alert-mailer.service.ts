@@ -1,0 +1,89 @@
+import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { createTransport, type Transporter } from 'nodemailer';
+import { Repository } from 'typeorm';
+import { Clock } from '../../common/clock';
+import { AppConfig } from '../../config/app-config';
+import { UserEntity } from '../auth/user.entity';
+import { InstagramTokenEntity } from '../tokens/persistence/instagram-token.entity';
+import { AlertEntity } from './alert.entity';
+import { ReconnectLinkService } from './reconnect-link.service';
+
+export type MailOutcome = 'sent' | 'logged' | 'already_sent' | 'skipped';
+
+function subjectFor(alert: AlertEntity, who: string): string {
+  switch (alert.kind) {
+    case 'expiring':
+      return `${who}: reconnect within ${alert.thresholdDays ?? 'a few'} days to keep publishing`;
+    case 'expired':
+      return `${who}: Facebook access expired — reconnect to resume publishing`;
+    case 'token_invalid':
+      return `${who} stopped working — reconnect to resume publishing`;
+    case 'revoked':
+      return `${who} was disconnected at Facebook`;
+  }
+}
+
+/**
+ * Sends one alert's e-mail: plain text, short, with a one-click reconnect link. Idempotent:
+ * emailed_at is set once sent, and a job that finds it set sends nothing.
+ */
+@Injectable()
+export class AlertMailerService implements OnApplicationShutdown {
+  private readonly logger = new Logger(AlertMailerService.name);
+  private transport: Transporter | undefined;
+
+  constructor(
+    @InjectRepository(AlertEntity) private readonly alerts: Repository<AlertEntity>,
+    @InjectRepository(UserEntity) private readonly users: Repository<UserEntity>,
+    @InjectRepository(InstagramTokenEntity) private readonly accounts: Repository<InstagramTokenEntity>,
+    private readonly links: ReconnectLinkService,
+    private readonly config: AppConfig,
+    private readonly clock: Clock,
+  ) {}
+
+  async send(alertId: number): Promise<MailOutcome> {
+    const alert = await this.alerts.findOneBy({ id: alertId });
+    if (!alert) return 'skipped';
+    if (alert.emailedAt) return 'already_sent';
+    // settled (read, or the account was reconnected meanwhile): nothing to tell any more
+    if (alert.readAt || !alert.accountId) return 'skipped';
+    const [user, account] = await Promise.all([this.users.findOneBy({ id: alert.userId }), this.accounts.findOneBy({ id: alert.accountId })]);
+    if (!user || !account || account.status === 'disconnected') return 'skipped';
+    const who = `@${account.instagramUsername ?? account.igUserId}`;
+    const link = await this.links.issue(user.id, account.id, alert.id);
+    const subject = subjectFor(alert, who);
+    const text = [
+      alert.message,
+      '',
+      'Reconnect in one click (the link works once, for 7 days):',
+      link.url,
+      '',
+      `Or open ${this.config.frontendUrl}/settings/social-accounts`,
+      '',
+      '— AutoReels',
+    ].join('\n');
+    let outcome: MailOutcome;
+    if (this.config.mail.smtpUrl) {
+      await this.transporter().sendMail({ from: this.config.mail.from, to: user.email, subject, text });
+      outcome = 'sent';
+    } else if (!this.config.isProduction) {
+      // development without SMTP: the mail goes to the log (the link is ours, not a Meta token)
+      this.logger.log({ alertId, to: user.email, subject, link: link.url }, 'alert e-mail (SMTP_URL not set, not sent)');
+      outcome = 'logged';
+    } else {
+      throw new Error('SMTP_URL is not configured; alert e-mail not sent');
+    }
+    await this.alerts.update({ id: alert.id }, { emailedAt: this.clock.now() });
+    return outcome;
+  }
+
+  onApplicationShutdown(): void {
+    this.transport?.close();
+  }
+
+  private transporter(): Transporter {
+    this.transport ??= createTransport(this.config.mail.smtpUrl);
+    return this.transport;
+  }
+}

@@ -1,0 +1,88 @@
+import { Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import { UnrecoverableError, type Job, type MinimalJob, type Worker } from 'bullmq';
+import { Clock } from '../../common/clock';
+import { DomainError } from '../../common/errors/domain-error';
+import { AppConfig } from '../../config/app-config';
+import { LifecycleMetrics } from '../ops/lifecycle-metrics';
+import { DueAccountsRepository } from '../scheduler/due-accounts.repository';
+import { RetryLaterError, TokenMaintenanceService, type MaintenanceResult } from '../tokens/token-maintenance.service';
+import { dueAtOfJobId, LIFECYCLE_BACKOFF, retryDelayMs } from './job-policy';
+import { TOKEN_MAINTENANCE_QUEUE, type TokenMaintenanceJob } from './queue.constants';
+import { closeWorker, startWorker } from './worker-factory';
+
+/** A check that ended without moving next_check_at is looked at again this much later. */
+const RECHECK_AFTER_SUCCESS_MS = 15 * 60_000;
+const RECHECK_AFTER_FAILURE_MS = 60 * 60_000;
+
+/** BullMQ backoffStrategy: exponential with jitter from the job's base delay, never sooner than Meta asked. */
+export function lifecycleBackoff(attemptsMade: number, type: string | undefined, err: Error | undefined, job: MinimalJob | undefined): number {
+  const base = (type === LIFECYCLE_BACKOFF && typeof job?.opts.backoff === 'object' ? job.opts.backoff.delay : undefined) ?? 5000;
+  return retryDelayMs({ attemptsMade, baseMs: base, minDelayMs: err instanceof RetryLaterError ? err.delayMs : undefined });
+}
+
+/**
+ * token-maintenance queue → one TokenMaintenanceService.maintain(accountId, 'worker') per job.
+ * Transient Meta failures retry with backoff (RetryLaterError); 190/permission failures are stored
+ * by the service and complete the job (never retried); an unexpected rejection is unrecoverable.
+ */
+@Injectable()
+export class TokenMaintenanceProcessor implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger(TokenMaintenanceProcessor.name);
+  private _worker: Worker<TokenMaintenanceJob> | undefined;
+
+  constructor(
+    private readonly maintenance: TokenMaintenanceService,
+    private readonly due: DueAccountsRepository,
+    private readonly metrics: LifecycleMetrics,
+    private readonly config: AppConfig,
+    private readonly clock: Clock,
+  ) {}
+
+  get worker(): Worker<TokenMaintenanceJob> | undefined {
+    return this._worker;
+  }
+
+  onApplicationBootstrap(): void {
+    this._worker = startWorker<TokenMaintenanceJob>(TOKEN_MAINTENANCE_QUEUE, (job) => this.process(job), this.config, {
+      settings: { backoffStrategy: lifecycleBackoff },
+    });
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await closeWorker(this._worker);
+  }
+
+  async process(job: Job<TokenMaintenanceJob>): Promise<MaintenanceResult> {
+    const { accountId } = job.data;
+    const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+    try {
+      const result = await this.maintenance.maintain(accountId, 'worker');
+      this.metrics.checks.inc({ outcome: result.success ? 'ok' : result.status });
+      if (result.success) this.metrics.refreshes.inc({ extended: String(result.extended) });
+      await this.deferIfUnmoved(job, RECHECK_AFTER_SUCCESS_MS);
+      return result;
+    } catch (err) {
+      if (err instanceof RetryLaterError) {
+        this.metrics.checks.inc({ outcome: 'retry' });
+        if (lastAttempt) await this.deferIfUnmoved(job, RECHECK_AFTER_FAILURE_MS);
+        throw err;
+      }
+      this.metrics.checks.inc({ outcome: 'failed' });
+      if (err instanceof DomainError) {
+        // Meta rejected the request itself (bad-request): retrying would get the same answer
+        await this.deferIfUnmoved(job, RECHECK_AFTER_FAILURE_MS);
+        throw new UnrecoverableError(`${err.code}: ${err.message}`);
+      }
+      // our side (database, network): retry with backoff
+      if (lastAttempt) await this.deferIfUnmoved(job, RECHECK_AFTER_FAILURE_MS).catch(() => undefined);
+      throw err instanceof Error ? err : new Error(String(err));
+    }
+  }
+
+  private async deferIfUnmoved(job: Job<TokenMaintenanceJob>, afterMs: number): Promise<void> {
+    const dueAt = dueAtOfJobId(job.id);
+    if (dueAt === null) return;
+    const moved = await this.due.deferIfUnchanged(job.data.accountId, dueAt, new Date(this.clock.now().getTime() + afterMs));
+    if (moved) this.logger.log({ accountId: job.data.accountId, afterMs }, 'check deferred');
+  }
+}

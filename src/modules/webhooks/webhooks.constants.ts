@@ -1,0 +1,9 @@
+/** Queue of Meta data-deletion requests. Jobs carry the request id only, never a Facebook id. */
+export const DATA_DELETION_QUEUE = 'data-deletion';
+
+export interface DataDeletionJob {
+  requestId: number;
+}
+
+/** Deterministic, so a repeated request of the same user collapses into one job. */
+export const dataDeletionJobId = (requestId: number): string => `deletion-${requestId}`;

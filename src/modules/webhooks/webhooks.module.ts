@@ -1,0 +1,44 @@
+import { BullModule } from '@nestjs/bullmq';
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AlertsModule } from '../alerts/alerts.module';
+import { TokensModule } from '../tokens/tokens.module';
+import { ConnectionRevoker } from './connection-revoker.service';
+import { DataDeletionProcessor } from './data-deletion.processor';
+import { DataDeletionService } from './data-deletion.service';
+import { DeauthorizeService } from './deauthorize.service';
+import { DeletionStatusResponder } from './deletion-status.responder';
+import { MetaSignatureService } from './meta-signature.service';
+import { DataDeletionRequestEntity } from './persistence/data-deletion-request.entity';
+import { WebhookDeliveryEntity } from './persistence/webhook-delivery.entity';
+import { WebhookIngestService } from './webhook-ingest.service';
+import { WebhooksController } from './webhooks.controller';
+import { DATA_DELETION_QUEUE } from './webhooks.constants';
+
+/** Storage and the data-deletion use case, shared by the api (enqueues) and the worker (runs). */
+@Module({
+  imports: [
+    TypeOrmModule.forFeature([WebhookDeliveryEntity, DataDeletionRequestEntity]),
+    TokensModule,
+    BullModule.registerQueue({ name: DATA_DELETION_QUEUE }),
+  ],
+  providers: [MetaSignatureService, DataDeletionService],
+  exports: [MetaSignatureService, DataDeletionService],
+})
+export class WebhooksCoreModule {}
+
+/** The api role: Meta's callbacks (deauthorize, data deletion, webhooks). */
+@Module({
+  imports: [WebhooksCoreModule, TokensModule, AlertsModule],
+  controllers: [WebhooksController],
+  providers: [DeauthorizeService, ConnectionRevoker, WebhookIngestService, DeletionStatusResponder],
+})
+export class WebhooksModule {}
+
+/** The worker role: runs data-deletion jobs. Import into the worker module only, never the api. */
+@Module({
+  imports: [WebhooksCoreModule],
+  providers: [DataDeletionProcessor],
+  exports: [DataDeletionProcessor],
+})
+export class WebhooksWorkerModule {}
