@@ -4,17 +4,16 @@ import { InjectRepository } from '@nestjs/typeorm';
 import type { Queue } from 'bullmq';
 import { IsNull, Repository } from 'typeorm';
 import { Clock } from '../../common/clock';
+import { formatDay } from '../../common/format-day';
 import { DomainError } from '../../common/errors/domain-error';
 import { ErrorCode } from '../../common/errors/error-codes';
 import { AppConfig } from '../../config/app-config';
+import { notificationJobOptions } from '../queue/job-policy';
 import { NOTIFICATIONS_QUEUE, type NotificationJob } from '../queue/queue.constants';
 import { dueExpiryAlert } from '../tokens/domain/token-policy';
 import { InstagramTokenEntity } from '../tokens/persistence/instagram-token.entity';
 import { AlertEntity, type AlertKind } from './alert.entity';
 
-function formatDay(d: Date): string {
-  return d.toLocaleDateString('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
-}
 
 /**
  * Raises alerts exactly once per (account, kind, dedupe key) — the unique index decides, so any
@@ -95,7 +94,7 @@ export class AlertsService {
     const alert = await this.alerts.findOneByOrFail({ id: inserted[0].id });
     this.logger.log({ alertId: alert.id, accountId: a.id, kind }, 'alert raised');
     await this.notifications
-      .add('alert', { alertId: alert.id }, { jobId: `alert-${alert.id}`, attempts: 5, backoff: { type: 'exponential', delay: 5000 }, removeOnComplete: 1000, removeOnFail: 5000 })
+      .add('alert', { alertId: alert.id }, notificationJobOptions(alert.id, this.config.queue))
       .catch((err: unknown) =>
         // PostgreSQL is the truth: the notifications sweep re-sends alerts whose e-mail never went out
         this.logger.warn({ alertId: alert.id, err: err instanceof Error ? err.message : String(err) }, 'could not enqueue alert e-mail'),

@@ -53,3 +53,14 @@ export function maintenanceJobOptions(jobId: string, q: { attempts: number; back
     removeOnFail: REMOVE_ON_FAIL,
   };
 }
+
+/** Options of every alert e-mail job (raised by AlertsService, re-sent by the sweep): one job per alert. */
+export function notificationJobOptions(alertId: number, q: { attempts: number; backoffMs: number }) {
+  return {
+    jobId: alertJobId(alertId),
+    attempts: q.attempts,
+    backoff: { type: 'exponential', delay: q.backoffMs, jitter: BACKOFF_JITTER },
+    removeOnComplete: REMOVE_ON_COMPLETE,
+    removeOnFail: REMOVE_ON_FAIL,
+  };
+}

@@ -3,7 +3,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import type { Queue } from 'bullmq';
 import { Clock } from '../../common/clock';
 import { AppConfig } from '../../config/app-config';
-import { alertJobId, maintenanceJobId, maintenanceJobOptions } from '../queue/job-policy';
+import { alertJobId, maintenanceJobId, maintenanceJobOptions, notificationJobOptions } from '../queue/job-policy';
 import { NOTIFICATIONS_QUEUE, TOKEN_MAINTENANCE_QUEUE, type NotificationJob, type TokenMaintenanceJob } from '../queue/queue.constants';
 import { DueAccountsRepository } from './due-accounts.repository';
 
@@ -86,7 +86,7 @@ export class TokenSweepService {
       const jobId = alertJobId(alertId);
       const existing = await this.notifications.getJob(jobId);
       if (!existing) {
-        await this.notifications.add('alert', { alertId }, { ...maintenanceJobOptions(jobId, this.config.queue), backoff: { type: 'exponential', delay: this.config.queue.backoffMs, jitter: 0.25 } });
+        await this.notifications.add('alert', { alertId }, notificationJobOptions(alertId, this.config.queue));
         n++;
       } else if (await existing.isFailed()) {
         await existing.retry('failed');

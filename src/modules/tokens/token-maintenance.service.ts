@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Clock } from '../../common/clock';
+import { formatDay } from '../../common/format-day';
 import { DomainError } from '../../common/errors/domain-error';
 import { ErrorCode } from '../../common/errors/error-codes';
 import { AppConfig } from '../../config/app-config';
@@ -44,9 +45,6 @@ export class RetryLaterError extends Error {
 
 type Actor = 'user' | 'worker';
 
-function formatDay(d: Date): string {
-  return d.toLocaleDateString('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
-}
 
 /**
  * Keeps one connection verified (DESIGN.md section 5), used by the API and the worker alike:
