@@ -100,7 +100,8 @@ export class AppConfig {
     this.jwt = { expiresInSeconds: env.JWT_EXPIRES_IN_SECONDS, issuer: 'autoreels-connect', audience: 'autoreels-api' };
     this.throttle = { authLimit: env.AUTH_THROTTLE_LIMIT, limit: env.THROTTLE_LIMIT };
     this.bodyLimit = env.BODY_LIMIT;
-    this.logLevel = env.LOG_LEVEL;
+    // DEBUG raises the default log level; an explicit LOG_LEVEL wins
+    this.logLevel = env.DEBUG && env.LOG_LEVEL === 'info' ? 'debug' : env.LOG_LEVEL;
     this.logFile = env.LOG_FILE;
   }
 }

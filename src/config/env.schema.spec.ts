@@ -29,6 +29,12 @@ describe('validateEnv', () => {
     expect(message).toContain('FACEBOOK_APP_ID');
   });
 
+  it('should turn on debug logs when DEBUG is set and refuse it in production', () => {
+    expect(new AppConfig(validateEnv({ DEBUG: 'true' })).logLevel).toBe('debug');
+    expect(new AppConfig(validateEnv({ DEBUG: 'true', LOG_LEVEL: 'warn' })).logLevel).toBe('warn');
+    expect(() => validateEnv({ ENVIRONMENT: 'production', DEBUG: 'true' })).toThrow(/DEBUG/);
+  });
+
   it('should accept a complete production configuration', () => {
     const env = validateEnv({
       ENVIRONMENT: 'production',
