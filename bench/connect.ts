@@ -46,7 +46,8 @@ export async function benchConnect(seconds = Number(process.env.BENCH_SECONDS ??
     }
     await control(stack.sandbox, 'POST', '/settings', { latencyMs: 0 });
     const callbackMs = Math.max(...times);
-    const roundTrips = Math.round(callbackMs / 200);
+    // each sequential round trip costs at least the injected 200 ms; what is left over is our own work
+    const roundTrips = Math.floor(callbackMs / 200);
     const errors = bare.non2xx + status.non2xx + bare.errors + status.errors;
 
     return [
@@ -57,7 +58,7 @@ export async function benchConnect(seconds = Number(process.env.BENCH_SECONDS ??
       { measure: 'GET /social/status p50 / p99 ms', value: `${status.latency.p50} / ${status.latency.p99}`, target: 'p99 < 25', ok: status.latency.p99 < 25 ? 'yes' : 'NO' },
       { measure: 'errors / non-2xx during load', value: String(errors), target: '0', ok: errors === 0 ? 'yes' : 'NO' },
       { measure: 'callback ms, 200 ms Meta latency (worst of 3)', value: callbackMs.toFixed(0), target: '< 1200', ok: callbackMs < 1200 ? 'yes' : 'NO' },
-      { measure: 'sequential Meta round trips (ms / 200)', value: String(roundTrips), target: '<= 4', ok: roundTrips <= 4 ? 'yes' : 'NO' },
+      { measure: 'sequential Meta round trips (floor(ms / 200))', value: String(roundTrips), target: '<= 4', ok: roundTrips <= 4 ? 'yes' : 'NO' },
     ];
   } finally {
     await stack.close();
