@@ -1,9 +1,14 @@
-import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import { UserEntity } from '../auth/user.entity';
+import { InstagramTokenEntity } from '../tokens/persistence/instagram-token.entity';
 
 export type AlertKind = 'expiring' | 'expired' | 'token_invalid' | 'revoked';
 
 /** One row per (account, kind, dedupe key) so an alert is raised exactly once. */
 @Entity('alerts')
+@Index('uq_alerts_once', ['accountId', 'kind', 'dedupeKey'], { unique: true })
+// (user_id, created_at DESC) in the migration; TypeORM has no per-column sort order and compares columns only.
+@Index('idx_alerts_user_unread', ['userId', 'createdAt'], { where: '"read_at" IS NULL' })
 export class AlertEntity {
   @PrimaryGeneratedColumn()
   id: number;
@@ -11,8 +16,18 @@ export class AlertEntity {
   @Column({ name: 'user_id', type: 'int' })
   userId: number;
 
+  /** FK only (never loaded by the services); `userId` is the column they use. */
+  @ManyToOne(() => UserEntity, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'user_id', foreignKeyConstraintName: 'alerts_user_id_fkey' })
+  user?: UserEntity;
+
   @Column({ name: 'account_id', type: 'int', nullable: true })
   accountId: number | null;
+
+  /** FK only (never loaded by the services); `accountId` is the column they use. */
+  @ManyToOne(() => InstagramTokenEntity, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'account_id', foreignKeyConstraintName: 'alerts_account_id_fkey' })
+  account?: InstagramTokenEntity | null;
 
   @Column({ type: 'varchar', length: 32 })
   kind: AlertKind;

@@ -1,4 +1,6 @@
-import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import { UserEntity } from '../auth/user.entity';
+import { InstagramTokenEntity } from '../tokens/persistence/instagram-token.entity';
 
 export type OAuthPurpose = 'connect' | 'reconnect';
 
@@ -7,6 +9,8 @@ export type OAuthPurpose = 'connect' | 'reconnect';
  * the verified tokens between the callback and the account picker; it is wiped once used.
  */
 @Entity('oauth_states')
+@Index('uq_oauth_states_hash', ['stateHash'], { unique: true })
+@Index('idx_oauth_states_expires', ['expiresAt'])
 export class OAuthStateEntity {
   @PrimaryGeneratedColumn('uuid')
   id: string;
@@ -17,11 +21,21 @@ export class OAuthStateEntity {
   @Column({ name: 'user_id', type: 'int' })
   userId: number;
 
+  /** FK only (never loaded by the services); `userId` is the column they use. */
+  @ManyToOne(() => UserEntity, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'user_id', foreignKeyConstraintName: 'oauth_states_user_id_fkey' })
+  user?: UserEntity;
+
   @Column({ type: 'varchar', length: 16 })
   purpose: OAuthPurpose;
 
   @Column({ name: 'account_id', type: 'int', nullable: true })
   accountId: number | null;
+
+  /** FK only (never loaded by the services); `accountId` is the column they use. */
+  @ManyToOne(() => InstagramTokenEntity, { onDelete: 'SET NULL' })
+  @JoinColumn({ name: 'account_id', foreignKeyConstraintName: 'oauth_states_account_id_fkey' })
+  account?: InstagramTokenEntity | null;
 
   @Column({ name: 'expires_at', type: 'timestamptz' })
   expiresAt: Date;

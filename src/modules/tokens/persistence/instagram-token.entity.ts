@@ -1,4 +1,15 @@
-import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import {
+  Check,
+  Column,
+  CreateDateColumn,
+  Entity,
+  Index,
+  JoinColumn,
+  ManyToOne,
+  PrimaryGeneratedColumn,
+  UpdateDateColumn,
+} from 'typeorm';
+import { UserEntity } from '../../auth/user.entity';
 
 export type ConnectionStatus = 'active' | 'expiring' | 'needs_reconnect' | 'revoked' | 'disconnected';
 
@@ -9,12 +20,29 @@ export type ConnectionStatus = 'active' | 'expiring' | 'needs_reconnect' | 'revo
  */
 @Entity('instagram_tokens')
 @Index('uq_instagram_tokens_user_ig', ['userId', 'igUserId'], { unique: true })
+@Index('idx_instagram_tokens_user_id', ['userId'])
+@Index('idx_instagram_tokens_fb_page_id', ['fbPageId'])
+@Index('idx_instagram_tokens_ig_user_id', ['igUserId'])
+@Index('idx_instagram_tokens_fb_user_id', ['fbUserId'])
+// The scheduler's keyset scan: connected rows by (next_check_at, id).
+@Index('idx_instagram_tokens_due', ['nextCheckAt', 'id'], { where: '"is_connected"' })
+// At most one default account per user.
+@Index('uq_instagram_tokens_default', ['userId'], { unique: true, where: '"is_default" AND "is_connected"' })
+@Check(
+  'instagram_tokens_status_check',
+  `"status" IN ('active', 'expiring', 'needs_reconnect', 'revoked', 'disconnected')`,
+)
 export class InstagramTokenEntity {
   @PrimaryGeneratedColumn()
   id: number;
 
   @Column({ name: 'user_id', type: 'int' })
   userId: number;
+
+  /** FK only (never loaded by the services); `userId` is the column they use. */
+  @ManyToOne(() => UserEntity, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'user_id', foreignKeyConstraintName: 'instagram_tokens_user_id_fkey' })
+  user?: UserEntity;
 
   // Facebook
   @Column({ name: 'fb_page_id', type: 'varchar', length: 100, nullable: true })

@@ -1,10 +1,15 @@
-import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import { UserEntity } from '../../auth/user.entity';
+import { InstagramTokenEntity } from './instagram-token.entity';
 
 export type TokenEventOutcome = 'success' | 'failure' | 'skipped';
 export type TokenEventActor = 'user' | 'scheduler' | 'worker' | 'meta' | 'system';
 
 /** Audit log of every token operation. Never holds a secret value. */
 @Entity('token_events')
+// Both are (…, created_at DESC) in the migration; TypeORM has no per-column sort order and compares columns only.
+@Index('idx_token_events_account', ['accountId', 'createdAt'])
+@Index('idx_token_events_user', ['userId', 'createdAt'])
 export class TokenEventEntity {
   @PrimaryGeneratedColumn({ type: 'bigint' })
   id: string;
@@ -12,8 +17,18 @@ export class TokenEventEntity {
   @Column({ name: 'account_id', type: 'int', nullable: true })
   accountId: number | null;
 
+  /** FK only (never loaded by the services); `accountId` is the column they use. */
+  @ManyToOne(() => InstagramTokenEntity, { onDelete: 'SET NULL' })
+  @JoinColumn({ name: 'account_id', foreignKeyConstraintName: 'token_events_account_id_fkey' })
+  account?: InstagramTokenEntity | null;
+
   @Column({ name: 'user_id', type: 'int', nullable: true })
   userId: number | null;
+
+  /** FK only (never loaded by the services); `userId` is the column they use. */
+  @ManyToOne(() => UserEntity, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'user_id', foreignKeyConstraintName: 'token_events_user_id_fkey' })
+  user?: UserEntity | null;
 
   @Column({ type: 'varchar', length: 48 })
   type: string;

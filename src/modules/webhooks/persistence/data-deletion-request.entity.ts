@@ -1,4 +1,4 @@
-import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { Check, Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 
 export type DeletionStatus = 'pending' | 'completed';
 
@@ -8,12 +8,18 @@ export type DeletionStatus = 'pending' | 'completed';
  * to answer a repeated request with the same confirmation code and nothing more.
  */
 @Entity('data_deletion_requests')
+@Index('uq_data_deletion_requests_code', ['confirmationCode'], { unique: true })
+// At most one pending request per Facebook user: a repeated request gets the same code.
+@Index('uq_data_deletion_requests_pending', ['fbUserHash'], { unique: true, where: `"status" = 'pending'` })
+// (fb_user_hash, created_at DESC) in the migration; TypeORM has no per-column sort order and compares columns only.
+@Index('idx_data_deletion_requests_hash', ['fbUserHash', 'createdAt'])
+@Check('data_deletion_requests_status_check', `"status" IN ('pending', 'completed')`)
 export class DataDeletionRequestEntity {
   @PrimaryGeneratedColumn()
   id: number;
 
   /** Random, unguessable; the status page URL carries it. */
-  @Column({ name: 'confirmation_code', type: 'varchar', length: 32, unique: true })
+  @Column({ name: 'confirmation_code', type: 'varchar', length: 32 })
   confirmationCode: string;
 
   /** HMAC-SHA256 of the app-scoped user id with a key derived from SECRET_KEY. */

@@ -1,4 +1,4 @@
-import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 
 /**
  * One webhook delivery from Meta, stored once: `delivery_key` (SHA-256 of the raw body) is unique,
@@ -6,11 +6,15 @@ import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
  * kept here for later use.
  */
 @Entity('webhook_deliveries')
+// A unique index (not a UNIQUE constraint): INSERT … ON CONFLICT (delivery_key) DO NOTHING.
+@Index('uq_webhook_deliveries_key', ['deliveryKey'], { unique: true })
+@Index('idx_webhook_deliveries_entry_ids', ['entryIds'], { type: 'gin' })
+@Index('idx_webhook_deliveries_unprocessed', ['receivedAt'], { where: '"processed_at" IS NULL' })
 export class WebhookDeliveryEntity {
   @PrimaryGeneratedColumn({ type: 'bigint' })
   id: string;
 
-  @Column({ name: 'delivery_key', type: 'char', length: 64, unique: true })
+  @Column({ name: 'delivery_key', type: 'char', length: 64 })
   deliveryKey: string;
 
   /** Meta's `object` (instagram, page, permissions, user, …). */
