@@ -53,12 +53,37 @@ export async function benchConnect(seconds = Number(process.env.BENCH_SECONDS ??
     return [
       { measure: 'GET /auth/me (bare) req/s', value: bare.requests.average.toFixed(0), target: '-', ok: '' },
       { measure: 'GET /auth/me p50 / p99 ms', value: `${bare.latency.p50} / ${bare.latency.p99}`, target: '-', ok: '' },
-      { measure: 'GET /social/status req/s', value: status.requests.average.toFixed(0), target: '>= 60% of bare', ok: ratio >= 0.6 ? 'yes' : 'NO' },
-      { measure: 'status / bare throughput', value: `${(ratio * 100).toFixed(0)}%`, target: '>= 60%', ok: ratio >= 0.6 ? 'yes' : 'NO' },
-      { measure: 'GET /social/status p50 / p99 ms', value: `${status.latency.p50} / ${status.latency.p99}`, target: 'p99 < 25', ok: status.latency.p99 < 25 ? 'yes' : 'NO' },
+      {
+        measure: 'GET /social/status req/s',
+        value: status.requests.average.toFixed(0),
+        target: '>= 60% of bare',
+        ok: ratio >= 0.6 ? 'yes' : 'NO',
+      },
+      {
+        measure: 'status / bare throughput',
+        value: `${(ratio * 100).toFixed(0)}%`,
+        target: '>= 60%',
+        ok: ratio >= 0.6 ? 'yes' : 'NO',
+      },
+      {
+        measure: 'GET /social/status p50 / p99 ms',
+        value: `${status.latency.p50} / ${status.latency.p99}`,
+        target: 'p99 < 25',
+        ok: status.latency.p99 < 25 ? 'yes' : 'NO',
+      },
       { measure: 'errors / non-2xx during load', value: String(errors), target: '0', ok: errors === 0 ? 'yes' : 'NO' },
-      { measure: 'callback ms, 200 ms Meta latency (worst of 3)', value: callbackMs.toFixed(0), target: '< 1200', ok: callbackMs < 1200 ? 'yes' : 'NO' },
-      { measure: 'sequential Meta round trips (floor(ms / 200))', value: String(roundTrips), target: '<= 4', ok: roundTrips <= 4 ? 'yes' : 'NO' },
+      {
+        measure: 'callback ms, 200 ms Meta latency (worst of 3)',
+        value: callbackMs.toFixed(0),
+        target: '< 1200',
+        ok: callbackMs < 1200 ? 'yes' : 'NO',
+      },
+      {
+        measure: 'sequential Meta round trips (floor(ms / 200))',
+        value: String(roundTrips),
+        target: '<= 4',
+        ok: roundTrips <= 4 ? 'yes' : 'NO',
+      },
     ];
   } finally {
     await stack.close();

@@ -32,7 +32,13 @@ const LATENCY_MS = 50;
 
 function rssMb(pid: number): number {
   try {
-    return Number(execFileSync('ps', ['-o', 'rss=', '-p', String(pid)]).toString().trim()) / 1024;
+    return (
+      Number(
+        execFileSync('ps', ['-o', 'rss=', '-p', String(pid)])
+          .toString()
+          .trim(),
+      ) / 1024
+    );
   } catch {
     return 0;
   }
@@ -86,16 +92,16 @@ export async function benchLifecycle(): Promise<BenchRow[]> {
     const connected = await callback(stack, auth, await dialog(stack, auth, { user: SAM_ID })).expect(200);
     const sourceId = connected.body.accounts[0].id as number;
     const vault = stack.api.app.get(TokenVault);
-    const [src] = (await db.query<Array<Record<string, string>>>(`SELECT * FROM instagram_tokens WHERE id = $1`, [sourceId]));
+    const [src] = await db.query<Array<Record<string, string>>>(`SELECT * FROM instagram_tokens WHERE id = $1`, [sourceId]);
     const userToken = vault.decrypt(src.long_lived_token, tokenAad('instagram_tokens', sourceId, 'long_lived_token'));
     const pageToken = vault.decrypt(src.access_token, tokenAad('instagram_tokens', sourceId, 'access_token'));
-    const ids = (await db.query<Array<{ id: number }>>(
+    const ids = await db.query<Array<{ id: number }>>(
       `INSERT INTO instagram_tokens (user_id, ig_user_id, fb_page_id, fb_page_name, instagram_username, is_connected, is_valid, status,
                                      expires_at, user_token_expires_at, data_access_expires_at, next_check_at)
        SELECT $1, 'chk-' || g, $2, $3, $4, true, true, 'active', $5, $5, $6, now() - interval '1 minute'
          FROM generate_series(1, $7) g RETURNING id`,
       [userId, src.fb_page_id, src.fb_page_name, src.instagram_username, src.expires_at, src.data_access_expires_at, checks],
-    ));
+    );
     for (let i = 0; i < ids.length; i += 1000) {
       const chunk = ids.slice(i, i + 1000);
       const values = chunk.map((r) => [
@@ -128,9 +134,9 @@ export async function benchLifecycle(): Promise<BenchRow[]> {
     await waitFor(
       'all checks',
       async () => {
-        const [{ n }] = (await db.query<Array<{ n: number }>>(
+        const [{ n }] = await db.query<Array<{ n: number }>>(
           `SELECT count(*)::int n FROM instagram_tokens WHERE ig_user_id LIKE 'chk-%' AND last_refreshed_at IS NOT NULL`,
-        ));
+        );
         if (n > 0 && !firstDone) firstDone = Date.now();
         return n >= checks;
       },

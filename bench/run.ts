@@ -11,7 +11,6 @@ interface Section {
 async function main(): Promise<void> {
   const sections: Section[] = [{ title: 'Connect and status (issue 4)', run: () => benchConnect() }];
   if (existsSync(join(__dirname, 'lifecycle.ts'))) {
-     
     const lifecycle = require('./lifecycle') as { benchLifecycle: () => Promise<object[]> };
     sections.push({ title: 'Keeping connections alive (issue 5)', run: () => lifecycle.benchLifecycle() });
   }

@@ -62,9 +62,7 @@ export class InitialSchema1764230400000 implements MigrationInterface {
     await q.query(`CREATE INDEX idx_instagram_tokens_ig_user_id ON instagram_tokens (ig_user_id)`);
     await q.query(`CREATE INDEX idx_instagram_tokens_fb_user_id ON instagram_tokens (fb_user_id)`);
     // The scheduler's keyset scan: connected rows by (next_check_at, id).
-    await q.query(
-      `CREATE INDEX idx_instagram_tokens_due ON instagram_tokens (next_check_at, id) WHERE is_connected`,
-    );
+    await q.query(`CREATE INDEX idx_instagram_tokens_due ON instagram_tokens (next_check_at, id) WHERE is_connected`);
     // At most one default account per user.
     await q.query(
       `CREATE UNIQUE INDEX uq_instagram_tokens_default ON instagram_tokens (user_id) WHERE is_default AND is_connected`,

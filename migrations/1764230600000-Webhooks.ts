@@ -19,7 +19,9 @@ export class Webhooks1764230600000 implements MigrationInterface {
     // The idempotency key: INSERT … ON CONFLICT (delivery_key) DO NOTHING
     await q.query(`CREATE UNIQUE INDEX uq_webhook_deliveries_key ON webhook_deliveries (delivery_key)`);
     await q.query(`CREATE INDEX idx_webhook_deliveries_entry_ids ON webhook_deliveries USING GIN (entry_ids)`);
-    await q.query(`CREATE INDEX idx_webhook_deliveries_unprocessed ON webhook_deliveries (received_at) WHERE processed_at IS NULL`);
+    await q.query(
+      `CREATE INDEX idx_webhook_deliveries_unprocessed ON webhook_deliveries (received_at) WHERE processed_at IS NULL`,
+    );
 
     await q.query(`
       CREATE TABLE data_deletion_requests (
@@ -33,7 +35,9 @@ export class Webhooks1764230600000 implements MigrationInterface {
       )`);
     await q.query(`CREATE UNIQUE INDEX uq_data_deletion_requests_code ON data_deletion_requests (confirmation_code)`);
     // At most one pending request per Facebook user: a repeated request gets the same code
-    await q.query(`CREATE UNIQUE INDEX uq_data_deletion_requests_pending ON data_deletion_requests (fb_user_hash) WHERE status = 'pending'`);
+    await q.query(
+      `CREATE UNIQUE INDEX uq_data_deletion_requests_pending ON data_deletion_requests (fb_user_hash) WHERE status = 'pending'`,
+    );
     await q.query(`CREATE INDEX idx_data_deletion_requests_hash ON data_deletion_requests (fb_user_hash, created_at DESC)`);
   }
 

@@ -30,7 +30,11 @@ function run(cmd, args) {
 }
 
 const apiEntry = join(root, 'dist', 'src', 'roles', 'api.js');
-if (!existsSync(apiEntry) || newest(join(root, 'src')) > statSync(apiEntry).mtimeMs || newest(join(root, 'migrations')) > statSync(apiEntry).mtimeMs) {
+if (
+  !existsSync(apiEntry) ||
+  newest(join(root, 'src')) > statSync(apiEntry).mtimeMs ||
+  newest(join(root, 'migrations')) > statSync(apiEntry).mtimeMs
+) {
   console.log('› building the API (nest build)…');
   run('npm', ['run', 'build:api', '--silent']);
 }

@@ -49,7 +49,7 @@ export function configureApp(app: NestExpressApplication): NestExpressApplicatio
     }),
   );
   app.enableCors({
-    origin: (origin, cb) => cb(null, !origin || config.allowedOrigins.includes(origin) ? origin ?? false : false),
+    origin: (origin, cb) => cb(null, !origin || config.allowedOrigins.includes(origin) ? (origin ?? false) : false),
     credentials: false,
     methods: ['GET', 'POST', 'PATCH', 'DELETE', 'OPTIONS'],
     allowedHeaders: ['Authorization', 'Content-Type', 'Accept', 'X-Request-Id'],

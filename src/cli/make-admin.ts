@@ -9,9 +9,10 @@ import { validateEnv } from '../config/env.schema';
  * dashboard at /admin/queues is for admins only). There is deliberately no HTTP route for this.
  */
 export async function makeAdmin(ds: DataSource, email: string): Promise<boolean> {
-  const rows = await ds.query<[unknown[], number]>(`UPDATE users SET role = 'admin', updated_at = now() WHERE lower(email) = lower($1)`, [
-    email,
-  ]);
+  const rows = await ds.query<[unknown[], number]>(
+    `UPDATE users SET role = 'admin', updated_at = now() WHERE lower(email) = lower($1)`,
+    [email],
+  );
   return rows[1] === 1;
 }
 

@@ -57,7 +57,9 @@ if (require.main === module) {
   ds.initialize()
     .then(() => reencryptAll(ds, new TokenVault(config)))
     .then(async ({ moved, skipped }) => {
-      process.stdout.write(`re-encrypted ${moved} account(s) with key "${config.encryptionKeys[0].id}"; ${skipped} changed meanwhile\n`);
+      process.stdout.write(
+        `re-encrypted ${moved} account(s) with key "${config.encryptionKeys[0].id}"; ${skipped} changed meanwhile\n`,
+      );
       await ds.destroy();
     })
     .catch(async (err: unknown) => {

@@ -11,7 +11,10 @@ import { TokenSweepService } from '../modules/scheduler/token-sweep.service';
  */
 async function main(): Promise<void> {
   const app = await NestFactory.createApplicationContext(SchedulerModule.forRoot({ cron: false }), { logger: ['error', 'warn'] });
-  const bar = new SingleBar({ format: 'sweep [{bar}] {value}/{total} due accounts enqueued | {duration}s', hideCursor: true }, Presets.shades_classic);
+  const bar = new SingleBar(
+    { format: 'sweep [{bar}] {value}/{total} due accounts enqueued | {duration}s', hideCursor: true },
+    Presets.shades_classic,
+  );
   let started = false;
   try {
     const result = await app.get(TokenSweepService).sweep({

@@ -94,7 +94,12 @@ export class AppConfig {
         .map(Number)
         .sort((a, b) => b - a),
     };
-    this.queue = { concurrency: env.WORKER_CONCURRENCY, attempts: env.JOB_ATTEMPTS, backoffMs: env.JOB_BACKOFF_MS, lockMs: env.JOB_LOCK_MS };
+    this.queue = {
+      concurrency: env.WORKER_CONCURRENCY,
+      attempts: env.JOB_ATTEMPTS,
+      backoffMs: env.JOB_BACKOFF_MS,
+      lockMs: env.JOB_LOCK_MS,
+    };
     this.workerMetricsPort = env.WORKER_METRICS_PORT;
     this.mail = { smtpUrl: env.SMTP_URL, from: env.MAIL_FROM };
     this.jwt = { expiresInSeconds: env.JWT_EXPIRES_IN_SECONDS, issuer: 'autoreels-connect', audience: 'autoreels-api' };

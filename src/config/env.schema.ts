@@ -1,17 +1,5 @@
 import { plainToInstance, Transform } from 'class-transformer';
-import {
-  IsBoolean,
-  IsIn,
-  IsInt,
-  IsOptional,
-  IsString,
-  IsUrl,
-  Matches,
-  Max,
-  Min,
-  MinLength,
-  validateSync,
-} from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
 
 const toBool = ({ value }: { value: unknown }): unknown =>
   typeof value === 'string' ? ['1', 'true', 'yes', 'on'].includes(value.toLowerCase()) : value;
@@ -24,23 +12,31 @@ export class EnvSchema {
   @IsIn(['development', 'test', 'production'])
   ENVIRONMENT: 'development' | 'test' | 'production' = 'development';
 
-  @Transform(toBool) @IsBoolean()
+  @Transform(toBool)
+  @IsBoolean()
   DEBUG = false;
 
-  @Transform(toInt) @IsInt() @Min(1) @Max(65535)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(65535)
   PORT = 8000;
 
-  @IsString() @MinLength(16)
+  @IsString()
+  @MinLength(16)
   SECRET_KEY = 'dev-insecure-secret-key-change-me';
 
-  @IsString() @Matches(/^postgres(ql)?:\/\//, { message: 'DATABASE_URL must be a postgres:// URL' })
+  @IsString()
+  @Matches(/^postgres(ql)?:\/\//, { message: 'DATABASE_URL must be a postgres:// URL' })
   DATABASE_URL = 'postgresql://postgres@127.0.0.1:5432/autoreels';
 
-  @IsString() @Matches(/^rediss?:\/\//, { message: 'REDIS_URL must be a redis:// URL' })
+  @IsString()
+  @Matches(/^rediss?:\/\//, { message: 'REDIS_URL must be a redis:// URL' })
   REDIS_URL = 'redis://127.0.0.1:6379/0';
 
   /** Prefix of every Redis key this deployment writes (throttler, queues), so environments can share a Redis. */
-  @IsString() @Matches(/^[\w:-]{1,40}$/, { message: 'REDIS_KEY_PREFIX must be 1-40 letters, digits, : _ or -' })
+  @IsString()
+  @Matches(/^[\w:-]{1,40}$/, { message: 'REDIS_KEY_PREFIX must be 1-40 letters, digits, : _ or -' })
   REDIS_KEY_PREFIX = 'autoreels';
 
   @IsString()
@@ -50,91 +46,138 @@ export class EnvSchema {
   FRONTEND_URL = 'http://localhost:3002';
 
   /** Where browsers and Meta reach this API (links in e-mails, callback URLs); default http://localhost:PORT. */
-  @IsOptional() @IsUrl(urlOpts)
+  @IsOptional()
+  @IsUrl(urlOpts)
   PUBLIC_API_URL?: string;
 
   /** Empty means sandbox mode: the local Meta Graph sandbox stands in for Meta. */
-  @IsOptional() @IsString() @Matches(/^\d{5,20}$/, { message: 'FACEBOOK_APP_ID must be digits' })
+  @IsOptional()
+  @IsString()
+  @Matches(/^\d{5,20}$/, { message: 'FACEBOOK_APP_ID must be digits' })
   FACEBOOK_APP_ID?: string;
 
-  @IsOptional() @IsString() @MinLength(8)
+  @IsOptional()
+  @IsString()
+  @MinLength(8)
   FACEBOOK_APP_SECRET?: string;
 
-  @IsOptional() @IsUrl(urlOpts)
+  @IsOptional()
+  @IsUrl(urlOpts)
   FACEBOOK_REDIRECT_URI?: string;
 
-  @IsOptional() @IsUrl(urlOpts)
+  @IsOptional()
+  @IsUrl(urlOpts)
   FACEBOOK_GRAPH_URL?: string;
 
-  @IsOptional() @IsUrl(urlOpts)
+  @IsOptional()
+  @IsUrl(urlOpts)
   FACEBOOK_DIALOG_URL?: string;
 
   @Matches(/^v\d+\.\d+$/, { message: 'FACEBOOK_GRAPH_VERSION must look like v25.0' })
   FACEBOOK_GRAPH_VERSION = 'v25.0';
 
-  @IsOptional() @IsString() @MinLength(8)
+  @IsOptional()
+  @IsString()
+  @MinLength(8)
   FACEBOOK_WEBHOOK_VERIFY_TOKEN?: string;
 
   /** Key ring `id:base64key,...`; the first key encrypts, all decrypt. */
-  @IsOptional() @IsString()
+  @IsOptional()
+  @IsString()
   TOKEN_ENCRYPTION_KEYS?: string;
 
-  @IsString() @Matches(/^(\S+\s+){4,5}\S+$/, { message: 'TOKEN_REFRESH_CRON must be a 5- or 6-field cron expression' })
+  @IsString()
+  @Matches(/^(\S+\s+){4,5}\S+$/, { message: 'TOKEN_REFRESH_CRON must be a 5- or 6-field cron expression' })
   TOKEN_REFRESH_CRON = '0 * * * *';
 
-  @Transform(toInt) @IsInt() @Min(1) @Max(59)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(59)
   TOKEN_REFRESH_WINDOW_DAYS = 10;
 
-  @IsString() @Matches(/^\d+(,\d+)*$/, { message: 'ALERT_THRESHOLDS_DAYS must be a comma list of whole days' })
+  @IsString()
+  @Matches(/^\d+(,\d+)*$/, { message: 'ALERT_THRESHOLDS_DAYS must be a comma list of whole days' })
   ALERT_THRESHOLDS_DAYS = '14,7,2';
 
-  @IsOptional() @IsString() @Matches(/^smtps?:\/\//, { message: 'SMTP_URL must be an smtp:// or smtps:// URL' })
+  @IsOptional()
+  @IsString()
+  @Matches(/^smtps?:\/\//, { message: 'SMTP_URL must be an smtp:// or smtps:// URL' })
   SMTP_URL?: string;
 
   @IsString()
   MAIL_FROM = 'AutoReels <no-reply@autoreels.local>';
 
   /** Port of the local Meta Graph sandbox (sandbox mode only). */
-  @Transform(toInt) @IsInt() @Min(1) @Max(65535)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(65535)
   SANDBOX_PORT = 8090;
 
-  @Transform(toInt) @IsInt() @Min(100) @Max(120000)
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(120000)
   GRAPH_TIMEOUT_MS = 10000;
 
-  @Transform(toInt) @IsInt() @Min(1) @Max(200)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(200)
   WORKER_CONCURRENCY = 10;
 
-  @Transform(toInt) @IsInt() @Min(1) @Max(20)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(20)
   JOB_ATTEMPTS = 5;
 
-  @Transform(toInt) @IsInt() @Min(100)
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
   JOB_BACKOFF_MS = 5000;
 
   /** BullMQ job lock: a worker that dies holds its jobs this long before another takes them over. */
-  @Transform(toInt) @IsInt() @Min(1000) @Max(600000)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1000)
+  @Max(600000)
   JOB_LOCK_MS = 30000;
 
   /** When set, the worker serves Prometheus metrics on this port (the api serves them at /metrics). */
-  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(65535)
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(65535)
   WORKER_METRICS_PORT?: number;
 
-  @Transform(toInt) @IsInt() @Min(60)
+  @Transform(toInt)
+  @IsInt()
+  @Min(60)
   JWT_EXPIRES_IN_SECONDS = 3600;
 
-  @Transform(toInt) @IsInt() @Min(1)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
   AUTH_THROTTLE_LIMIT = 10;
 
-  @Transform(toInt) @IsInt() @Min(1)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
   THROTTLE_LIMIT = 300;
 
-  @IsString() @Matches(/^\d+(kb|mb)$/i, { message: 'BODY_LIMIT must look like 100kb' })
+  @IsString()
+  @Matches(/^\d+(kb|mb)$/i, { message: 'BODY_LIMIT must look like 100kb' })
   BODY_LIMIT = '100kb';
 
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL = 'info';
 
   /** Write JSON logs to this file instead of stdout. */
-  @IsOptional() @IsString()
+  @IsOptional()
+  @IsString()
   LOG_FILE?: string;
 }
 
@@ -152,14 +195,12 @@ export function validateEnv(raw: Record<string, unknown>): EnvSchema {
   if (env.ENVIRONMENT === 'production') {
     if (WEAK_SECRETS.includes(env.SECRET_KEY) || env.SECRET_KEY.length < 32)
       problems.push('SECRET_KEY: a strong secret of at least 32 characters is required in production');
-    if (!env.TOKEN_ENCRYPTION_KEYS)
-      problems.push('TOKEN_ENCRYPTION_KEYS: a key ring is required in production');
+    if (!env.TOKEN_ENCRYPTION_KEYS) problems.push('TOKEN_ENCRYPTION_KEYS: a key ring is required in production');
     if (!env.FACEBOOK_APP_ID) problems.push('FACEBOOK_APP_ID: required in production (sandbox mode is for development)');
     if (!env.FACEBOOK_APP_SECRET) problems.push('FACEBOOK_APP_SECRET: required in production');
     if (env.DEBUG) problems.push('DEBUG: must be off in production');
   }
-  if (env.FACEBOOK_APP_ID && !env.FACEBOOK_APP_SECRET)
-    problems.push('FACEBOOK_APP_SECRET: required when FACEBOOK_APP_ID is set');
+  if (env.FACEBOOK_APP_ID && !env.FACEBOOK_APP_SECRET) problems.push('FACEBOOK_APP_SECRET: required when FACEBOOK_APP_ID is set');
   if (env.TOKEN_ENCRYPTION_KEYS) {
     for (const entry of env.TOKEN_ENCRYPTION_KEYS.split(',')) {
       const [id, key] = entry.split(':');

@@ -54,7 +54,8 @@ if (require.main === module) {
   loadDotEnv({ quiet: true });
   try {
     const config = new AppConfig(validateEnv(process.env));
-    if (!existsSync(join(CLIENT_DIST, 'index.html'))) throw new Error(`no client build at ${CLIENT_DIST}; run npm run build:client`);
+    if (!existsSync(join(CLIENT_DIST, 'index.html')))
+      throw new Error(`no client build at ${CLIENT_DIST}; run npm run build:client`);
     const port = Number(new URL(config.frontendUrl).port || 80);
     const server: Server = createClientServer(config, config.publicApiUrl).listen(port, () => {
       process.stdout.write(`${JSON.stringify({ level: 30, msg: `client role serving ${config.frontendUrl}` })}\n`);

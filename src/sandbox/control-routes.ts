@@ -127,7 +127,12 @@ export function controlRoutes(state: SandboxState): Router {
         instagram_business_account_id: p.instagramId ?? null,
         subscribed_fields: p.subscriptions.get(state.app.id) ?? null,
       })),
-      instagram_accounts: [...state.igAccounts.values()].map((ig) => ({ id: ig.id, page_id: ig.pageId, username: ig.username, name: ig.name ?? null })),
+      instagram_accounts: [...state.igAccounts.values()].map((ig) => ({
+        id: ig.id,
+        page_id: ig.pageId,
+        username: ig.username,
+        name: ig.name ?? null,
+      })),
       grants: [...state.grants.values()].map((g) => ({
         user_id: g.userId,
         granted: [...g.granted],
@@ -183,7 +188,9 @@ export function controlRoutes(state: SandboxState): Router {
         instagram,
       }),
     );
-    res.status(201).json({ id: page.id, name: page.name, category: page.category, instagram_business_account_id: page.instagramId ?? null });
+    res
+      .status(201)
+      .json({ id: page.id, name: page.name, category: page.category, instagram_business_account_id: page.instagramId ?? null });
   });
 
   r.post('/pages/:id/add-role', (req, res) => {
@@ -300,14 +307,19 @@ export function controlRoutes(state: SandboxState): Router {
     const pageSize = num(b.pageSizeDefault, 'pageSizeDefault');
     if (pageSize !== undefined) s.pageSizeDefault = pageSize;
     if (b.usage === null) s.usage = null;
-    else if (b.usage !== undefined) s.usage = { ...(state.settings.usage ?? { call_count: 0, total_cputime: 0, total_time: 0, estimated_time_to_regain_access: 0 }), ...usageOf(b.usage) };
+    else if (b.usage !== undefined)
+      s.usage = {
+        ...(state.settings.usage ?? { call_count: 0, total_cputime: 0, total_time: 0, estimated_time_to_regain_access: 0 }),
+        ...usageOf(b.usage),
+      };
     state.settings = { ...state.settings, ...s };
     res.json(state.settings);
   });
 
   r.post('/apps/redirect-uris', (req, res) => {
     const uris = body(req).uris;
-    if (!Array.isArray(uris) || !uris.every((u) => typeof u === 'string')) throw new ControlError(400, 'uris must be an array of strings');
+    if (!Array.isArray(uris) || !uris.every((u) => typeof u === 'string'))
+      throw new ControlError(400, 'uris must be an array of strings');
     for (const u of uris) if (!state.app.redirectUris.includes(u)) state.app.redirectUris.push(u);
     res.json({ redirect_uris: state.app.redirectUris });
   });
@@ -358,7 +370,11 @@ export function controlRoutes(state: SandboxState): Router {
     const b = body(req);
     const base = str(b.base_url, 'base_url');
     if (base !== undefined) Object.assign(state.webhooks, webhookUrlsFor(base));
-    const urls = { deauthorize_url: 'deauthorizeUrl', data_deletion_url: 'dataDeletionUrl', instagram_url: 'instagramUrl' } as const;
+    const urls = {
+      deauthorize_url: 'deauthorizeUrl',
+      data_deletion_url: 'dataDeletionUrl',
+      instagram_url: 'instagramUrl',
+    } as const;
     for (const [k, field] of Object.entries(urls)) {
       const v = str(b[k], k);
       if (v !== undefined) state.webhooks[field] = v;

@@ -114,7 +114,10 @@ export function dialogRoutes(state: SandboxState): Router {
     if (p.sandbox_auto === 'deny') return deny(res, p);
     if (p.sandbox_auto === 'approve') {
       const userId = p.sandbox_user ?? state.users.keys().next().value ?? '';
-      const pageIds = p.sandbox_pages !== undefined ? list(p.sandbox_pages) : [...state.pages.values()].filter((pg) => pg.roles.has(userId)).map((pg) => pg.id);
+      const pageIds =
+        p.sandbox_pages !== undefined
+          ? list(p.sandbox_pages)
+          : [...state.pages.values()].filter((pg) => pg.roles.has(userId)).map((pg) => pg.id);
       return approve(res, p, userId, pageIds, list(p.sandbox_decline));
     }
 

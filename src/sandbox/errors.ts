@@ -76,7 +76,10 @@ function metaDate(epochSeconds: number): string {
   return new Date(epochSeconds * 1000).toUTCString();
 }
 
-export function tokenError(subcode: number | undefined, ctx: { appId?: string; expiresAt?: number; now?: number } = {}): SandboxGraphError {
+export function tokenError(
+  subcode: number | undefined,
+  ctx: { appId?: string; expiresAt?: number; now?: number } = {},
+): SandboxGraphError {
   let message: string;
   switch (subcode) {
     case 458:
@@ -124,10 +127,18 @@ export const missingToken = (): SandboxGraphError =>
 // ---- appsecret_proof (§8) ----------------------------------------------------------------
 
 export const proofMissing = (): SandboxGraphError =>
-  new SandboxGraphError(400, { message: 'API calls from the server require an appsecret_proof argument', type: 'GraphMethodException', code: 100 });
+  new SandboxGraphError(400, {
+    message: 'API calls from the server require an appsecret_proof argument',
+    type: 'GraphMethodException',
+    code: 100,
+  });
 
 export const proofInvalid = (): SandboxGraphError =>
-  new SandboxGraphError(400, { message: 'Invalid appsecret_proof provided in the API argument', type: 'GraphMethodException', code: 100 });
+  new SandboxGraphError(400, {
+    message: 'Invalid appsecret_proof provided in the API argument',
+    type: 'GraphMethodException',
+    code: 100,
+  });
 
 // ---- Objects, fields, permissions --------------------------------------------------------
 
@@ -140,7 +151,10 @@ export const objectMissing = (id: string, method: 'get' | 'post' | 'delete' = 'g
   });
 
 export const nonexistingField = (field: string, nodeType: string): SandboxGraphError =>
-  new SandboxGraphError(400, { message: `(#100) Tried accessing nonexisting field (${field}) on node type (${nodeType})`, code: 100 });
+  new SandboxGraphError(400, {
+    message: `(#100) Tried accessing nonexisting field (${field}) on node type (${nodeType})`,
+    code: 100,
+  });
 
 export const missingParam = (name: string): SandboxGraphError =>
   new SandboxGraphError(400, { message: `(#100) The parameter ${name} is required`, code: 100 });
@@ -177,7 +191,8 @@ export const codeRedirectMismatch = (): SandboxGraphError =>
 export const codeGarbage = (): SandboxGraphError =>
   new SandboxGraphError(400, { message: 'Invalid verification code format.', code: 100 }, 'invalid_code');
 
-export const badClientSecret = (): SandboxGraphError => new SandboxGraphError(400, { message: 'Error validating client secret.', code: 1 });
+export const badClientSecret = (): SandboxGraphError =>
+  new SandboxGraphError(400, { message: 'Error validating client secret.', code: 1 });
 
 export const badClientId = (): SandboxGraphError =>
   new SandboxGraphError(400, { message: 'Error validating application. Invalid application ID.', code: 101 });

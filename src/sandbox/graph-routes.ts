@@ -27,10 +27,28 @@ import { locals, originOf, requestParams, tokenFrom } from './request-context';
 import type { SandboxIgAccount, SandboxPage, SandboxState, SandboxToken } from './sandbox-state';
 import { CODE_LIFETIME_SECONDS, LONG_LIVED_USER_TOKEN_SECONDS, appSecretProof, safeEqual } from './sandbox-state';
 
-const PAGE_FIELDS = new Set(['id', 'name', 'category', 'access_token', 'tasks', 'instagram_business_account', 'connected_instagram_account']);
+const PAGE_FIELDS = new Set([
+  'id',
+  'name',
+  'category',
+  'access_token',
+  'tasks',
+  'instagram_business_account',
+  'connected_instagram_account',
+]);
 const PAGE_DEFAULT_FIELDS = 'id,name';
 const ACCOUNTS_DEFAULT_FIELDS = 'access_token,category,name,id,tasks';
-const IG_FIELDS = new Set(['id', 'username', 'name', 'profile_picture_url', 'followers_count', 'follows_count', 'media_count', 'biography', 'website']);
+const IG_FIELDS = new Set([
+  'id',
+  'username',
+  'name',
+  'profile_picture_url',
+  'followers_count',
+  'follows_count',
+  'media_count',
+  'biography',
+  'website',
+]);
 const USER_FIELDS = new Set(['id', 'name', 'first_name', 'last_name', 'short_name']);
 
 type Json = Record<string, unknown>;
@@ -60,7 +78,8 @@ export function graphRoutes(state: SandboxState): Router {
       if (proof === undefined && state.settings.requireAppSecretProof) throw proofMissing();
     }
     const problem = state.tokenProblem(token);
-    if (problem !== undefined) throw tokenError(problem, { appId: token.appId, expiresAt: token.expiresAt, now: state.nowSeconds() });
+    if (problem !== undefined)
+      throw tokenError(problem, { appId: token.appId, expiresAt: token.expiresAt, now: state.nowSeconds() });
     return token;
   };
 
@@ -138,7 +157,13 @@ export function graphRoutes(state: SandboxState): Router {
     const out: Json = {};
     for (const f of fields) {
       if (!USER_FIELDS.has(f.name)) throw nonexistingField(f.name, 'User');
-      const value: Record<string, string> = { id: user.id, name: user.name, first_name: first, last_name: rest.join(' '), short_name: first };
+      const value: Record<string, string> = {
+        id: user.id,
+        name: user.name,
+        first_name: first,
+        last_name: rest.join(' '),
+        short_name: first,
+      };
       out[f.name] = value[f.name];
     }
     return out;
@@ -146,7 +171,8 @@ export function graphRoutes(state: SandboxState): Router {
 
   const tokenResponse = (token: SandboxToken): Json => {
     const body: Json = { access_token: token.value, token_type: 'bearer' };
-    if (!state.settings.omitExpiresIn && token.expiresAt !== 0) body.expires_in = Math.max(0, token.expiresAt - state.nowSeconds());
+    if (!state.settings.omitExpiresIn && token.expiresAt !== 0)
+      body.expires_in = Math.max(0, token.expiresAt - state.nowSeconds());
     return body;
   };
 
@@ -172,7 +198,8 @@ export function graphRoutes(state: SandboxState): Router {
       const input = state.findToken(p.fb_exchange_token);
       if (!input || input.type !== 'USER') throw cannotParseToken();
       const problem = state.tokenProblem(input);
-      if (problem !== undefined) throw tokenError(problem, { appId: input.appId, expiresAt: input.expiresAt, now: state.nowSeconds() });
+      if (problem !== undefined)
+        throw tokenError(problem, { appId: input.appId, expiresAt: input.expiresAt, now: state.nowSeconds() });
       // Meta does not extend an already long-lived token: same string, expiry counting down (§3).
       if (input.longLived && !state.settings.longLivedExchangeExtends) {
         res.json(tokenResponse(input));
@@ -352,12 +379,19 @@ export function graphRoutes(state: SandboxState): Router {
 
   // ---- Page subscriptions (§12) ------------------------------------------------------------
 
-  const pageTokenFor = (req: Request, p: Record<string, string>, method: 'get' | 'post' | 'delete'): { token: SandboxToken; page: SandboxPage } => {
+  const pageTokenFor = (
+    req: Request,
+    p: Record<string, string>,
+    method: 'get' | 'post' | 'delete',
+  ): { token: SandboxToken; page: SandboxPage } => {
     const token = authenticate(req, p);
     const page = state.pages.get(req.params.id as string);
     if (!page) throw objectMissing(req.params.id as string, method);
     if (token.type !== 'PAGE') {
-      throw new SandboxGraphError(403, { message: '(#210) A page access token is required to request this resource.', code: 210 });
+      throw new SandboxGraphError(403, {
+        message: '(#210) A page access token is required to request this resource.',
+        code: 210,
+      });
     }
     if (token.pageId !== page.id) throw objectMissing(page.id, method);
     return { token, page };

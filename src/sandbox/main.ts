@@ -13,7 +13,8 @@ async function main(): Promise<void> {
     .split(',')
     .map((u) => u.trim())
     .filter(Boolean);
-  if (env.FACEBOOK_REDIRECT_URI && !redirectUris.includes(env.FACEBOOK_REDIRECT_URI)) redirectUris.push(env.FACEBOOK_REDIRECT_URI);
+  if (env.FACEBOOK_REDIRECT_URI && !redirectUris.includes(env.FACEBOOK_REDIRECT_URI))
+    redirectUris.push(env.FACEBOOK_REDIRECT_URI);
   const sandbox = await startSandbox({
     port: Number(env.SANDBOX_PORT ?? 8090),
     host: env.SANDBOX_HOST ?? '127.0.0.1',

@@ -95,15 +95,21 @@ export function createSandboxApp(state: SandboxState, pending: Set<Response>): e
     if (fault) locals(res).faultId = fault.id;
     if (fault?.latency_ms) await sleep(fault.latency_ms);
 
-    const usage: UsageSettings | null = state.settings.usage && fault?.usage ? { ...state.settings.usage, ...fault.usage } : state.settings.usage;
-    const faultUsage = fault?.usage ? { call_count: 0, total_cputime: 0, total_time: 0, estimated_time_to_regain_access: 0, ...fault.usage } : null;
+    const usage: UsageSettings | null =
+      state.settings.usage && fault?.usage ? { ...state.settings.usage, ...fault.usage } : state.settings.usage;
+    const faultUsage = fault?.usage
+      ? { call_count: 0, total_cputime: 0, total_time: 0, estimated_time_to_regain_access: 0, ...fault.usage }
+      : null;
     const effective = usage ?? faultUsage;
     if (effective && !isDialog) {
       const { estimated_time_to_regain_access, ...app } = effective;
       const nodeId = /^\/(\d+)/.exec(path)?.[1];
       const type = nodeId && state.igAccounts.has(nodeId) ? 'instagram' : 'pages';
       res.set('X-App-Usage', JSON.stringify(app));
-      res.set('X-Business-Use-Case-Usage', JSON.stringify({ [nodeId ?? state.app.id]: [{ type, ...app, estimated_time_to_regain_access }] }));
+      res.set(
+        'X-Business-Use-Case-Usage',
+        JSON.stringify({ [nodeId ?? state.app.id]: [{ type, ...app, estimated_time_to_regain_access }] }),
+      );
     }
 
     if (fault?.timeout) {
@@ -125,7 +131,10 @@ export function createSandboxApp(state: SandboxState, pending: Set<Response>): e
     }
     if (fault?.http_status) {
       // A bare status models an edge/proxy failure: not Meta's JSON envelope.
-      res.status(fault.http_status).type('html').send(`<html><body><h1>${fault.http_status}</h1>Sandbox injected failure</body></html>`);
+      res
+        .status(fault.http_status)
+        .type('html')
+        .send(`<html><body><h1>${fault.http_status}</h1>Sandbox injected failure</body></html>`);
       return;
     }
     next();
@@ -152,7 +161,7 @@ export function createSandboxApp(state: SandboxState, pending: Set<Response>): e
     }
     if (!locals(res).traceId) locals(res).traceId = newTraceId();
     if (err instanceof SandboxGraphError) return sendGraphError(res, err);
-    if (typeof err === 'object' && err !== null && 'type' in err && (err).type === 'entity.parse.failed') {
+    if (typeof err === 'object' && err !== null && 'type' in err && err.type === 'entity.parse.failed') {
       return sendGraphError(res, new SandboxGraphError(400, { message: '(#100) Invalid JSON in request body', code: 100 }));
     }
     sendGraphError(res, new SandboxGraphError(500, { message: 'An unknown error occurred', code: 1, isTransient: true }));

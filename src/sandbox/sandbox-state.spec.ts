@@ -13,7 +13,13 @@ describe('SandboxState', () => {
     const s = newState();
     expect(s.users.get(ALEX)?.name).toBe('Alex Rivera');
     expect(s.users.get('10000000000000002')?.name).toBe('Sam Lee');
-    expect([...s.pages.values()].map((p) => p.name)).toEqual(['Acme Coffee', 'Acme Roastery', 'Acme Events', "Sam's Studio", "Sam's Drafts"]);
+    expect([...s.pages.values()].map((p) => p.name)).toEqual([
+      'Acme Coffee',
+      'Acme Roastery',
+      'Acme Events',
+      "Sam's Studio",
+      "Sam's Drafts",
+    ]);
     expect([...s.igAccounts.values()].map((i) => i.username)).toEqual(['acme.coffee', 'acme.roastery', 'sam.studio']);
     expect([...s.igAccounts.keys()].every((id) => id.startsWith('1784'))).toBe(true);
   });
@@ -23,16 +29,38 @@ describe('SandboxState', () => {
     s.approve({ userId: ALEX, requested: ['pages_show_list'], declinedByUser: [], pageIds: [COFFEE] });
     const again = s.approve({ userId: ALEX, requested: ['pages_show_list'], declinedByUser: [], pageIds: [COFFEE, ROASTERY] });
     expect(again.pageIds).toEqual([COFFEE]);
-    const reauth = s.approve({ userId: ALEX, requested: ['pages_show_list'], declinedByUser: [], pageIds: [ROASTERY], authType: 'reauthorize' });
+    const reauth = s.approve({
+      userId: ALEX,
+      requested: ['pages_show_list'],
+      declinedByUser: [],
+      pageIds: [ROASTERY],
+      authType: 'reauthorize',
+    });
     expect(reauth.pageIds).toEqual([ROASTERY]);
   });
 
   it('should keep a declined permission declined when it is requested again without rerequest', () => {
     const s = newState();
-    s.approve({ userId: ALEX, requested: ['pages_show_list', 'instagram_basic'], declinedByUser: ['instagram_basic'], pageIds: [COFFEE] });
-    const again = s.approve({ userId: ALEX, requested: ['pages_show_list', 'instagram_basic'], declinedByUser: [], pageIds: [COFFEE] });
+    s.approve({
+      userId: ALEX,
+      requested: ['pages_show_list', 'instagram_basic'],
+      declinedByUser: ['instagram_basic'],
+      pageIds: [COFFEE],
+    });
+    const again = s.approve({
+      userId: ALEX,
+      requested: ['pages_show_list', 'instagram_basic'],
+      declinedByUser: [],
+      pageIds: [COFFEE],
+    });
     expect([...again.declined]).toEqual(['instagram_basic']);
-    const rerequest = s.approve({ userId: ALEX, requested: ['instagram_basic'], declinedByUser: [], pageIds: [], authType: 'rerequest' });
+    const rerequest = s.approve({
+      userId: ALEX,
+      requested: ['instagram_basic'],
+      declinedByUser: [],
+      pageIds: [],
+      authType: 'rerequest',
+    });
     expect(rerequest.granted.has('instagram_basic')).toBe(true);
     expect(rerequest.declined.size).toBe(0);
   });
@@ -81,7 +109,7 @@ describe('SandboxState', () => {
     expect(s.tokenProblem(t)).toBe(460);
   });
 
-  it('should only kill that user\'s Page tokens for that Page when a role is removed', () => {
+  it("should only kill that user's Page tokens for that Page when a role is removed", () => {
     const s = newState();
     const user = s.issueUserToken(ALEX, true);
     const coffee = s.pageTokenFor(user, COFFEE);
@@ -113,6 +141,8 @@ describe('SandboxState', () => {
   });
 
   it('should compute appsecret_proof like Meta when given the documented test vector', () => {
-    expect(appSecretProof('appsecret-123', 'access-token-234')).toBe('cdfcbc87edc90f8123cd3797a0d6f6f7eedf63d97038a15d1693d297f653d7f2');
+    expect(appSecretProof('appsecret-123', 'access-token-234')).toBe(
+      'cdfcbc87edc90f8123cd3797a0d6f6f7eedf63d97038a15d1693d297f653d7f2',
+    );
   });
 });

@@ -143,7 +143,14 @@ export interface SandboxStateOptions {
 }
 
 /** Parameter names whose values are secrets and never appear in the calls log. */
-export const SECRET_PARAMS = new Set(['access_token', 'input_token', 'fb_exchange_token', 'client_secret', 'code', 'appsecret_proof']);
+export const SECRET_PARAMS = new Set([
+  'access_token',
+  'input_token',
+  'fb_exchange_token',
+  'client_secret',
+  'code',
+  'appsecret_proof',
+]);
 
 const DEFAULT_USAGE: UsageSettings = { call_count: 1, total_cputime: 1, total_time: 1, estimated_time_to_regain_access: 0 };
 
@@ -162,7 +169,10 @@ function defaultSettings(requireAppSecretProof: boolean): SandboxSettings {
 /** Opaque, alphanumeric like Meta's `EAAG…` tokens. */
 function randomAlnum(length: number): string {
   let out = '';
-  while (out.length < length) out += randomBytes(length).toString('base64').replace(/[^A-Za-z0-9]/g, '');
+  while (out.length < length)
+    out += randomBytes(length)
+      .toString('base64')
+      .replace(/[^A-Za-z0-9]/g, '');
   return out.slice(0, length);
 }
 
@@ -265,13 +275,33 @@ export class SandboxState {
     this.addUser({ id: '10000000000000001', name: 'Alex Rivera' });
     this.addUser({ id: '10000000000000002', name: 'Sam Lee' });
     this.addPage({ id: '110000000000001', userId: '10000000000000001', name: 'Acme Coffee', category: 'Coffee Shop' });
-    this.addPage({ id: '110000000000002', userId: '10000000000000001', name: 'Acme Roastery', category: 'Food & Beverage Company' });
+    this.addPage({
+      id: '110000000000002',
+      userId: '10000000000000001',
+      name: 'Acme Roastery',
+      category: 'Food & Beverage Company',
+    });
     this.addPage({ id: '110000000000003', userId: '10000000000000001', name: 'Acme Events', category: 'Event Planner' });
     this.addPage({ id: '110000000000004', userId: '10000000000000002', name: "Sam's Studio", category: 'Artist' });
     this.addPage({ id: '110000000000005', userId: '10000000000000002', name: "Sam's Drafts", category: 'Personal Blog' });
-    this.addInstagramAccount({ id: '17841400000000001', pageId: '110000000000001', username: 'acme.coffee', name: 'Acme Coffee' });
-    this.addInstagramAccount({ id: '17841400000000002', pageId: '110000000000002', username: 'acme.roastery', name: 'Acme Roastery' });
-    this.addInstagramAccount({ id: '17841400000000003', pageId: '110000000000004', username: 'sam.studio', name: "Sam's Studio" });
+    this.addInstagramAccount({
+      id: '17841400000000001',
+      pageId: '110000000000001',
+      username: 'acme.coffee',
+      name: 'Acme Coffee',
+    });
+    this.addInstagramAccount({
+      id: '17841400000000002',
+      pageId: '110000000000002',
+      username: 'acme.roastery',
+      name: 'Acme Roastery',
+    });
+    this.addInstagramAccount({
+      id: '17841400000000003',
+      pageId: '110000000000004',
+      username: 'sam.studio',
+      name: "Sam's Studio",
+    });
   }
 
   addUser(input: { name: string; id?: string }): SandboxUser {
@@ -576,7 +606,9 @@ export class SandboxState {
 
   /** Consumes one use of the first matching fault. */
   takeFault(method: string, path: string): SandboxFault | undefined {
-    const fault = this.faults.find((f) => f.remaining > 0 && (!f.method || f.method.toUpperCase() === method) && faultMatches(f.path, path));
+    const fault = this.faults.find(
+      (f) => f.remaining > 0 && (!f.method || f.method.toUpperCase() === method) && faultMatches(f.path, path),
+    );
     if (!fault) return undefined;
     fault.remaining--;
     return fault;

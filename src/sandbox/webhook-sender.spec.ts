@@ -61,7 +61,11 @@ describe('webhook-sender', () => {
     it('should retry on non-2xx with backoff until it is accepted', async () => {
       answers = [500, 503];
       const started = Date.now();
-      const r = await deliver(url, { headers: { 'Content-Type': 'text/plain' }, body: 'x' }, { retries: 3, backoffMs: 20, timeoutMs: 2000 });
+      const r = await deliver(
+        url,
+        { headers: { 'Content-Type': 'text/plain' }, body: 'x' },
+        { retries: 3, backoffMs: 20, timeoutMs: 2000 },
+      );
       expect(r).toMatchObject({ delivered: true, attempts: 3, status: 200, response: { status: 200 } });
       expect(Date.now() - started).toBeGreaterThanOrEqual(20 + 40);
       expect(received.map((x) => x.body)).toEqual(['x', 'x', 'x']);
@@ -74,7 +78,11 @@ describe('webhook-sender', () => {
     });
 
     it('should report a network failure without throwing', async () => {
-      const r = await deliver('http://127.0.0.1:1/nothing', { headers: {}, body: 'x' }, { retries: 1, backoffMs: 1, timeoutMs: 500 });
+      const r = await deliver(
+        'http://127.0.0.1:1/nothing',
+        { headers: {}, body: 'x' },
+        { retries: 1, backoffMs: 1, timeoutMs: 500 },
+      );
       expect(r.delivered).toBe(false);
       expect(r.status).toBeNull();
       expect(r.attempts).toBe(2);

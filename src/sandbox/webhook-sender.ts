@@ -96,7 +96,14 @@ export async function deliver(
       last = { url, delivered: res.ok, attempts: attempt, status: res.status, response };
       if (res.ok) return last;
     } catch (err) {
-      last = { url, delivered: false, attempts: attempt, status: null, response: null, error: err instanceof Error ? err.message : String(err) };
+      last = {
+        url,
+        delivered: false,
+        attempts: attempt,
+        status: null,
+        response: null,
+        error: err instanceof Error ? err.message : String(err),
+      };
     }
   }
   return last;
@@ -134,11 +141,20 @@ export class WebhookSender {
     const now = this.state.nowSeconds();
     const result = await deliver(
       this.target('dataDeletionUrl'),
-      { headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: this.signedForm(userId, { issued_at: now, expires: now + 3600 }) },
+      {
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+        body: this.signedForm(userId, { issued_at: now, expires: now + 3600 }),
+      },
       this.state.webhooks,
     );
     const r = result.response as Record<string, unknown> | null;
-    const replyValid = !!r && typeof r === 'object' && typeof r.url === 'string' && /^https?:\/\//.test(r.url) && typeof r.confirmation_code === 'string' && r.confirmation_code.length > 0;
+    const replyValid =
+      !!r &&
+      typeof r === 'object' &&
+      typeof r.url === 'string' &&
+      /^https?:\/\//.test(r.url) &&
+      typeof r.confirmation_code === 'string' &&
+      r.confirmation_code.length > 0;
     return { ...result, reply_valid: result.delivered && replyValid };
   }
 
@@ -147,7 +163,14 @@ export class WebhookSender {
     this.state.revokePermission(this.state.app.id, userId, permission);
     return this.event({
       object: 'permissions',
-      entry: [{ id: userId, uid: userId, time: this.state.nowSeconds(), changes: [{ field: permission, value: { verb: 'revoked', target_ids: targetIds } }] }],
+      entry: [
+        {
+          id: userId,
+          uid: userId,
+          time: this.state.nowSeconds(),
+          changes: [{ field: permission, value: { verb: 'revoked', target_ids: targetIds } }],
+        },
+      ],
     });
   }
 

@@ -3,7 +3,15 @@ import { copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BrowserContext, Locator, Page } from 'playwright-core';
 import { ACME_COFFEE_IG, ACME_COFFEE_PAGE, ACME_ROASTERY_PAGE, ALEX_ID, control } from '../helpers/sandbox';
-import { ROOT, collectCspViolations, collectPageErrors, globalStylesheetState, snap, startWorld, type BrowserWorld } from './harness';
+import {
+  ROOT,
+  collectCspViolations,
+  collectPageErrors,
+  globalStylesheetState,
+  snap,
+  startWorld,
+  type BrowserWorld,
+} from './harness';
 
 /**
  * Issue 6: the whole connect journey in real Chromium, asserting only what the user sees.
@@ -60,7 +68,9 @@ async function onSettings(): Promise<void> {
 
 /** The browser left the app for the sandbox's Facebook Login dialog (the real HTML page). */
 async function onConsentPage(): Promise<void> {
-  await page.waitForURL((u) => u.href.startsWith(world.stack.sandbox.url) && u.pathname.endsWith('/dialog/oauth'), { timeout: TIMEOUT });
+  await page.waitForURL((u) => u.href.startsWith(world.stack.sandbox.url) && u.pathname.endsWith('/dialog/oauth'), {
+    timeout: TIMEOUT,
+  });
   await page.locator('#approve').waitFor({ timeout: TIMEOUT });
 }
 

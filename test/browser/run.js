@@ -19,7 +19,11 @@ function fail(message) {
   console.error(`[browser] ${message}`);
   writeFileSync(
     report,
-    JSON.stringify({ success: false, numPassedTests: 0, numFailedTests: 1, numTotalTests: 1, numRuntimeErrorTestSuites: 0, error: message }, null, 2),
+    JSON.stringify(
+      { success: false, numPassedTests: 0, numFailedTests: 1, numTotalTests: 1, numRuntimeErrorTestSuites: 0, error: message },
+      null,
+      2,
+    ),
   );
   process.exit(1);
 }

@@ -59,7 +59,9 @@ describe('auth (e2e)', () => {
   });
 
   it('should answer 400 VALIDATION_FAILED when the body has unknown fields or bad values', async () => {
-    const extra = await http().post('/auth/register').send({ email: 'x@example.com', password: 'a-good-password', role: 'admin' });
+    const extra = await http()
+      .post('/auth/register')
+      .send({ email: 'x@example.com', password: 'a-good-password', role: 'admin' });
     expect(extra.status).toBe(400);
     expect(extra.body.code).toBe('VALIDATION_FAILED');
     expect(extra.body.message).toContain('role');
@@ -104,7 +106,13 @@ describe('auth (e2e)', () => {
       expect(res.body.code).toBe('AUTH_TOKEN_INVALID');
     }
     // control: the same signer with unchanged claims is accepted, so the cases above fail for their own reason
-    expect((await http().get('/auth/me').set('Authorization', `Bearer ${sign(payload)}`)).status).toBe(200);
+    expect(
+      (
+        await http()
+          .get('/auth/me')
+          .set('Authorization', `Bearer ${sign(payload)}`)
+      ).status,
+    ).toBe(200);
   });
 
   it('should answer 404 NOT_FOUND with the error envelope when the route does not exist', async () => {

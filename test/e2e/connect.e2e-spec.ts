@@ -14,7 +14,7 @@ describe('connect, status and disconnect (e2e)', () => {
     await control(stack.sandbox, 'POST', '/reset', { seed: true });
   });
 
-  const count = async (sql: string, params: unknown[] = []) => Number(((await db.query<Array<{ n: string }>>(sql, params)))[0].n);
+  const count = async (sql: string, params: unknown[] = []) => Number((await db.query<Array<{ n: string }>>(sql, params))[0].n);
   const rowsOf = async (auth: string) => {
     const me = await stack.http().get('/auth/me').set('Authorization', auth);
     return count(`SELECT count(*) n FROM instagram_tokens WHERE user_id = $1`, [me.body.id]);
@@ -28,11 +28,18 @@ describe('connect, status and disconnect (e2e)', () => {
     expect(url.pathname).toBe('/v25.0/dialog/oauth');
     expect(url.searchParams.get('redirect_uri')).toBe('http://localhost:3002/settings/social-accounts/callback');
     expect(url.searchParams.get('scope')?.split(',')).toEqual(
-      expect.arrayContaining(['instagram_basic', 'instagram_content_publish', 'pages_show_list', 'pages_read_engagement', 'pages_manage_metadata', 'business_management']),
+      expect.arrayContaining([
+        'instagram_basic',
+        'instagram_content_publish',
+        'pages_show_list',
+        'pages_read_engagement',
+        'pages_manage_metadata',
+        'business_management',
+      ]),
     );
     expect(url.searchParams.get('state')).toBe(res.body.state);
     expect(Buffer.from(res.body.state, 'base64url')).toHaveLength(32);
-    const stored = (await db.query<Array<{ state_hash: string }>>(`SELECT state_hash FROM oauth_states`));
+    const stored = await db.query<Array<{ state_hash: string }>>(`SELECT state_hash FROM oauth_states`);
     expect(stored.map((s) => s.state_hash)).not.toContain(res.body.state);
   });
 
@@ -42,9 +49,19 @@ describe('connect, status and disconnect (e2e)', () => {
     const res = await callback(stack, auth, search).expect(200);
     expect(res.body.status).toBe('connected');
     expect(res.body.accounts).toHaveLength(1);
-    expect(res.body.accounts[0]).toMatchObject({ instagram_username: 'sam.studio', facebook_page_name: "Sam's Studio", status: 'active', is_default: true });
+    expect(res.body.accounts[0]).toMatchObject({
+      instagram_username: 'sam.studio',
+      facebook_page_name: "Sam's Studio",
+      status: 'active',
+      is_default: true,
+    });
     const status = await stack.http().get('/social/status').set('Authorization', auth).expect(200);
-    expect(status.body).toMatchObject({ is_connected: true, instagram_username: 'sam.studio', is_token_valid: true, accounts_count: 1 });
+    expect(status.body).toMatchObject({
+      is_connected: true,
+      instagram_username: 'sam.studio',
+      is_token_valid: true,
+      accounts_count: 1,
+    });
     // the sandbox issues short-lived codes by default: the stored expiry is the long-lived one, ~60 days
     expect(status.body.days_until_expiry).toBeGreaterThanOrEqual(58);
     expect(status.body.days_until_expiry).toBeLessThanOrEqual(60);
@@ -58,7 +75,11 @@ describe('connect, status and disconnect (e2e)', () => {
     expect(b.body).toEqual(a.body);
     const third = await callback(stack, auth, search).expect(200);
     expect(third.body).toEqual(a.body);
-    const calls = await control<{ data: Array<{ path: string; query: Record<string, string> }> }>(stack.sandbox, 'GET', '/calls?path=oauth/access_token');
+    const calls = await control<{ data: Array<{ path: string; query: Record<string, string> }> }>(
+      stack.sandbox,
+      'GET',
+      '/calls?path=oauth/access_token',
+    );
     expect(calls.data.filter((c) => 'code' in c.query)).toHaveLength(1);
   });
 
@@ -72,12 +93,26 @@ describe('connect, status and disconnect (e2e)', () => {
     const state = new URLSearchParams(search).get('state');
     expect(res.body.state).toBe(state);
     const roastery = res.body.candidates.find((c: { username: string }) => c.username === 'acme.roastery');
-    const bad = await stack.http().post('/social/facebook/select').set('Authorization', auth).send({ state, ig_user_ids: ['999'] });
+    const bad = await stack
+      .http()
+      .post('/social/facebook/select')
+      .set('Authorization', auth)
+      .send({ state, ig_user_ids: ['999'] });
     expect(bad.status).toBe(400);
     expect(bad.body.code).toBe('SELECTION_INVALID');
-    const picked = await stack.http().post('/social/facebook/select').set('Authorization', auth).send({ state, ig_user_ids: [roastery.ig_user_id] }).expect(200);
+    const picked = await stack
+      .http()
+      .post('/social/facebook/select')
+      .set('Authorization', auth)
+      .send({ state, ig_user_ids: [roastery.ig_user_id] })
+      .expect(200);
     expect(picked.body.accounts.map((a: { instagram_username: string }) => a.instagram_username)).toEqual(['acme.roastery']);
-    const again = await stack.http().post('/social/facebook/select').set('Authorization', auth).send({ state, ig_user_ids: [roastery.ig_user_id] }).expect(200);
+    const again = await stack
+      .http()
+      .post('/social/facebook/select')
+      .set('Authorization', auth)
+      .send({ state, ig_user_ids: [roastery.ig_user_id] })
+      .expect(200);
     expect(again.body).toEqual(picked.body);
     expect(await rowsOf(auth)).toBe(1);
   });
@@ -88,7 +123,11 @@ describe('connect, status and disconnect (e2e)', () => {
     const search = await dialog(stack, alice.auth, { user: ALEX_ID });
     await callback(stack, alice.auth, search).expect(200);
     const state = new URLSearchParams(search).get('state');
-    const res = await stack.http().post('/social/facebook/select').set('Authorization', mallory.auth).send({ state, ig_user_ids: ['17841400000000001'] });
+    const res = await stack
+      .http()
+      .post('/social/facebook/select')
+      .set('Authorization', mallory.auth)
+      .send({ state, ig_user_ids: ['17841400000000001'] });
     expect(res.status).toBe(400);
     expect(res.body.code).toBe('OAUTH_STATE_INVALID');
     expect(await rowsOf(alice.auth)).toBe(0);
@@ -164,7 +203,11 @@ describe('connect, status and disconnect (e2e)', () => {
     const { auth } = await newUser(stack);
     const user = await control<{ id: string }>(stack.sandbox, 'POST', '/users', { name: 'Many Pages' });
     for (let i = 0; i < 30; i++) await control(stack.sandbox, 'POST', '/pages', { user_id: user.id, name: `Page ${i}` });
-    await control(stack.sandbox, 'POST', '/pages', { user_id: user.id, name: 'The Real One', instagram: { username: 'deep.page' } });
+    await control(stack.sandbox, 'POST', '/pages', {
+      user_id: user.id,
+      name: 'The Real One',
+      instagram: { username: 'deep.page' },
+    });
     await control(stack.sandbox, 'POST', '/settings', { pageSizeDefault: 10 });
     const res = await callback(stack, auth, await dialog(stack, auth, { user: user.id })).expect(200);
     expect(res.body.accounts[0].instagram_username).toBe('deep.page');
@@ -185,7 +228,10 @@ describe('connect, status and disconnect (e2e)', () => {
     const res = await callback(stack, auth, await dialog(stack, auth, { user: SAM_ID })).expect(200);
     await control(stack.sandbox, 'POST', `/users/${SAM_ID}/invalidate`, { subcode: 460 });
     // the status route reads PostgreSQL; a check (refresh or sweep) is what learns it from Meta
-    const refresh = await stack.http().post(`/social/accounts/${res.body.accounts[0].id}/refresh-token`).set('Authorization', auth);
+    const refresh = await stack
+      .http()
+      .post(`/social/accounts/${res.body.accounts[0].id}/refresh-token`)
+      .set('Authorization', auth);
     expect(refresh.body.status).toBe('needs_reconnect');
     const status = await stack.http().get('/social/status').set('Authorization', auth).expect(200);
     expect(status.body).toMatchObject({ is_token_valid: false, status: 'needs_reconnect' });
@@ -196,10 +242,24 @@ describe('connect, status and disconnect (e2e)', () => {
     const res = await callback(stack, auth, await dialog(stack, auth, { user: SAM_ID })).expect(200);
     const id = res.body.accounts[0].id;
     const out = await stack.http().delete('/social/disconnect').set('Authorization', auth).expect(200);
-    expect(out.body).toMatchObject({ success: true, disconnected: true, revoked_at_facebook: true, message: 'Successfully disconnected' });
-    const calls = await control<{ data: Array<{ method: string; path: string }> }>(stack.sandbox, 'GET', '/calls?path=permissions');
+    expect(out.body).toMatchObject({
+      success: true,
+      disconnected: true,
+      revoked_at_facebook: true,
+      message: 'Successfully disconnected',
+    });
+    const calls = await control<{ data: Array<{ method: string; path: string }> }>(
+      stack.sandbox,
+      'GET',
+      '/calls?path=permissions',
+    );
     expect(calls.data.some((c) => c.method === 'DELETE')).toBe(true);
-    const row = ((await db.query<Array<Record<string, unknown>>>(`SELECT long_lived_token, access_token, is_connected, status FROM instagram_tokens WHERE id = $1`, [id])))[0];
+    const row = (
+      await db.query<Array<Record<string, unknown>>>(
+        `SELECT long_lived_token, access_token, is_connected, status FROM instagram_tokens WHERE id = $1`,
+        [id],
+      )
+    )[0];
     expect(row).toEqual({ long_lived_token: null, access_token: null, is_connected: false, status: 'disconnected' });
     const again = await stack.http().delete(`/social/accounts/${id}`).set('Authorization', auth).expect(200);
     expect(again.body).toMatchObject({ success: true, disconnected: false });
@@ -211,8 +271,12 @@ describe('connect, status and disconnect (e2e)', () => {
     const search = await dialog(stack, auth, { user: ALEX_ID, pages: [ACME_COFFEE_PAGE, ACME_ROASTERY_PAGE] });
     const offer = await callback(stack, auth, search).expect(200);
     const state = new URLSearchParams(search).get('state');
-    const both = await stack.http().post('/social/facebook/select').set('Authorization', auth)
-      .send({ state, ig_user_ids: offer.body.candidates.map((c: { ig_user_id: string }) => c.ig_user_id) }).expect(200);
+    const both = await stack
+      .http()
+      .post('/social/facebook/select')
+      .set('Authorization', auth)
+      .send({ state, ig_user_ids: offer.body.candidates.map((c: { ig_user_id: string }) => c.ig_user_id) })
+      .expect(200);
     const [a, b] = both.body.accounts as Array<{ id: number }>;
     const first = await stack.http().delete(`/social/accounts/${a.id}`).set('Authorization', auth).expect(200);
     expect(first.body.revoked_at_facebook).toBe(false);
@@ -223,11 +287,24 @@ describe('connect, status and disconnect (e2e)', () => {
   it('should still disconnect locally and record it when Meta fails during revoke', async () => {
     const { auth } = await newUser(stack);
     const res = await callback(stack, auth, await dialog(stack, auth, { user: SAM_ID })).expect(200);
-    await control(stack.sandbox, 'POST', '/faults', { path: 'permissions', method: 'DELETE', count: 5, http_status: 500, error: { code: 2, is_transient: true } });
+    await control(stack.sandbox, 'POST', '/faults', {
+      path: 'permissions',
+      method: 'DELETE',
+      count: 5,
+      http_status: 500,
+      error: { code: 2, is_transient: true },
+    });
     const out = await stack.http().delete(`/social/accounts/${res.body.accounts[0].id}`).set('Authorization', auth).expect(200);
     expect(out.body).toMatchObject({ disconnected: true, revoked_at_facebook: false });
-    const events = (await db.query<unknown[]>(`SELECT type, outcome FROM token_events WHERE account_id = $1 ORDER BY id`, [res.body.accounts[0].id]));
-    expect(events).toEqual(expect.arrayContaining([{ type: 'revoke', outcome: 'failure' }, { type: 'disconnect', outcome: 'success' }]));
+    const events = await db.query<unknown[]>(`SELECT type, outcome FROM token_events WHERE account_id = $1 ORDER BY id`, [
+      res.body.accounts[0].id,
+    ]);
+    expect(events).toEqual(
+      expect.arrayContaining([
+        { type: 'revoke', outcome: 'failure' },
+        { type: 'disconnect', outcome: 'success' },
+      ]),
+    );
   });
 
   it("should answer 404 and change nothing when a user touches another user's account", async () => {
@@ -243,7 +320,11 @@ describe('connect, status and disconnect (e2e)', () => {
       ['delete', `/social/accounts/${id}`],
       ['post', `/social/accounts/${id}/refresh-token`],
     ] as const) {
-      const r = await stack.http()[method](path).set('Authorization', other.auth).send(method === 'patch' ? { is_default: true } : undefined);
+      const r = await stack
+        .http()
+        [method](path)
+        .set('Authorization', other.auth)
+        .send(method === 'patch' ? { is_default: true } : undefined);
       expect([r.status, r.body.code, path]).toEqual([404, 'ACCOUNT_NOT_FOUND', path]);
       expect(JSON.stringify(r.body)).not.toContain('sam.studio');
     }
@@ -258,11 +339,18 @@ describe('connect, status and disconnect (e2e)', () => {
     const search = await dialog(stack, auth, { user: ALEX_ID, pages: [ACME_COFFEE_PAGE] });
     const second = await callback(stack, auth, search).expect(200);
     const list = await stack.http().get('/social/accounts').set('Authorization', auth).expect(200);
-    expect(list.body.accounts.map((a: { instagram_username: string; is_default: boolean }) => [a.instagram_username, a.is_default])).toEqual([
+    expect(
+      list.body.accounts.map((a: { instagram_username: string; is_default: boolean }) => [a.instagram_username, a.is_default]),
+    ).toEqual([
       ['sam.studio', true],
       ['acme.coffee', false],
     ]);
-    await stack.http().patch(`/social/accounts/${second.body.accounts[0].id}`).set('Authorization', auth).send({ is_default: true }).expect(200);
+    await stack
+      .http()
+      .patch(`/social/accounts/${second.body.accounts[0].id}`)
+      .set('Authorization', auth)
+      .send({ is_default: true })
+      .expect(200);
     expect((await stack.http().get('/social/status').set('Authorization', auth)).body.instagram_username).toBe('acme.coffee');
   });
 });

@@ -96,7 +96,9 @@ describe('MetaGraphApiClient against the Meta Graph sandbox', () => {
 
     it('should fail with code 1 as a bad request (not transient) when the client secret is wrong', async () => {
       const code = await loginCode(sandbox);
-      const err = await graphError(() => graphClientFor(sandbox, { appSecret: 'wrong-secret-value' }).exchangeCode(code, TEST_REDIRECT_URI));
+      const err = await graphError(() =>
+        graphClientFor(sandbox, { appSecret: 'wrong-secret-value' }).exchangeCode(code, TEST_REDIRECT_URI),
+      );
       expect([err.kind, err.code]).toEqual(['bad-request', 1]);
       expect(err.message).toContain('Error validating client secret.');
       expect(err.message).not.toContain('wrong-secret-value');
@@ -200,7 +202,12 @@ describe('MetaGraphApiClient against the Meta Graph sandbox', () => {
     it('should return only the Pages ticked in the dialog with tokens, tasks and linked IG accounts', async () => {
       const pages = await client.listPages(await userToken({ pages: [ACME_COFFEE_PAGE, ACME_EVENTS_PAGE] }));
       expect(pages.map((p) => p.id)).toEqual([ACME_COFFEE_PAGE, ACME_EVENTS_PAGE]);
-      expect(pages[0]).toMatchObject({ name: 'Acme Coffee', category: 'Coffee Shop', instagramAccountId: ACME_COFFEE_IG, instagramUsername: 'acme.coffee' });
+      expect(pages[0]).toMatchObject({
+        name: 'Acme Coffee',
+        category: 'Coffee Shop',
+        instagramAccountId: ACME_COFFEE_IG,
+        instagramUsername: 'acme.coffee',
+      });
       expect(pages[0].tasks).toContain('CREATE_CONTENT');
       expect(pages[0].accessToken).toMatch(/^EAA/);
       expect(pages[1].instagramAccountId).toBeUndefined();
@@ -256,7 +263,9 @@ describe('MetaGraphApiClient against the Meta Graph sandbox', () => {
     it('should also work with the Page token of the linked Page', async () => {
       const pages = await client.listPages(await userToken());
       const coffee = pages.find((p) => p.id === ACME_COFFEE_PAGE);
-      await expect(client.getInstagramAccount(ACME_COFFEE_IG, coffee?.accessToken ?? '')).resolves.toMatchObject({ username: 'acme.coffee' });
+      await expect(client.getInstagramAccount(ACME_COFFEE_IG, coffee?.accessToken ?? '')).resolves.toMatchObject({
+        username: 'acme.coffee',
+      });
     });
 
     it('should fail with 100/33 when the IG account belongs to a Page the user did not grant', async () => {
@@ -321,7 +330,11 @@ describe('MetaGraphApiClient against the Meta Graph sandbox', () => {
       const res = await fetch(`${sandbox.url}/v25.0/me?access_token=${token}`);
       const body = (await res.json()) as { error: { code: number; type: string; message: string } };
       expect(res.status).toBe(400);
-      expect(body.error).toMatchObject({ code: 100, type: 'GraphMethodException', message: 'API calls from the server require an appsecret_proof argument' });
+      expect(body.error).toMatchObject({
+        code: 100,
+        type: 'GraphMethodException',
+        message: 'API calls from the server require an appsecret_proof argument',
+      });
     });
 
     it('should reject a call with a wrong appsecret_proof', async () => {
@@ -329,7 +342,11 @@ describe('MetaGraphApiClient against the Meta Graph sandbox', () => {
       const wrong = createHmac('sha256', 'not-the-secret').update(token).digest('hex');
       const res = await fetch(`${sandbox.url}/v25.0/me?access_token=${token}&appsecret_proof=${wrong}`);
       const body = (await res.json()) as { error: { code: number; type: string; message: string } };
-      expect(body.error).toMatchObject({ code: 100, type: 'GraphMethodException', message: 'Invalid appsecret_proof provided in the API argument' });
+      expect(body.error).toMatchObject({
+        code: 100,
+        type: 'GraphMethodException',
+        message: 'Invalid appsecret_proof provided in the API argument',
+      });
     });
 
     it('should accept the right proof, and no proof once the requirement is switched off', async () => {
@@ -342,7 +359,7 @@ describe('MetaGraphApiClient against the Meta Graph sandbox', () => {
   });
 
   describe('injected faults', () => {
-    it('should classify code 2 as transient with Meta\'s 5xx status', async () => {
+    it("should classify code 2 as transient with Meta's 5xx status", async () => {
       const token = await userToken();
       await control(sandbox, 'POST', '/faults', { path: '/me', method: 'GET', error: { code: 2 } });
       const err = await graphError(() => client.getMe(token));
@@ -400,7 +417,10 @@ describe('MetaGraphApiClient against the Meta Graph sandbox', () => {
 
     it('should never put the token in the error message even when Meta echoes it', async () => {
       const token = await userToken();
-      await control(sandbox, 'POST', '/faults', { path: '/me', error: { code: 100, message: `Bad value ${token} for access_token` } });
+      await control(sandbox, 'POST', '/faults', {
+        path: '/me',
+        error: { code: 100, message: `Bad value ${token} for access_token` },
+      });
       const err = await graphError(() => client.getMe(token));
       expect(err.message).not.toContain(token);
       expect(err.message).toContain('[redacted]');
@@ -426,7 +446,14 @@ describe('MetaGraphApiClient against the Meta Graph sandbox', () => {
     });
 
     it('should build a dialog URL the sandbox accepts', async () => {
-      const url = new URL(client.buildLoginUrl({ redirectUri: TEST_REDIRECT_URI, state: 'abc', scopes: ['pages_show_list'], authType: 'reauthorize' }));
+      const url = new URL(
+        client.buildLoginUrl({
+          redirectUri: TEST_REDIRECT_URI,
+          state: 'abc',
+          scopes: ['pages_show_list'],
+          authType: 'reauthorize',
+        }),
+      );
       expect(url.pathname).toBe('/v25.0/dialog/oauth');
       expect(url.searchParams.get('auth_type')).toBe('reauthorize');
       url.searchParams.set('sandbox_auto', 'approve');

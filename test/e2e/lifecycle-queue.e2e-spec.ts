@@ -28,11 +28,18 @@ describe('token lifecycle: queue reliability (e2e)', () => {
   beforeEach(async () => {
     await deleteRedisPrefix(stack.api.env.REDIS_URL, stack.api.env.REDIS_KEY_PREFIX);
     await control(stack.sandbox, 'POST', '/settings', { latencyMs: 0 });
-    await db.query(`UPDATE instagram_tokens SET next_check_at = now() - interval '1 minute', last_checked_at = now() - interval '1 day', lease_until = NULL`);
+    await db.query(
+      `UPDATE instagram_tokens SET next_check_at = now() - interval '1 minute', last_checked_at = now() - interval '1 day', lease_until = NULL`,
+    );
   });
 
   const uncheckedSince = async (t0: Date) =>
-    ((await db.query<Array<{ n: number }>>(`SELECT count(*)::int n FROM instagram_tokens WHERE id = ANY($1) AND (last_checked_at IS NULL OR last_checked_at < $2)`, [ids, t0])))[0].n;
+    (
+      await db.query<Array<{ n: number }>>(
+        `SELECT count(*)::int n FROM instagram_tokens WHERE id = ANY($1) AND (last_checked_at IS NULL OR last_checked_at < $2)`,
+        [ids, t0],
+      )
+    )[0].n;
 
   it('should enqueue each account once when two schedulers sweep at the same time', async () => {
     const [a, b] = await Promise.all([schedulerA.sweeps.sweep({ batchSize: 5 }), schedulerB.sweeps.sweep({ batchSize: 5 })]);
@@ -69,7 +76,7 @@ describe('token lifecycle: queue reliability (e2e)', () => {
     } finally {
       await worker.close();
     }
-    const due = (await db.query<Array<{ n: number }>>(`SELECT count(*)::int n FROM instagram_tokens WHERE next_check_at <= now()`));
+    const due = await db.query<Array<{ n: number }>>(`SELECT count(*)::int n FROM instagram_tokens WHERE next_check_at <= now()`);
     expect(due[0].n).toBe(0);
   });
 
@@ -83,12 +90,19 @@ describe('token lifecycle: queue reliability (e2e)', () => {
     const second = await startWorkerRole(stack.api.env);
     try {
       await waitFor('every account checked', async () => (await uncheckedSince(t0)) === 0, 40_000);
-      await waitFor('the queue drained', async () => {
-        const c = await schedulerA.queue.getJobCounts('waiting', 'active', 'delayed', 'failed', 'prioritized');
-        return c.waiting + c.active + c.delayed + c.prioritized === 0 ? c : null;
-      }, 40_000);
+      await waitFor(
+        'the queue drained',
+        async () => {
+          const c = await schedulerA.queue.getJobCounts('waiting', 'active', 'delayed', 'failed', 'prioritized');
+          return c.waiting + c.active + c.delayed + c.prioritized === 0 ? c : null;
+        },
+        40_000,
+      );
       expect((await schedulerA.queue.getJobCounts('failed')).failed).toBe(0);
-      const valid = (await db.query<Array<{ n: number }>>(`SELECT count(*)::int n FROM instagram_tokens WHERE id = ANY($1) AND is_valid AND next_check_at > now()`, [ids]));
+      const valid = await db.query<Array<{ n: number }>>(
+        `SELECT count(*)::int n FROM instagram_tokens WHERE id = ANY($1) AND is_valid AND next_check_at > now()`,
+        [ids],
+      );
       expect(valid[0].n).toBe(N);
     } finally {
       await second.close();

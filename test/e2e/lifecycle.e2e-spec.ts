@@ -47,10 +47,22 @@ describe('token lifecycle: sweep, worker, alerts, reconnect link (e2e)', () => {
     return { ...user, accountId: res.body.accounts[0].id as number };
   }
   const account = async (id: number) =>
-    ((await db.query<Array<Record<string, unknown>>>(`SELECT status, is_valid, expires_at, next_check_at, last_checked_at, last_error_code FROM instagram_tokens WHERE id = $1`, [id])))[0];
-  const makeDue = (id: number) => db.query(`UPDATE instagram_tokens SET next_check_at = $2 WHERE id = $1`, [id, new Date(clock.now().getTime() - 60_000)]);
+    (
+      await db.query<Array<Record<string, unknown>>>(
+        `SELECT status, is_valid, expires_at, next_check_at, last_checked_at, last_error_code FROM instagram_tokens WHERE id = $1`,
+        [id],
+      )
+    )[0];
+  const makeDue = (id: number) =>
+    db.query(`UPDATE instagram_tokens SET next_check_at = $2 WHERE id = $1`, [id, new Date(clock.now().getTime() - 60_000)]);
   const calls = async (path: string) =>
-    (await control<{ data: Array<{ path: string; query: Record<string, string>; status: number }> }>(stack.sandbox, 'GET', `/calls?path=${encodeURIComponent(path)}`)).data;
+    (
+      await control<{ data: Array<{ path: string; query: Record<string, string>; status: number }> }>(
+        stack.sandbox,
+        'GET',
+        `/calls?path=${encodeURIComponent(path)}`,
+      )
+    ).data;
   const jobFor = async (accountId: number) => {
     const jobs = await queue.getJobs(['waiting', 'active', 'delayed', 'completed', 'failed', 'prioritized']);
     return jobs.find((j) => j.data.accountId === accountId);
@@ -68,10 +80,19 @@ describe('token lifecycle: sweep, worker, alerts, reconnect link (e2e)', () => {
     const first = await scheduler.sweeps.sweep();
     expect(first.enqueued).toBeGreaterThanOrEqual(1);
     const mail = await waitFor('the alert e-mail', () => Promise.resolve(smtp.mails.find((m) => m.to.includes(email))));
-    const alerts = (await db.query<Array<Record<string, unknown>>>(`SELECT kind, threshold_days, emailed_at FROM alerts WHERE account_id = $1`, [accountId]));
+    const alerts = await db.query<Array<Record<string, unknown>>>(
+      `SELECT kind, threshold_days, emailed_at FROM alerts WHERE account_id = $1`,
+      [accountId],
+    );
     expect(alerts).toHaveLength(1);
     expect(alerts[0]).toMatchObject({ kind: 'expiring', threshold_days: 14 });
-    await waitFor('emailed_at', async () => ((await db.query<Array<{ emailed_at: Date | null }>>(`SELECT emailed_at FROM alerts WHERE account_id = $1`, [accountId])))[0].emailed_at);
+    await waitFor(
+      'emailed_at',
+      async () =>
+        (
+          await db.query<Array<{ emailed_at: Date | null }>>(`SELECT emailed_at FROM alerts WHERE account_id = $1`, [accountId])
+        )[0].emailed_at,
+    );
     expect(mail.text).toContain('@sam.studio');
     const link = /http:\/\/api\.test(\/social\/reconnect\/[\w.-]+)/.exec(mail.text);
     expect(link).not.toBeNull();
@@ -83,7 +104,9 @@ describe('token lifecycle: sweep, worker, alerts, reconnect link (e2e)', () => {
     expect(dialogUrl.pathname).toBe('/v25.0/dialog/oauth');
     const state = dialogUrl.searchParams.get('state');
     expect(state).toBeTruthy();
-    const states = (await db.query<Array<Record<string, unknown>>>(`SELECT purpose, account_id FROM oauth_states ORDER BY created_at DESC LIMIT 1`));
+    const states = await db.query<Array<Record<string, unknown>>>(
+      `SELECT purpose, account_id FROM oauth_states ORDER BY created_at DESC LIMIT 1`,
+    );
     expect(states[0]).toMatchObject({ purpose: 'reconnect', account_id: accountId });
     // and that state completes the reconnect at the callback (no bearer: the state identifies the user)
     const approved = await fetch(`${dialogUrl.toString()}&sandbox_auto=approve&sandbox_user=${SAM_ID}`, { redirect: 'manual' });
@@ -94,7 +117,10 @@ describe('token lifecycle: sweep, worker, alerts, reconnect link (e2e)', () => {
     const again = await stack.http().get(link![1]).expect(302);
     expect(again.headers.location).toBe('http://localhost:3002/settings/social-accounts?error=RECONNECT_LINK_INVALID');
     // a forged one
-    const forged = await stack.http().get(`/social/reconnect/${accountId}.9999999999.${'A'.repeat(43)}.${'B'.repeat(43)}`).expect(302);
+    const forged = await stack
+      .http()
+      .get(`/social/reconnect/${accountId}.9999999999.${'A'.repeat(43)}.${'B'.repeat(43)}`)
+      .expect(302);
     expect(forged.headers.location).toContain('error=RECONNECT_LINK_INVALID');
 
     // a second sweep: nothing new
@@ -103,7 +129,9 @@ describe('token lifecycle: sweep, worker, alerts, reconnect link (e2e)', () => {
     expect(second.enqueued).toBe(0);
     await new Promise((r) => setTimeout(r, 500));
     expect(smtp.mails.length).toBe(mailsBefore);
-    expect(((await db.query<Array<{ n: number }>>(`SELECT count(*)::int n FROM alerts WHERE account_id = $1`, [accountId])))[0].n).toBe(1);
+    expect(
+      (await db.query<Array<{ n: number }>>(`SELECT count(*)::int n FROM alerts WHERE account_id = $1`, [accountId]))[0].n,
+    ).toBe(1);
   });
 
   it('should answer extended: false with the honest message when Meta keeps the expiry, and extended: true when it moves it', async () => {
@@ -134,8 +162,16 @@ describe('token lifecycle: sweep, worker, alerts, reconnect link (e2e)', () => {
       return j && (await j.isCompleted()) ? j : null;
     });
     const row = await account(accountId);
-    expect(row).toMatchObject({ status: 'needs_reconnect', is_valid: false, last_error_code: 'GRAPH_190_460', next_check_at: null });
-    const alerts = (await db.query<Array<{ kind: string; message: string }>>(`SELECT kind, message FROM alerts WHERE account_id = $1`, [accountId]));
+    expect(row).toMatchObject({
+      status: 'needs_reconnect',
+      is_valid: false,
+      last_error_code: 'GRAPH_190_460',
+      next_check_at: null,
+    });
+    const alerts = await db.query<Array<{ kind: string; message: string }>>(
+      `SELECT kind, message FROM alerts WHERE account_id = $1`,
+      [accountId],
+    );
     expect(alerts).toHaveLength(1);
     expect(alerts[0].kind).toBe('token_invalid');
     expect(alerts[0].message).toContain('password changed');
@@ -195,7 +231,9 @@ describe('token lifecycle: sweep, worker, alerts, reconnect link (e2e)', () => {
     await control(stack.sandbox, 'POST', '/settings', { latencyMs: 30 });
     await control(stack.sandbox, 'DELETE', '/calls');
     const answers = await Promise.all(
-      Array.from({ length: 50 }, () => stack.http().post(`/social/accounts/${accountId}/refresh-token`).set('Authorization', auth)),
+      Array.from({ length: 50 }, () =>
+        stack.http().post(`/social/accounts/${accountId}/refresh-token`).set('Authorization', auth),
+      ),
     );
     expect(answers.map((a) => a.status)).toEqual(Array(50).fill(200));
     expect(new Set(answers.map((a) => a.body.new_expires_at as string)).size).toBe(1);
@@ -215,7 +253,9 @@ describe('token lifecycle: sweep, worker, alerts, reconnect link (e2e)', () => {
     expect(user.body.code).toBe('FORBIDDEN');
     const me = await stack.http().get('/auth/me').set('Authorization', auth).expect(200);
     await db.query(`UPDATE users SET role = 'admin' WHERE id = $1`, [me.body.id]);
-    const admin = stack.api.app.get(AuthTokenService).issue({ id: me.body.id as number, email: me.body.email as string, role: 'admin' });
+    const admin = stack.api.app
+      .get(AuthTokenService)
+      .issue({ id: me.body.id as number, email: me.body.email as string, role: 'admin' });
     const board = await stack.http().get('/admin/queues/api/queues').set('Authorization', `Bearer ${admin.token}`).expect(200);
     expect(JSON.stringify(board.body)).toContain(TOKEN_MAINTENANCE_QUEUE);
   });

@@ -28,7 +28,9 @@ describe('ownership on every id-bearing route (e2e)', () => {
     const alertId = alerts.body.alerts[0]?.id as number;
     expect(alertId).toBeDefined();
 
-    const doc = (await stack.http().get('/docs-json').expect(200)).body as { paths: Record<string, Record<string, { security?: unknown[] }>> };
+    const doc = (await stack.http().get('/docs-json').expect(200)).body as {
+      paths: Record<string, Record<string, { security?: unknown[] }>>;
+    };
     const snapshot = async () =>
       JSON.stringify([
         await db.query(`SELECT * FROM instagram_tokens ORDER BY id`),
@@ -43,7 +45,11 @@ describe('ownership on every id-bearing route (e2e)', () => {
         if (!op.security?.length) continue; // public routes (Meta callbacks, signed links) carry no user id
         const id = path.startsWith('/social/alerts') ? alertId : accountId;
         const url = path.replace(/\{[^}]+\}/g, String(id));
-        const res = await stack.http()[method as Method](url).set('Authorization', intruder.auth).send(method === 'patch' ? { is_default: true } : {});
+        const res = await stack
+          .http()
+          [method as Method](url)
+          .set('Authorization', intruder.auth)
+          .send(method === 'patch' ? { is_default: true } : {});
         expect([method, path, res.status]).toEqual([method, path, 404]);
         expect(JSON.stringify(res.body)).not.toMatch(/sam\.studio|Sam's Studio/);
         checked.push(`${method.toUpperCase()} ${path}`);

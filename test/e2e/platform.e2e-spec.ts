@@ -80,7 +80,9 @@ describe('platform: throttling, CORS, health, docs (e2e)', () => {
     const res = await http().get('/docs-json');
     expect(res.status).toBe(200);
     expect(res.body.components.securitySchemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer' });
-    expect(Object.keys(res.body.paths)).toEqual(expect.arrayContaining(['/auth/register', '/auth/login', '/auth/me', '/health/ready']));
+    expect(Object.keys(res.body.paths)).toEqual(
+      expect.arrayContaining(['/auth/register', '/auth/login', '/auth/me', '/health/ready']),
+    );
     const docs = await http().get('/docs');
     expect(docs.status).toBe(200);
   });
@@ -103,7 +105,9 @@ describe('readiness when Redis is unreachable (e2e)', () => {
 
   it('should answer 503 SERVICE_UNAVAILABLE, not hang or 500, when a throttled route needs Redis', async () => {
     const started = Date.now();
-    const res = await request(api.app.getHttpServer()).post('/auth/login').send({ email: 'a@example.com', password: 'whatever-pass' });
+    const res = await request(api.app.getHttpServer())
+      .post('/auth/login')
+      .send({ email: 'a@example.com', password: 'whatever-pass' });
     expect(res.status).toBe(503);
     expect(res.body).toEqual({ statusCode: 503, code: 'SERVICE_UNAVAILABLE', message: expect.any(String) });
     expect(Date.now() - started).toBeLessThan(5000);
@@ -122,13 +126,15 @@ describe('migrations (e2e)', () => {
     try {
       const applied = await ds.runMigrations();
       expect(applied.length).toBeGreaterThan(0);
-      const tables = (await ds.query<{ tablename: string }[]>(`SELECT tablename FROM pg_tables WHERE schemaname = 'public'`));
+      const tables = await ds.query<{ tablename: string }[]>(`SELECT tablename FROM pg_tables WHERE schemaname = 'public'`);
       expect(tables.map((t) => t.tablename)).toEqual(
         expect.arrayContaining(['users', 'instagram_tokens', 'oauth_states', 'token_events', 'alerts']),
       );
       expect(await ds.showMigrations()).toBe(false); // nothing pending: re-running is a no-op
       for (let i = 0; i < applied.length; i++) await ds.undoLastMigration();
-      const left = (await ds.query<unknown[]>(`SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'migrations'`));
+      const left = await ds.query<unknown[]>(
+        `SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'migrations'`,
+      );
       expect(left).toEqual([]);
     } finally {
       await ds.destroy();

@@ -12,7 +12,16 @@ import type { Profile } from 'passport-facebook';
 import { SANDBOX_APP_ID, SANDBOX_APP_SECRET } from '../../src/config/app-config';
 import { startSandbox } from '../../src/sandbox/sandbox-server';
 import type { RunningSandbox } from '../../src/sandbox/sandbox-server';
-import { ACME_COFFEE_PAGE, ALEX_ID, SAM_ID, SAM_STUDIO_PAGE, TEST_REDIRECT_URI, control, dialogRedirect, graphClientFor } from '../helpers/sandbox';
+import {
+  ACME_COFFEE_PAGE,
+  ALEX_ID,
+  SAM_ID,
+  SAM_STUDIO_PAGE,
+  TEST_REDIRECT_URI,
+  control,
+  dialogRedirect,
+  graphClientFor,
+} from '../helpers/sandbox';
 
 interface VerifiedLogin {
   accessToken: string;
@@ -63,10 +72,17 @@ describe('Meta Graph sandbox fidelity', () => {
         ),
       );
       web.use(passport.initialize());
-      web.get('/auth/facebook', passport.authenticate('facebook', { session: false, scope: ['pages_show_list', 'instagram_basic'] }));
-      web.get('/auth/facebook/callback', passport.authenticate('facebook', { session: false, failureRedirect: '/failed' }), (req, res) => {
-        res.json({ ok: true, user: req.user });
-      });
+      web.get(
+        '/auth/facebook',
+        passport.authenticate('facebook', { session: false, scope: ['pages_show_list', 'instagram_basic'] }),
+      );
+      web.get(
+        '/auth/facebook/callback',
+        passport.authenticate('facebook', { session: false, failureRedirect: '/failed' }),
+        (req, res) => {
+          res.json({ ok: true, user: req.user });
+        },
+      );
       web.get('/failed', (_req, res) => {
         res.status(401).json({ ok: false });
       });
@@ -101,8 +117,14 @@ describe('Meta Graph sandbox fidelity', () => {
       expect(verified[0].displayName).toBe('Sam Lee');
       expect(verified[0].accessToken).toMatch(/^EAA/);
       // passport called /me with a proof: the sandbox requires it, so the call log shows it succeeded.
-      const calls = await control<{ data: Array<{ path: string; status: number; query: Record<string, string> }> }>(sandbox, 'GET', '/calls?path=/me');
-      expect(calls.data).toContainEqual(expect.objectContaining({ path: '/me', status: 200, query: expect.objectContaining({ appsecret_proof: '***' }) }));
+      const calls = await control<{ data: Array<{ path: string; status: number; query: Record<string, string> }> }>(
+        sandbox,
+        'GET',
+        '/calls?path=/me',
+      );
+      expect(calls.data).toContainEqual(
+        expect.objectContaining({ path: '/me', status: 200, query: expect.objectContaining({ appsecret_proof: '***' }) }),
+      );
     });
 
     it('should fail the login in passport when the user cancels', async () => {
@@ -136,8 +158,17 @@ describe('Meta Graph sandbox fidelity', () => {
       expect(res.headers.get('content-type')).toContain('text/html');
       const html = await res.text();
       const action = /<form method="post" action="([^"]+)"/.exec(html)?.[1] ?? '';
-      const unescape = (s: string): string => s.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
-      const hidden = [...html.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)].map((m): [string, string] => [m[1], unescape(m[2])]);
+      const unescape = (s: string): string =>
+        s
+          .replace(/&quot;/g, '"')
+          .replace(/&#39;/g, "'")
+          .replace(/&lt;/g, '<')
+          .replace(/&gt;/g, '>')
+          .replace(/&amp;/g, '&');
+      const hidden = [...html.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)].map((m): [string, string] => [
+        m[1],
+        unescape(m[2]),
+      ]);
       return { action, hidden, html };
     }
 
@@ -174,7 +205,7 @@ describe('Meta Graph sandbox fidelity', () => {
       expect(await client.getPermissions(accessToken)).toContainEqual({ permission: 'instagram_basic', status: 'declined' });
     });
 
-    it('should redirect with Meta\'s denial parameters when Cancel is pressed', async () => {
+    it("should redirect with Meta's denial parameters when Cancel is pressed", async () => {
       const { action, hidden } = await readForm(dialogUrl());
       const form = new URLSearchParams(hidden);
       form.append('action', 'cancel');
@@ -230,14 +261,22 @@ describe('Meta Graph sandbox fidelity', () => {
       const res = await fetch(`${sandbox.url}/v25.0/me?access_token=garbage`);
       const body = (await res.json()) as { error: { code: number; message: string; type: string; fbtrace_id: string } };
       expect(res.status).toBe(400);
-      expect(body.error).toMatchObject({ code: 190, type: 'OAuthException', message: 'Invalid OAuth access token - Cannot parse access token' });
+      expect(body.error).toMatchObject({
+        code: 190,
+        type: 'OAuthException',
+        message: 'Invalid OAuth access token - Cannot parse access token',
+      });
       expect(body.error.fbtrace_id).toBeTruthy();
-      expect(res.headers.get('www-authenticate')).toBe('OAuth "Facebook Platform" "invalid_token" "Invalid OAuth access token - Cannot parse access token"');
+      expect(res.headers.get('www-authenticate')).toBe(
+        'OAuth "Facebook Platform" "invalid_token" "Invalid OAuth access token - Cannot parse access token"',
+      );
       expect(res.headers.get('cache-control')).toBe('no-store');
     });
 
     it('should emit usage headers from settings and omit them when switched off', async () => {
-      await control(sandbox, 'POST', '/settings', { usage: { call_count: 42, total_cputime: 7, total_time: 9, estimated_time_to_regain_access: 0 } });
+      await control(sandbox, 'POST', '/settings', {
+        usage: { call_count: 42, total_cputime: 7, total_time: 9, estimated_time_to_regain_access: 0 },
+      });
       const on = await fetch(`${sandbox.url}/v25.0/me`);
       expect(JSON.parse(on.headers.get('x-app-usage') ?? '{}')).toEqual({ call_count: 42, total_cputime: 7, total_time: 9 });
       expect(on.headers.get('x-business-use-case-usage')).toContain('"call_count":42');
@@ -251,8 +290,13 @@ describe('Meta Graph sandbox fidelity', () => {
       const client = graphClientFor(sandbox);
       const code = (await dialogRedirect(sandbox, {})).searchParams.get('code') ?? '';
       const { accessToken } = await client.exchangeCode(code, TEST_REDIRECT_URI);
-      type Page = { data: Array<{ id: string }>; paging?: { cursors: { before: string; after: string }; next?: string; previous?: string } };
-      const first = (await (await fetch(`${sandbox.url}/v25.0/me/accounts?limit=2&fields=id&access_token=${accessToken}`)).json()) as Page;
+      type Page = {
+        data: Array<{ id: string }>;
+        paging?: { cursors: { before: string; after: string }; next?: string; previous?: string };
+      };
+      const first = (await (
+        await fetch(`${sandbox.url}/v25.0/me/accounts?limit=2&fields=id&access_token=${accessToken}`)
+      ).json()) as Page;
       expect(first.data).toHaveLength(2);
       expect(first.paging?.next).toBeDefined();
       expect(first.paging?.previous).toBeUndefined();
@@ -268,7 +312,10 @@ describe('Meta Graph sandbox fidelity', () => {
       const { accessToken } = await graphClientFor(sandbox).exchangeCode(code, TEST_REDIRECT_URI);
       const res = await fetch(`${sandbox.url}/v25.0/17841400000000001?fields=id,shoe_size&access_token=${accessToken}`);
       const body = (await res.json()) as { error: { code: number; message: string } };
-      expect(body.error).toMatchObject({ code: 100, message: '(#100) Tried accessing nonexisting field (shoe_size) on node type (IGUser)' });
+      expect(body.error).toMatchObject({
+        code: 100,
+        message: '(#100) Tried accessing nonexisting field (shoe_size) on node type (IGUser)',
+      });
     });
 
     it('should release a hung request when the sandbox closes', async () => {

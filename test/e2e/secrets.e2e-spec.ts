@@ -42,7 +42,10 @@ describe('secrets never leak (e2e)', () => {
     keep(await callback(stack, auth, search)); // double-submit replay
     const state = new URLSearchParams(search).get('state');
     const picked = keep(
-      await stack.http().post('/social/facebook/select').set('Authorization', auth)
+      await stack
+        .http()
+        .post('/social/facebook/select')
+        .set('Authorization', auth)
         .send({ state, ig_user_ids: offer.body.candidates.map((c: { ig_user_id: string }) => c.ig_user_id) }),
     );
     const ids = [single.body.accounts[0].id, ...picked.body.accounts.map((a: { id: number }) => a.id)] as number[];
@@ -107,16 +110,20 @@ describe('secrets never leak (e2e)', () => {
     const res = await callback(stack, auth, await dialog(stack, auth, { user: SAM_ID })).expect(200);
     const id = res.body.accounts[0].id as number;
     const oldVault = stack.api.app.get(TokenVault);
-    const before = (await db.query<Array<{ access_token: string }>>(`SELECT access_token FROM instagram_tokens WHERE id = $1`, [id]))[0];
+    const before = (
+      await db.query<Array<{ access_token: string }>>(`SELECT access_token FROM instagram_tokens WHERE id = $1`, [id])
+    )[0];
     const plain = oldVault.decrypt(before.access_token, tokenAad('instagram_tokens', id, 'access_token'));
 
     const rotated = new TokenVault(new AppConfig(validateEnv({ TOKEN_ENCRYPTION_KEYS: `k2:${key(2)},k1:${key(1)}` })));
     const { moved } = await reencryptAll(db, rotated);
     expect(moved).toBeGreaterThanOrEqual(1);
-    const after = (await db.query<Array<{ access_token: string; token_key_id: string }>>(
-      `SELECT access_token, token_key_id FROM instagram_tokens WHERE id = $1`,
-      [id],
-    ))[0];
+    const after = (
+      await db.query<Array<{ access_token: string; token_key_id: string }>>(
+        `SELECT access_token, token_key_id FROM instagram_tokens WHERE id = $1`,
+        [id],
+      )
+    )[0];
     expect(after.token_key_id).toBe('k2');
     const onlyNew = new TokenVault(new AppConfig(validateEnv({ TOKEN_ENCRYPTION_KEYS: `k2:${key(2)}` })));
     expect(onlyNew.decrypt(after.access_token, tokenAad('instagram_tokens', id, 'access_token'))).toBe(plain);

@@ -34,7 +34,9 @@ describe('Meta callbacks: deauthorize, data deletion, webhooks (e2e)', () => {
     await stack.api.app.listen(0, '127.0.0.1');
     apiUrl = `http://127.0.0.1:${(stack.api.app.getHttpServer().address() as AddressInfo).port}`;
     // The worker role's data-deletion processor, against the same database and Redis prefix
-    worker = await Test.createTestingModule({ imports: [CoreModule.forRoot({ env: stack.api.env }), WebhooksWorkerModule] }).compile();
+    worker = await Test.createTestingModule({
+      imports: [CoreModule.forRoot({ env: stack.api.env }), WebhooksWorkerModule],
+    }).compile();
     await worker.init();
   });
   afterAll(async () => {
@@ -45,7 +47,9 @@ describe('Meta callbacks: deauthorize, data deletion, webhooks (e2e)', () => {
     await control(stack.sandbox, 'POST', '/reset', { seed: true });
     await control(stack.sandbox, 'POST', '/webhooks/config', { base_url: apiUrl, retries: 2, backoff_ms: 10 });
     // one database for the file: each test starts without connections, deliveries or deletion requests
-    await db.query(`TRUNCATE webhook_deliveries, data_deletion_requests, instagram_tokens, token_events, alerts, oauth_states RESTART IDENTITY CASCADE`);
+    await db.query(
+      `TRUNCATE webhook_deliveries, data_deletion_requests, instagram_tokens, token_events, alerts, oauth_states RESTART IDENTITY CASCADE`,
+    );
   });
 
   const count = async (sql: string, params: unknown[] = []): Promise<number> =>
@@ -62,16 +66,27 @@ describe('Meta callbacks: deauthorize, data deletion, webhooks (e2e)', () => {
     return { auth, accountId: res.body.accounts[0].id as number };
   };
   const signedPost = (path: string, payload: Record<string, unknown>, secret = SANDBOX_APP_SECRET) =>
-    stack.http().post(path).type('form').send({ signed_request: buildSignedRequest(payload, secret) });
+    stack
+      .http()
+      .post(path)
+      .type('form')
+      .send({ signed_request: buildSignedRequest(payload, secret) });
   const webhook = (body: Buffer, headers: Record<string, string>) =>
     stack.http().post('/webhooks/instagram').set('Content-Type', 'application/json').set(headers).send(body.toString('utf8'));
 
   describe('subscription handshake', () => {
     it('should echo hub.challenge as text/plain when the verify token matches', async () => {
-      const res = await stack.http().get('/webhooks/instagram').query({ 'hub.mode': 'subscribe', 'hub.challenge': '1158201444', 'hub.verify_token': VERIFY_TOKEN }).expect(200);
+      const res = await stack
+        .http()
+        .get('/webhooks/instagram')
+        .query({ 'hub.mode': 'subscribe', 'hub.challenge': '1158201444', 'hub.verify_token': VERIFY_TOKEN })
+        .expect(200);
       expect(res.headers['content-type']).toMatch(/^text\/plain/);
       expect(res.text).toBe('1158201444');
-      expect(await control(stack.sandbox, 'POST', '/webhooks/verify', { verify_token: VERIFY_TOKEN })).toMatchObject({ verified: true, status: 200 });
+      expect(await control(stack.sandbox, 'POST', '/webhooks/verify', { verify_token: VERIFY_TOKEN })).toMatchObject({
+        verified: true,
+        status: 200,
+      });
     });
 
     it('should answer 403 WEBHOOK_VERIFY_TOKEN_MISMATCH and no challenge when the token or mode is wrong', async () => {
@@ -99,24 +114,43 @@ describe('Meta callbacks: deauthorize, data deletion, webhooks (e2e)', () => {
       expect(sent).toMatchObject({ delivered: true, attempts: 1, status: 200, response: { success: true } });
 
       const [row] = await accountsOf(SAM_ID);
-      expect(row).toMatchObject({ id: accountId, status: 'revoked', is_valid: false, is_connected: true, long_lived_token: null, access_token: null, token_key_id: null, next_check_at: null });
+      expect(row).toMatchObject({
+        id: accountId,
+        status: 'revoked',
+        is_valid: false,
+        is_connected: true,
+        long_lived_token: null,
+        access_token: null,
+        token_key_id: null,
+        next_check_at: null,
+      });
       expect(row.status_reason).toMatch(/removed/);
       const status = await stack.http().get('/social/status').set('Authorization', auth).expect(200);
       expect(status.body).toMatchObject({ status: 'revoked', is_token_valid: false, instagram_username: 'sam.studio' });
       const alerts = await stack.http().get('/social/alerts').set('Authorization', auth).expect(200);
       expect((alerts.body.alerts as Array<{ kind: string }>).map((a) => a.kind)).toContain('revoked');
-      expect(await count(`SELECT count(*) n FROM token_events WHERE account_id = $1 AND type = 'deauthorize' AND actor = 'meta'`, [accountId])).toBe(1);
+      expect(
+        await count(`SELECT count(*) n FROM token_events WHERE account_id = $1 AND type = 'deauthorize' AND actor = 'meta'`, [
+          accountId,
+        ]),
+      ).toBe(1);
 
       // Meta may call again: nothing more happens
       await control<Delivery>(stack.sandbox, 'POST', '/webhooks/deauthorize', { user_id: SAM_ID });
-      expect(await count(`SELECT count(*) n FROM token_events WHERE account_id = $1 AND type = 'deauthorize'`, [accountId])).toBe(1);
+      expect(await count(`SELECT count(*) n FROM token_events WHERE account_id = $1 AND type = 'deauthorize'`, [accountId])).toBe(
+        1,
+      );
       expect(await count(`SELECT count(*) n FROM alerts WHERE account_id = $1 AND kind = 'revoked'`, [accountId])).toBe(1);
     });
 
     it('should answer 400 SIGNED_REQUEST_INVALID and change nothing when the signature is not the app secret', async () => {
       await connect(SAM_ID);
       const before = await accountsOf(SAM_ID);
-      const res = await signedPost('/webhooks/facebook/deauthorize', { user_id: SAM_ID, algorithm: 'HMAC-SHA256', issued_at: 1 }, 'not-the-app-secret');
+      const res = await signedPost(
+        '/webhooks/facebook/deauthorize',
+        { user_id: SAM_ID, algorithm: 'HMAC-SHA256', issued_at: 1 },
+        'not-the-app-secret',
+      );
       expect(res.status).toBe(400);
       expect(res.body.code).toBe('SIGNED_REQUEST_INVALID');
       const missing = await stack.http().post('/webhooks/facebook/deauthorize').type('form').send({});
@@ -150,7 +184,11 @@ describe('Meta callbacks: deauthorize, data deletion, webhooks (e2e)', () => {
 
       // nothing left that names Sam or his account
       expect(await accountsOf(SAM_ID)).toEqual([]);
-      expect(await count(`SELECT count(*) n FROM instagram_tokens WHERE instagram_username = 'sam.studio' OR ig_user_id = $1`, [SAM_STUDIO_IG])).toBe(0);
+      expect(
+        await count(`SELECT count(*) n FROM instagram_tokens WHERE instagram_username = 'sam.studio' OR ig_user_id = $1`, [
+          SAM_STUDIO_IG,
+        ]),
+      ).toBe(0);
       expect(await count(`SELECT count(*) n FROM token_events WHERE account_id = $1`, [sam.accountId])).toBe(0);
       expect(await count(`SELECT count(*) n FROM alerts WHERE account_id = $1`, [sam.accountId])).toBe(0);
       expect(await count(`SELECT count(*) n FROM oauth_states WHERE strpos(result::text, $1) > 0`, [SAM_STUDIO_IG])).toBe(0);
@@ -176,7 +214,9 @@ describe('Meta callbacks: deauthorize, data deletion, webhooks (e2e)', () => {
 
     it('should answer the same pending code to concurrent repeats of one request', async () => {
       const payload = { user_id: '55500000000000001', algorithm: 'HMAC-SHA256', issued_at: 1, expires: 2 };
-      const answers = await Promise.all(Array.from({ length: 10 }, () => signedPost('/webhooks/facebook/data-deletion', payload)));
+      const answers = await Promise.all(
+        Array.from({ length: 10 }, () => signedPost('/webhooks/facebook/data-deletion', payload)),
+      );
       expect(answers.map((a) => a.status)).toEqual(Array(10).fill(200));
       expect(new Set(answers.map((a) => a.body.confirmation_code as string)).size).toBe(1);
     });
@@ -193,27 +233,42 @@ describe('Meta callbacks: deauthorize, data deletion, webhooks (e2e)', () => {
   describe('webhook events', () => {
     it('should mark the connection needs_reconnect, alert and record it when a needed permission is revoked', async () => {
       const { auth, accountId } = await connect(SAM_ID);
-      const sent = await control<Delivery>(stack.sandbox, 'POST', '/webhooks/permission-revoked', { user_id: SAM_ID, permission: 'instagram_content_publish' });
+      const sent = await control<Delivery>(stack.sandbox, 'POST', '/webhooks/permission-revoked', {
+        user_id: SAM_ID,
+        permission: 'instagram_content_publish',
+      });
       expect(sent).toMatchObject({ delivered: true, status: 200 });
       const [row] = await accountsOf(SAM_ID);
       expect(row).toMatchObject({ status: 'needs_reconnect', is_valid: false, last_error_code: 'PERMISSION_REVOKED' });
       expect(row.status_reason).toContain('instagram_content_publish');
-      const ev = await db.query<Array<{ actor: string; details: unknown }>>(`SELECT actor, details FROM token_events WHERE account_id = $1 AND type = 'permission_revoked'`, [accountId]);
+      const ev = await db.query<Array<{ actor: string; details: unknown }>>(
+        `SELECT actor, details FROM token_events WHERE account_id = $1 AND type = 'permission_revoked'`,
+        [accountId],
+      );
       expect(ev).toEqual([{ actor: 'meta', details: { permission: 'instagram_content_publish' } }]);
       expect(await count(`SELECT count(*) n FROM alerts WHERE account_id = $1 AND kind = 'token_invalid'`, [accountId])).toBe(1);
       const status = await stack.http().get('/social/status').set('Authorization', auth).expect(200);
       expect(status.body.status).toBe('needs_reconnect');
-      expect(await count(`SELECT count(*) n FROM webhook_deliveries WHERE object = 'permissions' AND processed_at IS NOT NULL`)).toBe(1);
+      expect(
+        await count(`SELECT count(*) n FROM webhook_deliveries WHERE object = 'permissions' AND processed_at IS NOT NULL`),
+      ).toBe(1);
     });
 
     it('should store other objects and leave connections alone when the permission is not one we need', async () => {
       await connect(SAM_ID);
       await control<Delivery>(stack.sandbox, 'POST', '/webhooks/permission-revoked', { user_id: SAM_ID, permission: 'email' });
       await control<Delivery>(stack.sandbox, 'POST', '/webhooks/event', {
-        payload: { object: 'instagram', entry: [{ id: SAM_STUDIO_IG, time: 1, changes: [{ field: 'comments', value: { id: '1', text: 'Olá 😀 https://x.test/a' } }] }] },
+        payload: {
+          object: 'instagram',
+          entry: [
+            { id: SAM_STUDIO_IG, time: 1, changes: [{ field: 'comments', value: { id: '1', text: 'Olá 😀 https://x.test/a' } }] },
+          ],
+        },
       });
       expect((await accountsOf(SAM_ID))[0].status).toBe('active');
-      const stored = await db.query<Array<{ object: string; entry_ids: string[]; payload: { entry: Array<{ changes: Array<{ value: { text: string } }> }> } }>>(`SELECT object, entry_ids, payload FROM webhook_deliveries ORDER BY id`);
+      const stored = await db.query<
+        Array<{ object: string; entry_ids: string[]; payload: { entry: Array<{ changes: Array<{ value: { text: string } }> }> } }>
+      >(`SELECT object, entry_ids, payload FROM webhook_deliveries ORDER BY id`);
       expect(stored.map((s) => s.object)).toEqual(['permissions', 'instagram']);
       expect(stored[1].entry_ids).toEqual([SAM_STUDIO_IG]);
       expect(stored[1].payload.entry[0].changes[0].value.text).toBe('Olá 😀 https://x.test/a');
@@ -222,13 +277,25 @@ describe('Meta callbacks: deauthorize, data deletion, webhooks (e2e)', () => {
     it('should store a delivery posted 50 times at once exactly once and act on it once', async () => {
       const { accountId } = await connect(SAM_ID);
       const body = Buffer.from(
-        metaJson({ object: 'permissions', entry: [{ id: SAM_ID, uid: SAM_ID, time: 1764230600, changes: [{ field: 'pages_show_list', value: { verb: 'revoked', target_ids: [] } }] }] }),
+        metaJson({
+          object: 'permissions',
+          entry: [
+            {
+              id: SAM_ID,
+              uid: SAM_ID,
+              time: 1764230600,
+              changes: [{ field: 'pages_show_list', value: { verb: 'revoked', target_ids: [] } }],
+            },
+          ],
+        }),
       );
       const headers = hubSignatureHeaders(body, SANDBOX_APP_SECRET);
       const answers = await Promise.all(Array.from({ length: 50 }, () => webhook(body, headers)));
       expect(answers.map((a) => a.status)).toEqual(Array(50).fill(200));
       expect(await count(`SELECT count(*) n FROM webhook_deliveries`)).toBe(1);
-      expect(await count(`SELECT count(*) n FROM token_events WHERE account_id = $1 AND type = 'permission_revoked'`, [accountId])).toBe(1);
+      expect(
+        await count(`SELECT count(*) n FROM token_events WHERE account_id = $1 AND type = 'permission_revoked'`, [accountId]),
+      ).toBe(1);
       expect(await count(`SELECT count(*) n FROM alerts WHERE account_id = $1`, [accountId])).toBe(1);
       // and a replay much later is still a no-op
       await webhook(body, headers).expect(200);
@@ -236,7 +303,10 @@ describe('Meta callbacks: deauthorize, data deletion, webhooks (e2e)', () => {
     });
 
     it('should answer 401 and store nothing when a non-ASCII body is re-serialised after Meta signed its escaped bytes', async () => {
-      const payload = { object: 'page', entry: [{ id: '1', time: 1, changes: [{ field: 'name', value: { name: 'Café José / Ünïcode' } }] }] };
+      const payload = {
+        object: 'page',
+        entry: [{ id: '1', time: 1, changes: [{ field: 'name', value: { name: 'Café José / Ünïcode' } }] }],
+      };
       const escaped = Buffer.from(metaJson(payload));
       const headers = hubSignatureHeaders(escaped, SANDBOX_APP_SECRET);
       const reserialised = Buffer.from(JSON.stringify(JSON.parse(escaped.toString())));
@@ -252,7 +322,9 @@ describe('Meta callbacks: deauthorize, data deletion, webhooks (e2e)', () => {
     it('should answer 401 WEBHOOK_SIGNATURE_INVALID when the signature is missing or uses only the legacy sha1 header', async () => {
       const body = Buffer.from(metaJson({ object: 'instagram', entry: [] }));
       const { 'X-Hub-Signature': sha1 } = hubSignatureHeaders(body, SANDBOX_APP_SECRET);
-      for (const headers of [{}, { 'X-Hub-Signature': sha1 }, { 'X-Hub-Signature-256': 'sha256=' }] as Array<Record<string, string>>) {
+      for (const headers of [{}, { 'X-Hub-Signature': sha1 }, { 'X-Hub-Signature-256': 'sha256=' }] as Array<
+        Record<string, string>
+      >) {
         const res = await webhook(body, headers);
         expect(res.status).toBe(401);
         expect(res.body.code).toBe('WEBHOOK_SIGNATURE_INVALID');
@@ -266,9 +338,15 @@ describe('Meta callbacks: deauthorize, data deletion, webhooks (e2e)', () => {
     const before = await accountsOf(SAM_ID);
     const payload = { user_id: SAM_ID, algorithm: 'HMAC-SHA256', issued_at: 1764230600, expires: 1764234200 };
     const good = buildSignedRequest(payload, SANDBOX_APP_SECRET);
-    const body = Buffer.from(metaJson({ object: 'permissions', entry: [{ id: SAM_ID, uid: SAM_ID, time: 1, changes: [{ field: 'instagram_basic', value: { verb: 'revoked' } }] }] }));
+    const body = Buffer.from(
+      metaJson({
+        object: 'permissions',
+        entry: [{ id: SAM_ID, uid: SAM_ID, time: 1, changes: [{ field: 'instagram_basic', value: { verb: 'revoked' } }] }],
+      }),
+    );
     const goodSig = hubSignatureHeaders(body, SANDBOX_APP_SECRET)['X-Hub-Signature-256'];
-    const mutate = (s: string, i: number, ch: string): string => s.slice(0, i % (s.length + 1)) + ch + s.slice((i % (s.length + 1)) + 1);
+    const mutate = (s: string, i: number, ch: string): string =>
+      s.slice(0, i % (s.length + 1)) + ch + s.slice((i % (s.length + 1)) + 1);
 
     const signedRequestCase = fc.oneof(
       fc.tuple(fc.nat(), fc.constantFrom(...'AZaz09-_.=+/ %')).map(([i, ch]) => mutate(good, i, ch)),
@@ -286,7 +364,9 @@ describe('Meta callbacks: deauthorize, data deletion, webhooks (e2e)', () => {
         b[i] = b[i] === byte ? (byte + 1) % 256 : byte;
         return { body: b, sig: goodSig };
       }),
-      fc.tuple(fc.nat(goodSig.length - 1), fc.constantFrom(...'0123456789abcdefgz=')).map(([i, ch]) => ({ body, sig: mutate(goodSig, i, ch) })),
+      fc
+        .tuple(fc.nat(goodSig.length - 1), fc.constantFrom(...'0123456789abcdefgz='))
+        .map(([i, ch]) => ({ body, sig: mutate(goodSig, i, ch) })),
       fc.nat(body.length - 1).map((n) => ({ body: body.subarray(0, n), sig: goodSig })),
     );
     const request = fc.oneof(

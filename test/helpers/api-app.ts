@@ -38,7 +38,11 @@ export function baseEnv(overrides: Record<string, string> = {}): Record<string, 
 }
 
 /** Boots the real api role stack (same configureApp as production) against a fresh database. */
-export async function startApi(overrides: Record<string, string> = {}, db?: TestDatabase, opts: StartOptions = {}): Promise<TestApi> {
+export async function startApi(
+  overrides: Record<string, string> = {},
+  db?: TestDatabase,
+  opts: StartOptions = {},
+): Promise<TestApi> {
   const database = db ?? (await createTestDatabase());
   const env = baseEnv({ DATABASE_URL: database.url, ...overrides });
   const builder = Test.createTestingModule({ imports: [ApiModule.forRoot({ env })] });

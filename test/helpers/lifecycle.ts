@@ -81,7 +81,12 @@ export async function startSmtp(): Promise<{ url: string; mails: ReceivedMail[];
   return { url: `smtp://127.0.0.1:${port}`, mails, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
 }
 
-export async function waitFor<T>(what: string, fn: () => Promise<T | null | undefined | false>, timeoutMs = 20_000, everyMs = 50): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  fn: () => Promise<T | null | undefined | false>,
+  timeoutMs = 20_000,
+  everyMs = 50,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await fn();
@@ -115,7 +120,10 @@ export async function connectAccounts(stack: Stack, n: number): Promise<number[]
   const ids: number[] = [];
   for (let i = 0; i < n; i++) {
     const email = `bulk-${Date.now()}-${i}-${Math.random().toString(36).slice(2)}@example.com`;
-    const [{ id }] = (await db.query<Array<{ id: number }>>(`INSERT INTO users (email, password_hash) VALUES ($1, 'x') RETURNING id`, [email]));
+    const [{ id }] = await db.query<Array<{ id: number }>>(
+      `INSERT INTO users (email, password_hash) VALUES ($1, 'x') RETURNING id`,
+      [email],
+    );
     const auth = `Bearer ${tokens.issue({ id, email, role: 'user' }).token}`;
     const res = await callback(stack, auth, await dialog(stack, auth, { user: SAM_ID })).expect(200);
     ids.push(res.body.accounts[0].id as number);

@@ -13,9 +13,19 @@ export const ACME_EVENTS_PAGE = '110000000000003';
 export const SAM_STUDIO_PAGE = '110000000000004';
 export const ACME_COFFEE_IG = '17841400000000001';
 export const SAM_STUDIO_IG = '17841400000000003';
-export const DEFAULT_SCOPES = ['pages_show_list', 'instagram_basic', 'pages_read_engagement', 'instagram_content_publish', 'pages_manage_metadata'];
+export const DEFAULT_SCOPES = [
+  'pages_show_list',
+  'instagram_basic',
+  'pages_read_engagement',
+  'instagram_content_publish',
+  'pages_manage_metadata',
+];
 
-export function graphClientFor(sandbox: RunningSandbox, overrides: Partial<GraphClientOptions> = {}, observer?: GraphCallObserver): MetaGraphApiClient {
+export function graphClientFor(
+  sandbox: RunningSandbox,
+  overrides: Partial<GraphClientOptions> = {},
+  observer?: GraphCallObserver,
+): MetaGraphApiClient {
   return new MetaGraphApiClient(
     {
       graphUrl: sandbox.url,
@@ -31,7 +41,12 @@ export function graphClientFor(sandbox: RunningSandbox, overrides: Partial<Graph
 }
 
 /** Calls the sandbox control API and returns its JSON; throws on a non-2xx answer. */
-export async function control<T = Record<string, unknown>>(sandbox: RunningSandbox, method: string, path: string, body?: unknown): Promise<T> {
+export async function control<T = Record<string, unknown>>(
+  sandbox: RunningSandbox,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<T> {
   const res = await fetch(`${sandbox.url}/__sandbox${path}`, {
     method,
     headers: body === undefined ? {} : { 'Content-Type': 'application/json' },

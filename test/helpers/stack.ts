@@ -26,7 +26,10 @@ export async function startStack(env: Record<string, string> = {}, opts: StartOp
 
 let counter = 0;
 /** Registers and signs in a fresh user; returns the bearer header value. */
-export async function newUser(stack: Stack, email = `user${Date.now()}-${counter++}@example.com`): Promise<{ auth: string; email: string }> {
+export async function newUser(
+  stack: Stack,
+  email = `user${Date.now()}-${counter++}@example.com`,
+): Promise<{ auth: string; email: string }> {
   const password = 'a-good-password';
   await stack.http().post('/auth/register').send({ email, password }).expect(201);
   const res = await stack.http().post('/auth/login').send({ email, password }).expect(200);
@@ -44,7 +47,12 @@ export interface DialogChoice {
  * Starts a login through the API, lets the sandbox's dialog approve (or deny) it, and returns
  * the callback query string Facebook would send the browser back with.
  */
-export async function dialog(stack: Stack, auth: string, choice: DialogChoice = {}, body: Record<string, unknown> = {}): Promise<string> {
+export async function dialog(
+  stack: Stack,
+  auth: string,
+  choice: DialogChoice = {},
+  body: Record<string, unknown> = {},
+): Promise<string> {
   const login = await stack.http().post('/social/facebook/login').set('Authorization', auth).send(body).expect(200);
   const url = new URL(login.body.login_url as string);
   url.searchParams.set('sandbox_auto', choice.deny ? 'deny' : 'approve');

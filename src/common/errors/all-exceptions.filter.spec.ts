@@ -11,8 +11,18 @@ describe('toErrorBody', () => {
     ['an unknown route', new NotFoundException('Cannot GET /x'), 404, 'NOT_FOUND'],
     ['an oversize body', new PayloadTooLargeException(), 413, 'PAYLOAD_TOO_LARGE'],
     ['body-parser JSON syntax errors', new BadRequestException('Unexpected end of JSON input'), 400, 'MALFORMED_JSON'],
-    ['a refused connection', Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' }), 503, 'SERVICE_UNAVAILABLE'],
-    ['an ioredis retry exhaustion', Object.assign(new Error('Reached the max retries per request limit'), { name: 'MaxRetriesPerRequestError' }), 503, 'SERVICE_UNAVAILABLE'],
+    [
+      'a refused connection',
+      Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' }),
+      503,
+      'SERVICE_UNAVAILABLE',
+    ],
+    [
+      'an ioredis retry exhaustion',
+      Object.assign(new Error('Reached the max retries per request limit'), { name: 'MaxRetriesPerRequestError' }),
+      503,
+      'SERVICE_UNAVAILABLE',
+    ],
     ['anything else', new TypeError('x is undefined'), 500, 'INTERNAL_ERROR'],
   ])('should map %s to %s %s', (_name, error, status, code) => {
     const body = toErrorBody(error);

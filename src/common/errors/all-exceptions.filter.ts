@@ -16,9 +16,7 @@ function isInfrastructureDown(err: unknown): boolean {
   if (!(err instanceof Error)) return false;
   const code = (err as { code?: unknown }).code;
   return (
-    ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', '57P01', '57P03', '08006', '08001'].includes(
-      String(code),
-    ) ||
+    ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', '57P01', '57P03', '08006', '08001'].includes(String(code)) ||
     err.name === 'MaxRetriesPerRequestError' ||
     /Connection terminated|Connection is closed|connect ECONNREFUSED|Stream isn't writeable|timeout exceeded when trying to connect|max retries per request/i.test(
       err.message,
@@ -62,8 +60,7 @@ export function toErrorBody(exception: unknown): ErrorBody {
       return { statusCode: 400, code: ErrorCode.MALFORMED_JSON, message: 'The request body is not valid JSON.' };
     }
     const code = codeForHttpStatus(status);
-    const message =
-      status === 404 ? 'No such route.' : status === 413 ? 'The request body is too large.' : exception.message;
+    const message = status === 404 ? 'No such route.' : status === 413 ? 'The request body is too large.' : exception.message;
     const response = exception.getResponse();
     // Terminus readiness failures keep their per-dependency report
     const report =

@@ -48,7 +48,10 @@ export class AlertMailerService implements OnApplicationShutdown {
     if (alert.emailedAt) return 'already_sent';
     // settled (read, or the account was reconnected meanwhile): nothing to tell any more
     if (alert.readAt || !alert.accountId) return 'skipped';
-    const [user, account] = await Promise.all([this.users.findOneBy({ id: alert.userId }), this.accounts.findOneBy({ id: alert.accountId })]);
+    const [user, account] = await Promise.all([
+      this.users.findOneBy({ id: alert.userId }),
+      this.accounts.findOneBy({ id: alert.accountId }),
+    ]);
     if (!user || !account || account.status === 'disconnected') return 'skipped';
     const who = `@${account.instagramUsername ?? account.igUserId}`;
     const link = await this.links.issue(user.id, account.id, alert.id);

@@ -56,7 +56,8 @@ export class AlertsController {
   @ApiResponse({ status: 404, description: 'ALERT_NOT_FOUND', type: ErrorBodyDto })
   async read(
     @CurrentUser() user: AuthUser,
-    @Param('id', new ParseIntPipe({ exceptionFactory: () => new DomainError(ErrorCode.ALERT_NOT_FOUND, 'No such alert.') })) id: number,
+    @Param('id', new ParseIntPipe({ exceptionFactory: () => new DomainError(ErrorCode.ALERT_NOT_FOUND, 'No such alert.') }))
+    id: number,
   ): Promise<AlertDto> {
     return toAlertDto(await this.alerts.markRead(user.id, id));
   }

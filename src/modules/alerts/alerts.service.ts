@@ -14,7 +14,6 @@ import { dueExpiryAlert } from '../tokens/domain/token-policy';
 import { InstagramTokenEntity } from '../tokens/persistence/instagram-token.entity';
 import { AlertEntity, type AlertKind } from './alert.entity';
 
-
 /**
  * Raises alerts exactly once per (account, kind, dedupe key) — the unique index decides, so any
  * number of sweeps and workers can call it — and hands new ones to the notifications queue.
@@ -37,12 +36,22 @@ export class AlertsService {
     if (!a || a.status === 'disconnected') return null;
     const who = `@${a.instagramUsername ?? a.igUserId}`;
     if (a.status === 'revoked') {
-      return this.raise(a, 'revoked', `revoked:${a.disconnectedAt?.toISOString() ?? a.updatedAt.toISOString()}`, null,
-        `${who} was disconnected at Facebook (the app was removed or access revoked). Reconnect to keep publishing.`);
+      return this.raise(
+        a,
+        'revoked',
+        `revoked:${a.disconnectedAt?.toISOString() ?? a.updatedAt.toISOString()}`,
+        null,
+        `${who} was disconnected at Facebook (the app was removed or access revoked). Reconnect to keep publishing.`,
+      );
     }
     if (!a.isValid) {
-      return this.raise(a, 'token_invalid', `invalid:${a.expiresAt?.toISOString().slice(0, 10) ?? 'none'}:${a.lastErrorCode ?? ''}`, null,
-        `${who} stopped working: ${a.statusReason ?? 'Facebook no longer accepts the connection.'}`);
+      return this.raise(
+        a,
+        'token_invalid',
+        `invalid:${a.expiresAt?.toISOString().slice(0, 10) ?? 'none'}:${a.lastErrorCode ?? ''}`,
+        null,
+        `${who} stopped working: ${a.statusReason ?? 'Facebook no longer accepts the connection.'}`,
+      );
     }
     const due = dueExpiryAlert(a.expiresAt, this.clock.now(), this.config.tokens);
     if (!due || !a.expiresAt) return null;
@@ -83,13 +92,13 @@ export class AlertsService {
     thresholdDays: number | null,
     message: string,
   ): Promise<AlertEntity | null> {
-    const inserted = (await this.alerts.query<Array<{ id: number }>>(
+    const inserted = await this.alerts.query<Array<{ id: number }>>(
       `INSERT INTO alerts (user_id, account_id, kind, dedupe_key, threshold_days, token_expires_at, message)
        VALUES ($1, $2, $3, $4, $5, $6, $7)
        ON CONFLICT (account_id, kind, dedupe_key) DO NOTHING
        RETURNING id`,
       [a.userId, a.id, kind, dedupeKey, thresholdDays, a.expiresAt, message],
-    ));
+    );
     if (!inserted.length) return null;
     const alert = await this.alerts.findOneByOrFail({ id: inserted[0].id });
     this.logger.log({ alertId: alert.id, accountId: a.id, kind }, 'alert raised');
@@ -97,7 +106,10 @@ export class AlertsService {
       .add('alert', { alertId: alert.id }, notificationJobOptions(alert.id, this.config.queue))
       .catch((err: unknown) =>
         // PostgreSQL is the truth: the notifications sweep re-sends alerts whose e-mail never went out
-        this.logger.warn({ alertId: alert.id, err: err instanceof Error ? err.message : String(err) }, 'could not enqueue alert e-mail'),
+        this.logger.warn(
+          { alertId: alert.id, err: err instanceof Error ? err.message : String(err) },
+          'could not enqueue alert e-mail',
+        ),
       );
     return alert;
   }

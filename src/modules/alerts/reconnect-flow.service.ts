@@ -23,7 +23,10 @@ export class ReconnectFlowService {
       // a fresh single-use state bound to the link's user and account, exactly as "Reconnect" in Settings
       return (await this.connect.startLogin(link.userId, link.accountId)).login_url;
     } catch (err) {
-      this.logger.warn({ accountId: link.accountId, err: err instanceof Error ? err.message : String(err) }, 'reconnect link for a missing account');
+      this.logger.warn(
+        { accountId: link.accountId, err: err instanceof Error ? err.message : String(err) },
+        'reconnect link for a missing account',
+      );
       return invalid;
     }
   }

@@ -18,7 +18,10 @@ export class ReconnectLinkController {
       'Answers 302 to the Facebook dialog with a fresh state, or 302 to `${FRONTEND_URL}/settings/social-accounts?error=RECONNECT_LINK_INVALID` when the link is forged, used or expired.',
   })
   @ApiParam({ name: 'token', description: 'The token from the e-mail link' })
-  @ApiResponse({ status: 302, description: 'Location: the Facebook dialog, or the settings page with `error=RECONNECT_LINK_INVALID`' })
+  @ApiResponse({
+    status: 302,
+    description: 'Location: the Facebook dialog, or the settings page with `error=RECONNECT_LINK_INVALID`',
+  })
   async follow(@Param('token') token: string): Promise<{ url: string; statusCode: number }> {
     return { url: await this.flow.follow(token), statusCode: 302 };
   }

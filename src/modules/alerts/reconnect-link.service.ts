@@ -38,12 +38,12 @@ export class ReconnectLinkService {
     const now = this.clock.now();
     const claims = verifyReconnectToken(this.key, token, now);
     if (!claims) return null;
-    const rows = (await this.links.query<[Array<{ user_id: number; account_id: number }>, number]>(
+    const rows = await this.links.query<[Array<{ user_id: number; account_id: number }>, number]>(
       `UPDATE reconnect_links SET used_at = $2
         WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2 AND account_id = $3
         RETURNING user_id, account_id`,
       [hashReconnectToken(token), now, claims.accountId],
-    ));
+    );
     const row = rows[0]?.[0];
     return row ? { userId: row.user_id, accountId: row.account_id } : null;
   }

@@ -7,7 +7,10 @@ describe('reconnect token', () => {
 
   it('should accept its own token before expiry and return the account', () => {
     const token = createReconnectToken(key, 42, inAWeek);
-    expect(verifyReconnectToken(key, token, now)).toEqual({ accountId: 42, expiresAt: new Date(Math.floor(inAWeek.getTime() / 1000) * 1000) });
+    expect(verifyReconnectToken(key, token, now)).toEqual({
+      accountId: 42,
+      expiresAt: new Date(Math.floor(inAWeek.getTime() / 1000) * 1000),
+    });
   });
 
   it('should refuse the token when it has expired', () => {

@@ -18,7 +18,12 @@ function sign(key: Buffer, payload: string): string {
   return createHmac('sha256', key).update(payload).digest('base64url');
 }
 
-export function createReconnectToken(key: Buffer, accountId: number, expiresAt: Date, nonce = randomBytes(32).toString('base64url')): string {
+export function createReconnectToken(
+  key: Buffer,
+  accountId: number,
+  expiresAt: Date,
+  nonce = randomBytes(32).toString('base64url'),
+): string {
   const payload = `${accountId}.${Math.floor(expiresAt.getTime() / 1000)}.${nonce}`;
   return `${payload}.${sign(key, payload)}`;
 }

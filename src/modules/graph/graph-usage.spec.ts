@@ -22,8 +22,12 @@ describe('parseUsageHeaders', () => {
       headers({
         'X-App-Usage': '{"call_count":10,"total_cputime":5,"total_time":5}',
         'X-Business-Use-Case-Usage': JSON.stringify({
-          '17841405822304914': [{ type: 'instagram', call_count: 96, total_cputime: 45, total_time: 30, estimated_time_to_regain_access: 3 }],
-          '134895793791914': [{ type: 'pages', call_count: 12, total_cputime: 100, total_time: 2, estimated_time_to_regain_access: 12 }],
+          '17841405822304914': [
+            { type: 'instagram', call_count: 96, total_cputime: 45, total_time: 30, estimated_time_to_regain_access: 3 },
+          ],
+          '134895793791914': [
+            { type: 'pages', call_count: 12, total_cputime: 100, total_time: 2, estimated_time_to_regain_access: 12 },
+          ],
         }),
       }),
     );
@@ -36,7 +40,9 @@ describe('parseUsageHeaders', () => {
   });
 
   it('should ignore a header when its JSON is malformed', () => {
-    const usage = parseUsageHeaders(headers({ 'X-App-Usage': '{not json', 'X-Business-Use-Case-Usage': '{"1":[{"type":"pages","call_count":"40"}]}' }));
+    const usage = parseUsageHeaders(
+      headers({ 'X-App-Usage': '{not json', 'X-Business-Use-Case-Usage': '{"1":[{"type":"pages","call_count":"40"}]}' }),
+    );
     expect(usage?.app).toBeUndefined();
     expect(usage?.highestPercent).toBe(40);
   });

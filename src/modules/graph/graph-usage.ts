@@ -41,7 +41,9 @@ export function parseUsageHeaders(headers: HeaderSource): GraphUsage | undefined
   const bucRaw = parseJsonObject(headers.get('x-business-use-case-usage'));
   if (!appRaw && !bucRaw) return undefined;
 
-  const app = appRaw ? { callCount: n(appRaw.call_count), totalCputime: n(appRaw.total_cputime), totalTime: n(appRaw.total_time) } : undefined;
+  const app = appRaw
+    ? { callCount: n(appRaw.call_count), totalCputime: n(appRaw.total_cputime), totalTime: n(appRaw.total_time) }
+    : undefined;
   const businessUseCase: GraphUsage['businessUseCase'] = [];
   for (const [id, entries] of Object.entries(bucRaw ?? {})) {
     if (!Array.isArray(entries)) continue;

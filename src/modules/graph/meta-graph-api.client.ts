@@ -76,22 +76,36 @@ export class MetaGraphApiClient extends GraphApiClient {
   }
 
   async exchangeCode(code: string, redirectUri: string): Promise<TokenGrant> {
-    const body = await this.call('exchangeCode', 'GET', '/oauth/access_token', { kind: 'none' }, {
-      client_id: this.opts.appId,
-      client_secret: this.opts.appSecret,
-      redirect_uri: redirectUri,
-      code,
-    }, [code]);
+    const body = await this.call(
+      'exchangeCode',
+      'GET',
+      '/oauth/access_token',
+      { kind: 'none' },
+      {
+        client_id: this.opts.appId,
+        client_secret: this.opts.appSecret,
+        redirect_uri: redirectUri,
+        code,
+      },
+      [code],
+    );
     return this.toGrant('exchangeCode', body);
   }
 
   async exchangeForLongLived(userToken: string): Promise<TokenGrant> {
-    const body = await this.call('exchangeForLongLived', 'GET', '/oauth/access_token', { kind: 'none' }, {
-      grant_type: 'fb_exchange_token',
-      client_id: this.opts.appId,
-      client_secret: this.opts.appSecret,
-      fb_exchange_token: userToken,
-    }, [userToken]);
+    const body = await this.call(
+      'exchangeForLongLived',
+      'GET',
+      '/oauth/access_token',
+      { kind: 'none' },
+      {
+        grant_type: 'fb_exchange_token',
+        client_id: this.opts.appId,
+        client_secret: this.opts.appSecret,
+        fb_exchange_token: userToken,
+      },
+      [userToken],
+    );
     return this.toGrant('exchangeForLongLived', body);
   }
 
@@ -207,9 +221,15 @@ export class MetaGraphApiClient extends GraphApiClient {
 
   async subscribePageToApp(pageId: string, pageToken: string, fields: string[]): Promise<void> {
     this.assertId('subscribePageToApp', pageId);
-    const body = await this.call('subscribePageToApp', 'POST', `/${pageId}/subscribed_apps`, { kind: 'token', token: pageToken }, {
-      subscribed_fields: fields.join(','),
-    });
+    const body = await this.call(
+      'subscribePageToApp',
+      'POST',
+      `/${pageId}/subscribed_apps`,
+      { kind: 'token', token: pageToken },
+      {
+        subscribed_fields: fields.join(','),
+      },
+    );
     this.expectSuccess('subscribePageToApp', body);
   }
 
@@ -220,7 +240,14 @@ export class MetaGraphApiClient extends GraphApiClient {
    * appsecret_proof; nothing of the URL or token ever reaches a message. `extraSecrets` are other
    * values to scrub from Meta's messages (e.g. the token being inspected).
    */
-  private async call(operation: string, method: Method, path: string, auth: Auth, params: Record<string, string>, extraSecrets: string[] = []): Promise<unknown> {
+  private async call(
+    operation: string,
+    method: Method,
+    path: string,
+    auth: Auth,
+    params: Record<string, string>,
+    extraSecrets: string[] = [],
+  ): Promise<unknown> {
     const secrets = [this.opts.appSecret, ...extraSecrets];
     const all: Record<string, string> = { ...params };
     if (auth.kind === 'token') {
@@ -239,7 +266,10 @@ export class MetaGraphApiClient extends GraphApiClient {
     try {
       response = await fetch(url, {
         method,
-        headers: { Accept: 'application/json', ...(method === 'GET' ? {} : { 'Content-Type': 'application/x-www-form-urlencoded' }) },
+        headers: {
+          Accept: 'application/json',
+          ...(method === 'GET' ? {} : { 'Content-Type': 'application/x-www-form-urlencoded' }),
+        },
         body: method === 'GET' ? undefined : form.toString(),
         signal: AbortSignal.timeout(this.opts.timeoutMs),
       });
@@ -250,7 +280,9 @@ export class MetaGraphApiClient extends GraphApiClient {
       const timedOut = e.name === 'TimeoutError' || e.name === 'AbortError';
       const cause = isObject(e.cause) ? optString(e.cause.code) : undefined;
       const error = new GraphError(
-        timedOut ? `Graph ${operation} timed out after ${this.opts.timeoutMs} ms` : `Graph ${operation} failed: network error${cause ? ` (${cause})` : ''}`,
+        timedOut
+          ? `Graph ${operation} timed out after ${this.opts.timeoutMs} ms`
+          : `Graph ${operation} failed: network error${cause ? ` (${cause})` : ''}`,
         { network: true, operation },
       );
       this.observe(operation, started, error);
@@ -267,17 +299,27 @@ export class MetaGraphApiClient extends GraphApiClient {
     }
 
     if (isObject(body) && isObject(body.error)) {
-      const error = this.fromEnvelope(operation, body.error, response.status, usage, response.headers.get('x-fb-trace-id'), secrets);
+      const error = this.fromEnvelope(
+        operation,
+        body.error,
+        response.status,
+        usage,
+        response.headers.get('x-fb-trace-id'),
+        secrets,
+      );
       this.observe(operation, started, error);
       throw error;
     }
     if (!response.ok || !parsed) {
-      const error = new GraphError(`Graph ${operation} failed: HTTP ${response.status} with ${parsed ? 'an unexpected' : 'a non-JSON'} body`, {
-        httpStatus: response.status,
-        usage,
-        operation,
-        kind: response.ok ? 'bad-request' : classifyGraphError({ httpStatus: response.status }),
-      });
+      const error = new GraphError(
+        `Graph ${operation} failed: HTTP ${response.status} with ${parsed ? 'an unexpected' : 'a non-JSON'} body`,
+        {
+          httpStatus: response.status,
+          usage,
+          operation,
+          kind: response.ok ? 'bad-request' : classifyGraphError({ httpStatus: response.status }),
+        },
+      );
       this.observe(operation, started, error);
       throw error;
     }
@@ -300,7 +342,8 @@ export class MetaGraphApiClient extends GraphApiClient {
     const tag = code !== undefined ? ` [${code}${subcode !== undefined ? `/${subcode}` : ''}]` : '';
     // The token endpoint answers a wrong client_secret with code 1 over HTTP 400: that is a
     // configuration error, not the transient "unknown error" code 1 means elsewhere (HTTP 5xx).
-    const credentialsRejected = TOKEN_ENDPOINT_OPERATIONS.has(operation) && code === 1 && httpStatus < 500 && isTransient !== true;
+    const credentialsRejected =
+      TOKEN_ENDPOINT_OPERATIONS.has(operation) && code === 1 && httpStatus < 500 && isTransient !== true;
     return new GraphError(`Graph ${operation} failed${tag}: ${metaMessage}`, {
       ...(credentialsRejected ? { kind: 'bad-request' as const } : {}),
       code,
@@ -345,7 +388,12 @@ export class MetaGraphApiClient extends GraphApiClient {
   private observe(operation: string, started: number, error?: GraphError): void {
     if (!this.observer) return;
     try {
-      this.observer.onCall({ operation, durationMs: Date.now() - started, outcome: error ? error.kind : 'ok', code: error?.code });
+      this.observer.onCall({
+        operation,
+        durationMs: Date.now() - started,
+        outcome: error ? error.kind : 'ok',
+        code: error?.code,
+      });
     } catch {
       // Metrics must never break a Graph call.
     }

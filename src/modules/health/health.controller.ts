@@ -30,12 +30,15 @@ export class HealthController {
     schema: { example: { status: 'ok', info: { database: { status: 'up' }, redis: { status: 'up' } }, error: {}, details: {} } },
   })
   @ApiServiceUnavailableResponse({
-    schema: { example: { status: 'error', info: { database: { status: 'up' } }, error: { redis: { status: 'down', message: 'unreachable' } } } },
+    schema: {
+      example: {
+        status: 'error',
+        info: { database: { status: 'up' } },
+        error: { redis: { status: 'down', message: 'unreachable' } },
+      },
+    },
   })
   ready(): Promise<HealthCheckResult> {
-    return this.health.check([
-      () => this.db.pingCheck('database', { timeout: 1500 }),
-      () => this.redis.isHealthy('redis', 1500),
-    ]);
+    return this.health.check([() => this.db.pingCheck('database', { timeout: 1500 }), () => this.redis.isHealthy('redis', 1500)]);
   }
 }

@@ -27,7 +27,9 @@ export class ScrapeGauges {
       labelNames: ['status'] as const,
       registers,
       async collect() {
-        const rows = (await dataSource.query<Array<{ status: string; n: number }>>(`SELECT status, count(*)::int AS n FROM instagram_tokens GROUP BY status`));
+        const rows = await dataSource.query<Array<{ status: string; n: number }>>(
+          `SELECT status, count(*)::int AS n FROM instagram_tokens GROUP BY status`,
+        );
         for (const s of STATUSES) this.set({ status: s }, rows.find((r) => r.status === s)?.n ?? 0);
       },
     });
@@ -36,9 +38,9 @@ export class ScrapeGauges {
       help: 'Seconds until the earliest expiry among valid connected accounts (+Inf when none expires).',
       registers,
       async collect() {
-        const rows = (await dataSource.query<Array<{ at: Date | null }>>(
+        const rows = await dataSource.query<Array<{ at: Date | null }>>(
           `SELECT min(expires_at) AS at FROM instagram_tokens WHERE is_connected AND is_valid AND expires_at IS NOT NULL`,
-        ));
+        );
         const at = rows[0]?.at;
         this.set(at ? (new Date(at).getTime() - clock.now().getTime()) / 1000 : Infinity);
       },

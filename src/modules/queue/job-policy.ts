@@ -28,7 +28,13 @@ export function alertJobId(alertId: number): string {
  * Delay before retry `attemptsMade` (1 = first retry): exponential from `baseMs` with jitter,
  * and never shorter than what Meta asked for (`minDelayMs`, from the usage headers).
  */
-export function retryDelayMs(p: { attemptsMade: number; baseMs: number; jitter?: number; minDelayMs?: number; random?: () => number }): number {
+export function retryDelayMs(p: {
+  attemptsMade: number;
+  baseMs: number;
+  jitter?: number;
+  minDelayMs?: number;
+  random?: () => number;
+}): number {
   const jitter = p.jitter ?? BACKOFF_JITTER;
   const exp = p.baseMs * 2 ** Math.max(0, p.attemptsMade - 1);
   const r = (p.random ?? Math.random)();

@@ -15,7 +15,12 @@ const RECHECK_AFTER_SUCCESS_MS = 15 * 60_000;
 const RECHECK_AFTER_FAILURE_MS = 60 * 60_000;
 
 /** BullMQ backoffStrategy: exponential with jitter from the job's base delay, never sooner than Meta asked. */
-export function lifecycleBackoff(attemptsMade: number, type: string | undefined, err: Error | undefined, job: MinimalJob | undefined): number {
+export function lifecycleBackoff(
+  attemptsMade: number,
+  type: string | undefined,
+  err: Error | undefined,
+  job: MinimalJob | undefined,
+): number {
   const base = (type === LIFECYCLE_BACKOFF && typeof job?.opts.backoff === 'object' ? job.opts.backoff.delay : undefined) ?? 5000;
   return retryDelayMs({ attemptsMade, baseMs: base, minDelayMs: err instanceof RetryLaterError ? err.delayMs : undefined });
 }

@@ -28,7 +28,8 @@ export function startWorker<T>(
   worker.on('error', (err) => logger.error({ err: err.message }, 'worker error'));
   worker.on('stalled', (jobId) => logger.warn({ jobId }, 'job stalled (its worker died or blocked); it runs again'));
   worker.on('failed', (job, err) => {
-    if (job && job.attemptsMade >= (job.opts.attempts ?? 1)) logger.warn({ jobId: job.id, err: err.message }, 'job failed for good');
+    if (job && job.attemptsMade >= (job.opts.attempts ?? 1))
+      logger.warn({ jobId: job.id, err: err.message }, 'job failed for good');
   });
   return worker;
 }

@@ -15,10 +15,10 @@ export class DueAccountsRepository {
   constructor(private readonly dataSource: DataSource) {}
 
   async countDue(now: Date): Promise<number> {
-    const rows = (await this.dataSource.query<Array<{ n: number }>>(
+    const rows = await this.dataSource.query<Array<{ n: number }>>(
       `SELECT count(*)::int AS n FROM instagram_tokens WHERE is_connected AND next_check_at <= $1`,
       [now],
-    ));
+    );
     return rows[0].n;
   }
 
@@ -32,12 +32,10 @@ export class DueAccountsRepository {
                       FROM instagram_tokens WHERE is_connected AND next_check_at <= $1`;
     type Row = { id: number; due_ms: string; cursor: string };
     const rows = after
-      ? await this.dataSource.query<Row[]>(`${select} AND (next_check_at, id) > ($3::timestamptz, $4::int) ORDER BY next_check_at, id LIMIT $2`, [
-          now,
-          limit,
-          after.cursor,
-          after.id,
-        ])
+      ? await this.dataSource.query<Row[]>(
+          `${select} AND (next_check_at, id) > ($3::timestamptz, $4::int) ORDER BY next_check_at, id LIMIT $2`,
+          [now, limit, after.cursor, after.id],
+        )
       : await this.dataSource.query<Row[]>(`${select} ORDER BY next_check_at, id LIMIT $2`, [now, limit]);
     return rows.map((r) => ({ id: r.id, dueAtMs: Number(r.due_ms), cursor: r.cursor }));
   }
@@ -48,24 +46,24 @@ export class DueAccountsRepository {
    * finished one. Conditional: a run that stored a new next_check_at meanwhile wins.
    */
   async deferIfUnchanged(accountId: number, dueAtMs: number, at: Date): Promise<boolean> {
-    const res = (await this.dataSource.query<[unknown[], number]>(
+    const res = await this.dataSource.query<[unknown[], number]>(
       `UPDATE instagram_tokens SET next_check_at = $3
         WHERE id = $1 AND is_connected AND floor(extract(epoch FROM next_check_at) * 1000)::bigint = $2`,
       [accountId, dueAtMs, at],
-    ));
+    );
     return res[1] === 1;
   }
 
   /** Alerts whose e-mail never went out (enqueue lost with Redis, or jobs exhausted). */
   async unsentAlerts(olderThanMs: number, limit: number): Promise<number[]> {
-    const rows = (await this.dataSource.query<Array<{ id: number }>>(
+    const rows = await this.dataSource.query<Array<{ id: number }>>(
       `SELECT id FROM alerts
         WHERE emailed_at IS NULL AND read_at IS NULL
           AND created_at < now() - make_interval(secs => $1::double precision / 1000)
           AND created_at > now() - interval '7 days'
         ORDER BY id LIMIT $2`,
       [olderThanMs, limit],
-    ));
+    );
     return rows.map((r) => r.id);
   }
 }

@@ -22,7 +22,12 @@ export class TokenSweepCron implements OnApplicationBootstrap, OnApplicationShut
   ) {}
 
   onApplicationBootstrap(): void {
-    const job = CronJob.from({ cronTime: this.config.tokens.refreshCron, onTick: () => this.tick(), start: false, waitForCompletion: true });
+    const job = CronJob.from({
+      cronTime: this.config.tokens.refreshCron,
+      onTick: () => this.tick(),
+      start: false,
+      waitForCompletion: true,
+    });
     this.registry.addCronJob(TOKEN_SWEEP_CRON, job);
     job.start();
     this.logger.log({ cron: this.config.tokens.refreshCron }, 'token sweep scheduled');

@@ -4,7 +4,12 @@ import type { Queue } from 'bullmq';
 import { Clock } from '../../common/clock';
 import { AppConfig } from '../../config/app-config';
 import { alertJobId, maintenanceJobId, maintenanceJobOptions, notificationJobOptions } from '../queue/job-policy';
-import { NOTIFICATIONS_QUEUE, TOKEN_MAINTENANCE_QUEUE, type NotificationJob, type TokenMaintenanceJob } from '../queue/queue.constants';
+import {
+  NOTIFICATIONS_QUEUE,
+  TOKEN_MAINTENANCE_QUEUE,
+  type NotificationJob,
+  type TokenMaintenanceJob,
+} from '../queue/queue.constants';
 import { DueAccountsRepository } from './due-accounts.repository';
 
 /** addBulk calls in flight at once during a sweep. */

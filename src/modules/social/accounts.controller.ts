@@ -35,7 +35,11 @@ export class AccountsController {
   @Patch(':id')
   @ApiOperation({ summary: 'Make this the default account' })
   @ApiOkResponse({ type: AccountDto })
-  update(@CurrentUser() user: AuthUser, @Param('id', AccountIdPipe) id: number, @Body() _dto: UpdateAccountDto): Promise<AccountDto> {
+  update(
+    @CurrentUser() user: AuthUser,
+    @Param('id', AccountIdPipe) id: number,
+    @Body() _dto: UpdateAccountDto,
+  ): Promise<AccountDto> {
     return this.accounts.makeDefault(user.id, id);
   }
 

@@ -54,7 +54,13 @@ export class AccountsService {
       order: { isDefault: 'DESC', connectedAt: 'ASC', id: 'ASC' },
     });
     if (!row) {
-      return { success: true, message: 'No Instagram account is connected.', disconnected: false, revoked_at_facebook: false, account_id: null };
+      return {
+        success: true,
+        message: 'No Instagram account is connected.',
+        disconnected: false,
+        revoked_at_facebook: false,
+        account_id: null,
+      };
     }
     return this.disconnectRow(row);
   }
@@ -73,7 +79,13 @@ export class AccountsService {
       if (row.status !== 'disconnected') {
         await this.connections.repo.update({ id: row.id }, { status: 'disconnected', isDefault: false, nextCheckAt: null });
       }
-      return { success: true, message: 'This account was already disconnected.', disconnected: false, revoked_at_facebook: false, account_id: row.id };
+      return {
+        success: true,
+        message: 'This account was already disconnected.',
+        disconnected: false,
+        revoked_at_facebook: false,
+        account_id: row.id,
+      };
     }
     let revoked = false;
     let revokeNote = 'not needed';
@@ -89,30 +101,55 @@ export class AccountsService {
       } catch (err) {
         revokeNote = 'Facebook revoke failed; disconnected locally';
         this.logger.warn({ accountId: row.id, err: err instanceof Error ? err.message : String(err) }, 'revoke failed');
-        await this.events.record({ accountId: row.id, userId: row.userId, type: 'revoke', outcome: 'failure', actor: 'user', error: err });
+        await this.events.record({
+          accountId: row.id,
+          userId: row.userId,
+          type: 'revoke',
+          outcome: 'failure',
+          actor: 'user',
+          error: err,
+        });
       }
     }
     await this.dataSource.transaction(async (m) => {
-      await m.update(InstagramTokenEntity, { id: row.id }, {
-        longLivedToken: null,
-        accessToken: null,
-        tokenKeyId: null,
-        isConnected: false,
-        isValid: false,
-        isDefault: false,
-        status: 'disconnected',
-        statusReason: null,
-        nextCheckAt: null,
-        leaseUntil: null,
-        disconnectedAt: this.clock.now(),
-        version: () => 'version + 1',
-      });
+      await m.update(
+        InstagramTokenEntity,
+        { id: row.id },
+        {
+          longLivedToken: null,
+          accessToken: null,
+          tokenKeyId: null,
+          isConnected: false,
+          isValid: false,
+          isDefault: false,
+          status: 'disconnected',
+          statusReason: null,
+          nextCheckAt: null,
+          leaseUntil: null,
+          disconnectedAt: this.clock.now(),
+          version: () => 'version + 1',
+        },
+      );
       await this.connections.ensureDefault(row.userId, m);
       await this.events.record(
-        { accountId: row.id, userId: row.userId, type: 'disconnect', outcome: 'success', actor: 'user', message: `Disconnected; ${revokeNote}.`, details: { revoked_at_facebook: revoked } },
+        {
+          accountId: row.id,
+          userId: row.userId,
+          type: 'disconnect',
+          outcome: 'success',
+          actor: 'user',
+          message: `Disconnected; ${revokeNote}.`,
+          details: { revoked_at_facebook: revoked },
+        },
         m,
       );
     });
-    return { success: true, message: 'Successfully disconnected', disconnected: true, revoked_at_facebook: revoked, account_id: row.id };
+    return {
+      success: true,
+      message: 'Successfully disconnected',
+      disconnected: true,
+      revoked_at_facebook: revoked,
+      account_id: row.id,
+    };
   }
 }

@@ -168,7 +168,11 @@ export class ConnectService {
   private replay(attempt: OAuthStateEntity, state: string): CallbackResultDto {
     const result = attempt.result as Record<string, unknown>;
     if (result.status === 'failed') {
-      throw new DomainError(result.code as ErrorCode, result.message as string, (result.details as Record<string, unknown>) ?? undefined);
+      throw new DomainError(
+        result.code as ErrorCode,
+        result.message as string,
+        (result.details as Record<string, unknown>) ?? undefined,
+      );
     }
     const dto = result as unknown as CallbackResultDto;
     return dto.status === 'needs_selection' ? { ...dto, state } : dto;
@@ -188,9 +192,9 @@ export class ConnectService {
     }
     const login = await this.verifyLogin(query.code);
     const existing = new Set(
-      (await this.connections.repo.find({ where: { userId: attempt.userId, isConnected: true }, select: { igUserId: true } })).map(
-        (r) => r.igUserId,
-      ),
+      (
+        await this.connections.repo.find({ where: { userId: attempt.userId, isConnected: true }, select: { igUserId: true } })
+      ).map((r) => r.igUserId),
     );
     const target = attempt.accountId ? await this.connections.repo.findOneBy({ id: attempt.accountId }) : null;
     const renewed = target ? login.candidates.filter((c) => c.igUserId === target.igUserId) : [];
@@ -310,15 +314,22 @@ export class ConnectService {
   private mapGraphFailure(err: unknown): DomainError {
     if (err instanceof GraphError) {
       if (err.kind === 'rate-limited' || err.kind === 'quota') {
-        return new DomainError(ErrorCode.META_RATE_LIMITED, 'Facebook is limiting requests right now; please try again in a few minutes.');
+        return new DomainError(
+          ErrorCode.META_RATE_LIMITED,
+          'Facebook is limiting requests right now; please try again in a few minutes.',
+        );
       }
       if (err.kind === 'transient') {
         return new DomainError(ErrorCode.META_UNAVAILABLE, 'Facebook is not answering right now; please try again shortly.');
       }
       if (err.kind === 'permission') {
-        return new DomainError(ErrorCode.PERMISSIONS_DECLINED, 'Facebook refused access to your Pages; connect again and allow every permission.', {
-          declined: [],
-        });
+        return new DomainError(
+          ErrorCode.PERMISSIONS_DECLINED,
+          'Facebook refused access to your Pages; connect again and allow every permission.',
+          {
+            declined: [],
+          },
+        );
       }
       return new DomainError(ErrorCode.META_REQUEST_FAILED, 'Facebook rejected the request; please connect again.');
     }
@@ -355,7 +366,10 @@ export class ConnectService {
     const pageTokenExpiresAt = date(c.pageTokenExpiresAt);
     const dataAccessExpiresAt = date(login.dataAccessExpiresAt);
     const expiresAt = connectionExpiry({ userTokenExpiresAt, pageTokenExpiresAt, dataAccessExpiresAt });
-    const status = statusForValid(expiresAt, now, { refreshWindowDays: settings.refreshWindowDays, alertThresholdsDays: settings.alertThresholdsDays });
+    const status = statusForValid(expiresAt, now, {
+      refreshWindowDays: settings.refreshWindowDays,
+      alertThresholdsDays: settings.alertThresholdsDays,
+    });
     const id = await this.dataSource.transaction(async (m: EntityManager) => {
       const existing = await m.findOne(InstagramTokenEntity, {
         where: { userId, igUserId: c.igUserId },
@@ -364,37 +378,41 @@ export class ConnectService {
       const rowId =
         existing?.id ??
         ((await m.insert(InstagramTokenEntity, { userId, igUserId: c.igUserId, connectedAt: now })).identifiers[0].id as number);
-      await m.update(InstagramTokenEntity, { id: rowId }, {
-        fbPageId: c.pageId,
-        fbPageName: c.pageName,
-        fbUserId: login.fbUserId,
-        instagramUsername: c.username,
-        instagramName: c.name,
-        igProfilePicture: c.profilePictureUrl,
-        longLivedToken: this.vault.encrypt(login.userToken, tokenAad('instagram_tokens', rowId, 'long_lived_token')),
-        accessToken: this.vault.encrypt(c.pageToken, tokenAad('instagram_tokens', rowId, 'access_token')),
-        tokenKeyId: this.vault.currentKeyId,
-        tokenType: 'bearer',
-        expiresAt,
-        tokenExpiresIn: expiresAt ? Math.max(0, Math.floor((expiresAt.getTime() - now.getTime()) / 1000)) : null,
-        tokenIssuedAt: date(login.issuedAt),
-        userTokenExpiresAt,
-        pageTokenExpiresAt,
-        dataAccessExpiresAt,
-        isValid: true,
-        isConnected: true,
-        status,
-        statusReason: null,
-        lastErrorCode: null,
-        permissions: login.granted,
-        lastCheckedAt: now,
-        lastRefreshedAt: now,
-        nextCheckAt: nextCheckAt(status, expiresAt, now, settings),
-        connectedAt: existing?.isConnected ? existing.connectedAt : now,
-        disconnectedAt: null,
-        leaseUntil: null,
-        version: () => 'version + 1',
-      });
+      await m.update(
+        InstagramTokenEntity,
+        { id: rowId },
+        {
+          fbPageId: c.pageId,
+          fbPageName: c.pageName,
+          fbUserId: login.fbUserId,
+          instagramUsername: c.username,
+          instagramName: c.name,
+          igProfilePicture: c.profilePictureUrl,
+          longLivedToken: this.vault.encrypt(login.userToken, tokenAad('instagram_tokens', rowId, 'long_lived_token')),
+          accessToken: this.vault.encrypt(c.pageToken, tokenAad('instagram_tokens', rowId, 'access_token')),
+          tokenKeyId: this.vault.currentKeyId,
+          tokenType: 'bearer',
+          expiresAt,
+          tokenExpiresIn: expiresAt ? Math.max(0, Math.floor((expiresAt.getTime() - now.getTime()) / 1000)) : null,
+          tokenIssuedAt: date(login.issuedAt),
+          userTokenExpiresAt,
+          pageTokenExpiresAt,
+          dataAccessExpiresAt,
+          isValid: true,
+          isConnected: true,
+          status,
+          statusReason: null,
+          lastErrorCode: null,
+          permissions: login.granted,
+          lastCheckedAt: now,
+          lastRefreshedAt: now,
+          nextCheckAt: nextCheckAt(status, expiresAt, now, settings),
+          connectedAt: existing?.isConnected ? existing.connectedAt : now,
+          disconnectedAt: null,
+          leaseUntil: null,
+          version: () => 'version + 1',
+        },
+      );
       await this.connections.ensureDefault(userId, m);
       await this.events.record(
         {
@@ -411,7 +429,7 @@ export class ConnectService {
       return rowId;
     });
     await this.alerts.resolveForAccount(id);
-    return (await this.connections.repo.findOneByOrFail({ id }));
+    return await this.connections.repo.findOneByOrFail({ id });
   }
 }
 

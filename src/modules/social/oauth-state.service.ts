@@ -48,13 +48,13 @@ export class OAuthStateService {
 
   /** Atomically takes the pending selection secret (so two pickers cannot both connect). */
   async takePendingSecret(id: string): Promise<string | null> {
-    const rows = (await this.states.query<[Array<{ secret: string }>, number]>(
+    const rows = await this.states.query<[Array<{ secret: string }>, number]>(
       `UPDATE oauth_states o SET pending_secret = NULL
          FROM (SELECT id, pending_secret FROM oauth_states WHERE id = $1 FOR UPDATE) old
         WHERE o.id = old.id AND old.pending_secret IS NOT NULL AND o.expires_at > $2
         RETURNING old.pending_secret AS secret`,
       [id, this.clock.now()],
-    ));
+    );
     return rows[0]?.[0]?.secret ?? null;
   }
 

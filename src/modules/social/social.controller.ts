@@ -1,12 +1,5 @@
 import { Body, Controller, Delete, Get, Headers, HttpCode, Post, Query, Res } from '@nestjs/common';
-import {
-  ApiBearerAuth,
-  ApiOkResponse,
-  ApiOperation,
-  ApiQuery,
-  ApiResponse,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { ErrorBodyDto } from '../../common/errors/error-body.dto';
 import { CurrentUser, Public, type AuthUser } from '../auth/auth.decorators';
@@ -88,7 +81,9 @@ export class SocialController {
 
   @Delete('disconnect')
   @ApiBearerAuth()
-  @ApiOperation({ summary: 'Disconnect the default account: revoke at Facebook when no other connection needs it, delete the tokens' })
+  @ApiOperation({
+    summary: 'Disconnect the default account: revoke at Facebook when no other connection needs it, delete the tokens',
+  })
   @ApiOkResponse({ type: DisconnectResultDto })
   disconnect(@CurrentUser() user: AuthUser): Promise<DisconnectResultDto> {
     return this.accounts.disconnectDefault(user.id);

@@ -45,7 +45,6 @@ export class RetryLaterError extends Error {
 
 type Actor = 'user' | 'worker';
 
-
 /**
  * Keeps one connection verified (DESIGN.md section 5), used by the API and the worker alike:
  * probe both tokens with debug_token; while the user token is valid, re-exchange it and re-derive
@@ -82,8 +81,14 @@ export class TokenMaintenanceService {
     } catch (err) {
       if (err instanceof RetryLaterError) {
         throw err.graphError.kind === 'transient'
-          ? new DomainError(ErrorCode.META_UNAVAILABLE, 'Facebook is not answering right now; your connection is unchanged. Try again shortly.')
-          : new DomainError(ErrorCode.META_RATE_LIMITED, 'Facebook is limiting requests right now; your connection is unchanged. Try again later.');
+          ? new DomainError(
+              ErrorCode.META_UNAVAILABLE,
+              'Facebook is not answering right now; your connection is unchanged. Try again shortly.',
+            )
+          : new DomainError(
+              ErrorCode.META_RATE_LIMITED,
+              'Facebook is limiting requests right now; your connection is unchanged. Try again later.',
+            );
       }
       throw err;
     }
@@ -118,7 +123,10 @@ export class TokenMaintenanceService {
     if (dead) return this.markDead(row, actor, dead.error?.code ?? 190, dead.error?.subcode, 'probe');
     // 2. re-exchange while valid (Meta keeps the expiry of a long-lived token; we store what it says)
     const exchanged = await this.graph.exchangeForLongLived(userToken);
-    const [userInfo, pages] = await Promise.all([this.graph.inspectToken(exchanged.accessToken), this.graph.listPages(exchanged.accessToken)]);
+    const [userInfo, pages] = await Promise.all([
+      this.graph.inspectToken(exchanged.accessToken),
+      this.graph.listPages(exchanged.accessToken),
+    ]);
     if (!userInfo.isValid) return this.markDead(row, actor, userInfo.error?.code ?? 190, userInfo.error?.subcode, 'refresh');
     const page = pages.find((p) => p.id === row.fbPageId);
     if (!page) {
@@ -195,7 +203,11 @@ export class TokenMaintenanceService {
           outcome: 'success',
           actor,
           message,
-          details: { extended, expires_at: expiresAt?.toISOString() ?? null, previous_expires_at: previous?.toISOString() ?? null },
+          details: {
+            extended,
+            expires_at: expiresAt?.toISOString() ?? null,
+            previous_expires_at: previous?.toISOString() ?? null,
+          },
         },
         m,
       );
@@ -222,19 +234,49 @@ export class TokenMaintenanceService {
           : this.markNeedsReconnect(row, actor, `GRAPH_${err.code ?? 'PERMISSION'}`, verdict.reason, 'refresh');
       case 'retry':
         await this.releaseLease(row, { lastCheckedAt: this.clock.now() });
-        await this.events.record({ accountId: row.id, userId: row.userId, type: 'refresh', outcome: 'skipped', actor, message: 'Meta was unavailable; will retry.', error: err });
+        await this.events.record({
+          accountId: row.id,
+          userId: row.userId,
+          type: 'refresh',
+          outcome: 'skipped',
+          actor,
+          message: 'Meta was unavailable; will retry.',
+          error: err,
+        });
         throw new RetryLaterError(err, verdict.delayMs);
       case 'fail':
         await this.releaseLease(row, { lastCheckedAt: this.clock.now(), lastErrorCode: `GRAPH_${err.code ?? 'ERROR'}` });
-        await this.events.record({ accountId: row.id, userId: row.userId, type: 'refresh', outcome: 'failure', actor, message: verdict.reason, error: err });
+        await this.events.record({
+          accountId: row.id,
+          userId: row.userId,
+          type: 'refresh',
+          outcome: 'failure',
+          actor,
+          message: verdict.reason,
+          error: err,
+        });
         throw new DomainError(ErrorCode.META_REQUEST_FAILED, 'Facebook rejected the check; the connection is unchanged.');
     }
   }
 
   /** Code 190 and friends: only the user can fix it. 458 (app removed) means revoked. */
-  private markDead(row: InstagramTokenEntity, actor: Actor, code: number, subcode: number | undefined, type: string): Promise<MaintenanceResult> {
+  private markDead(
+    row: InstagramTokenEntity,
+    actor: Actor,
+    code: number,
+    subcode: number | undefined,
+    type: string,
+  ): Promise<MaintenanceResult> {
     const errorCode = `GRAPH_${code}${subcode ? `_${subcode}` : ''}`;
-    return this.markNeedsReconnect(row, actor, errorCode, reasonForTokenError(subcode), type, subcode === 458 ? 'revoked' : 'needs_reconnect', { code, subcode });
+    return this.markNeedsReconnect(
+      row,
+      actor,
+      errorCode,
+      reasonForTokenError(subcode),
+      type,
+      subcode === 458 ? 'revoked' : 'needs_reconnect',
+      { code, subcode },
+    );
   }
 
   private async markNeedsReconnect(
@@ -248,16 +290,20 @@ export class TokenMaintenanceService {
   ): Promise<MaintenanceResult> {
     const now = this.clock.now();
     await this.dataSource.transaction(async (m) => {
-      await m.update(InstagramTokenEntity, { id: row.id, version: row.version }, {
-        isValid: false,
-        status,
-        statusReason: reason,
-        lastErrorCode: errorCode,
-        lastCheckedAt: now,
-        nextCheckAt: null,
-        leaseUntil: null,
-        version: () => 'version + 1',
-      });
+      await m.update(
+        InstagramTokenEntity,
+        { id: row.id, version: row.version },
+        {
+          isValid: false,
+          status,
+          statusReason: reason,
+          lastErrorCode: errorCode,
+          lastCheckedAt: now,
+          nextCheckAt: null,
+          leaseUntil: null,
+          version: () => 'version + 1',
+        },
+      );
       await this.events.record(
         { accountId: row.id, userId: row.userId, type, outcome: 'failure', actor, message: reason, errorCode, graph },
         m,
@@ -265,25 +311,35 @@ export class TokenMaintenanceService {
     });
     this.logger.warn({ accountId: row.id, errorCode }, 'connection needs the user');
     await this.alerts.evaluate(row.id);
-    return { success: false, message: reason, new_expires_at: row.expiresAt?.toISOString() ?? null, extended: false, status, account_id: row.id };
+    return {
+      success: false,
+      message: reason,
+      new_expires_at: row.expiresAt?.toISOString() ?? null,
+      extended: false,
+      status,
+      account_id: row.id,
+    };
   }
 
   private async acquireLease(accountId: number, unlessRefreshedWithinMs = 0): Promise<InstagramTokenEntity | null> {
     const now = this.clock.now();
-    const rows = (await this.dataSource.query<[Array<{ id: number }>, number]>(
+    const rows = await this.dataSource.query<[Array<{ id: number }>, number]>(
       `UPDATE instagram_tokens SET lease_until = $2, version = version + 1
         WHERE id = $1 AND is_connected AND (lease_until IS NULL OR lease_until < $3)
           AND NOT EXISTS (SELECT 1 FROM token_events e
                            WHERE e.account_id = $1 AND e.type = 'refresh' AND e.actor = 'user' AND e.created_at > $4)
         RETURNING id`,
       [accountId, new Date(now.getTime() + LEASE_MS), now, new Date(now.getTime() - unlessRefreshedWithinMs)],
-    ));
+    );
     if (!rows[0]?.length) return null;
     return this.connections.repo.findOneBy({ id: accountId });
   }
 
   private async releaseLease(row: InstagramTokenEntity, extra: Partial<InstagramTokenEntity> = {}): Promise<void> {
-    await this.connections.repo.update({ id: row.id, version: row.version }, { ...extra, leaseUntil: null, version: () => 'version + 1' });
+    await this.connections.repo.update(
+      { id: row.id, version: row.version },
+      { ...extra, leaseUntil: null, version: () => 'version + 1' },
+    );
   }
 
   /** Another run holds the account: wait for it and answer with what it stored. */
@@ -293,7 +349,11 @@ export class TokenMaintenanceService {
       const row = await this.connections.repo.findOneByOrFail({ id: accountId });
       const busy = row.leaseUntil && row.leaseUntil.getTime() > this.clock.now().getTime();
       if (!busy || Date.now() >= deadline) {
-        if (busy && actor === 'user') throw new DomainError(ErrorCode.REFRESH_IN_PROGRESS, 'A check of this account is already running; try again in a minute.');
+        if (busy && actor === 'user')
+          throw new DomainError(
+            ErrorCode.REFRESH_IN_PROGRESS,
+            'A check of this account is already running; try again in a minute.',
+          );
         const last = (await this.events.listForAccount(accountId, 1))[0];
         const extended = last?.type === 'refresh' && last.details?.extended === true;
         return this.resultFor(row, row.isValid && row.isConnected, last?.message ?? 'Connection checked.', extended);
@@ -303,6 +363,13 @@ export class TokenMaintenanceService {
   }
 
   private resultFor(row: InstagramTokenEntity, success: boolean, message: string, extended: boolean): MaintenanceResult {
-    return { success, message, new_expires_at: row.expiresAt?.toISOString() ?? null, extended, status: row.status, account_id: row.id };
+    return {
+      success,
+      message,
+      new_expires_at: row.expiresAt?.toISOString() ?? null,
+      extended,
+      status: row.status,
+      account_id: row.id,
+    };
   }
 }

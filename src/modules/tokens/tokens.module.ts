@@ -13,4 +13,3 @@ import { TokenVault } from './token-vault';
   exports: [TokenVault, ConnectionsRepository, TokenEventsService, TypeOrmModule],
 })
 export class TokensModule {}
-

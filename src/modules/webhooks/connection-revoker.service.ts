@@ -43,7 +43,14 @@ export class ConnectionRevoker {
       const list = affected[0];
       for (const r of list) {
         await this.events.record(
-          { accountId: r.id, userId: r.user_id, type: 'deauthorize', outcome: 'success', actor: 'meta', message: 'Meta reported the app removed; tokens deleted.' },
+          {
+            accountId: r.id,
+            userId: r.user_id,
+            type: 'deauthorize',
+            outcome: 'success',
+            actor: 'meta',
+            message: 'Meta reported the app removed; tokens deleted.',
+          },
           m,
         );
       }
@@ -73,7 +80,16 @@ export class ConnectionRevoker {
       const list = affected[0];
       for (const r of list) {
         await this.events.record(
-          { accountId: r.id, userId: r.user_id, type: 'permission_revoked', outcome: 'success', actor: 'meta', errorCode: 'PERMISSION_REVOKED', message: reason, details: { permission } },
+          {
+            accountId: r.id,
+            userId: r.user_id,
+            type: 'permission_revoked',
+            outcome: 'success',
+            actor: 'meta',
+            errorCode: 'PERMISSION_REVOKED',
+            message: reason,
+            details: { permission },
+          },
           m,
         );
       }
@@ -85,7 +101,10 @@ export class ConnectionRevoker {
 
   /** Alerts dedupe by key, so evaluating again after a crash or a retry raises nothing twice. */
   private async raiseAlerts(fbUserId: string, where: string): Promise<void> {
-    const ids = await this.dataSource.query<Array<{ id: number }>>(`SELECT id FROM instagram_tokens WHERE fb_user_id = $1 AND ${where}`, [fbUserId]);
+    const ids = await this.dataSource.query<Array<{ id: number }>>(
+      `SELECT id FROM instagram_tokens WHERE fb_user_id = $1 AND ${where}`,
+      [fbUserId],
+    );
     for (const { id } of ids) await this.alerts.evaluate(id);
   }
 }

@@ -58,10 +58,12 @@ export class DataDeletionService {
   async request(signedRequest: unknown): Promise<DeletionReceipt> {
     const { user_id: fbUserId } = this.signatures.signedRequest(signedRequest);
     const hash = createHmac('sha256', this.hashKey).update(fbUserId).digest('hex');
-    const latest = (await this.dataSource.query<RequestRow[]>(
-      `SELECT id, confirmation_code, status FROM data_deletion_requests WHERE fb_user_hash = $1 ORDER BY id DESC LIMIT 1`,
-      [hash],
-    ))[0];
+    const latest = (
+      await this.dataSource.query<RequestRow[]>(
+        `SELECT id, confirmation_code, status FROM data_deletion_requests WHERE fb_user_hash = $1 ORDER BY id DESC LIMIT 1`,
+        [hash],
+      )
+    )[0];
     if (latest?.status === 'completed' && !(await this.holdsDataOf(fbUserId))) return this.receipt(latest.confirmation_code);
 
     const inserted = await this.dataSource.query<RequestRow[]>(
@@ -73,24 +75,37 @@ export class DataDeletionService {
     );
     const row =
       inserted[0] ??
-      (await this.dataSource.query<RequestRow[]>(
-        `SELECT id, confirmation_code, status FROM data_deletion_requests WHERE fb_user_hash = $1 AND status = 'pending'`,
-        [hash],
-      ))[0];
+      (
+        await this.dataSource.query<RequestRow[]>(
+          `SELECT id, confirmation_code, status FROM data_deletion_requests WHERE fb_user_hash = $1 AND status = 'pending'`,
+          [hash],
+        )
+      )[0];
     // The pending row finished between the two statements: that code is the answer.
     if (!row) return this.request(signedRequest);
     // (Re-)enqueue every time: the job id collapses duplicates, and a lost job is re-created by Meta's retry.
     await this.queue.add(
       'delete',
       { requestId: row.id },
-      { jobId: dataDeletionJobId(row.id), attempts: this.config.queue.attempts, backoff: { type: 'exponential', delay: this.config.queue.backoffMs }, removeOnComplete: true, removeOnFail: true },
+      {
+        jobId: dataDeletionJobId(row.id),
+        attempts: this.config.queue.attempts,
+        backoff: { type: 'exponential', delay: this.config.queue.backoffMs },
+        removeOnComplete: true,
+        removeOnFail: true,
+      },
     );
     return this.receipt(row.confirmation_code);
   }
 
   async status(code: string): Promise<DeletionStatusView> {
     const row = CODE_FORMAT.test(code)
-      ? (await this.dataSource.query<RequestRow[]>(`SELECT confirmation_code, status FROM data_deletion_requests WHERE confirmation_code = $1`, [code]))[0]
+      ? (
+          await this.dataSource.query<RequestRow[]>(
+            `SELECT confirmation_code, status FROM data_deletion_requests WHERE confirmation_code = $1`,
+            [code],
+          )
+        )[0]
       : undefined;
     if (!row) throw new DomainError(ErrorCode.DELETION_REQUEST_NOT_FOUND, 'No data-deletion request has this confirmation code.');
     return { confirmation_code: row.confirmation_code, status: row.status };
@@ -103,7 +118,11 @@ export class DataDeletionService {
    */
   async process(requestId: number): Promise<void> {
     await this.dataSource.transaction(async (m) => {
-      const req = (await m.query<RequestRow[]>(`SELECT id, status, fb_user_id FROM data_deletion_requests WHERE id = $1 FOR UPDATE`, [requestId]))[0];
+      const req = (
+        await m.query<RequestRow[]>(`SELECT id, status, fb_user_id FROM data_deletion_requests WHERE id = $1 FOR UPDATE`, [
+          requestId,
+        ])
+      )[0];
       if (!req || req.status === 'completed' || !req.fb_user_id) return;
       const fbUserId = req.fb_user_id;
       const accounts = await m.query<Array<{ id: number; user_id: number; ig_user_id: string; fb_page_id: string | null }>>(
@@ -126,11 +145,21 @@ export class DataDeletionService {
         await this.connections.ensureDefault(userId, m);
         const n = accounts.filter((a) => a.user_id === userId).length;
         await this.events.record(
-          { userId, type: 'data_deletion', outcome: 'success', actor: 'meta', message: `${n} Instagram connection(s) deleted at Meta's data-deletion request.`, details: { request_id: requestId } },
+          {
+            userId,
+            type: 'data_deletion',
+            outcome: 'success',
+            actor: 'meta',
+            message: `${n} Instagram connection(s) deleted at Meta's data-deletion request.`,
+            details: { request_id: requestId },
+          },
           m,
         );
       }
-      await m.query(`UPDATE data_deletion_requests SET status = 'completed', completed_at = now(), fb_user_id = NULL WHERE id = $1`, [requestId]);
+      await m.query(
+        `UPDATE data_deletion_requests SET status = 'completed', completed_at = now(), fb_user_id = NULL WHERE id = $1`,
+        [requestId],
+      );
       this.logger.log({ requestId, accounts: ids.length }, 'data deletion completed');
     });
   }

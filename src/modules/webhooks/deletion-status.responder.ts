@@ -24,7 +24,11 @@ export function renderDeletionStatusPage(view: DeletionStatusView): string {
 
 @Injectable()
 export class DeletionStatusResponder {
-  async respond(view: Promise<DeletionStatusView>, accept: string | undefined, res: Response): Promise<DeletionStatusView | string> {
+  async respond(
+    view: Promise<DeletionStatusView>,
+    accept: string | undefined,
+    res: Response,
+  ): Promise<DeletionStatusView | string> {
     const v = await view;
     res.set('Cache-Control', 'no-store');
     if (accept?.includes('application/json')) return v;

@@ -13,14 +13,18 @@ export class MetaSignatureService {
   /** The payload of a valid `signed_request`, else SIGNED_REQUEST_INVALID (400). */
   signedRequest(input: unknown): SignedRequestPayload {
     const result = verifySignedRequest(input, this.config.facebook.appSecret);
-    if (!result.ok) throw new DomainError(ErrorCode.SIGNED_REQUEST_INVALID, 'The signed_request is missing, malformed or not signed by Meta.');
+    if (!result.ok)
+      throw new DomainError(ErrorCode.SIGNED_REQUEST_INVALID, 'The signed_request is missing, malformed or not signed by Meta.');
     return result.payload;
   }
 
   /** X-Hub-Signature-256 over the raw bytes, else WEBHOOK_SIGNATURE_INVALID (401). */
   hubSignature(raw: Buffer | undefined, header: unknown): Buffer {
     if (!raw || !verifyHubSignature(raw, header, this.config.facebook.appSecret)) {
-      throw new DomainError(ErrorCode.WEBHOOK_SIGNATURE_INVALID, 'The X-Hub-Signature-256 header is missing or does not match the body.');
+      throw new DomainError(
+        ErrorCode.WEBHOOK_SIGNATURE_INVALID,
+        'The X-Hub-Signature-256 header is missing or does not match the body.',
+      );
     }
     return raw;
   }
@@ -29,7 +33,10 @@ export class MetaSignatureService {
   subscriptionChallenge(mode: unknown, token: unknown, challenge: unknown): string {
     const expected = this.config.facebook.webhookVerifyToken;
     if (!expected || mode !== 'subscribe' || typeof token !== 'string' || !secretsEqual(token, expected)) {
-      throw new DomainError(ErrorCode.WEBHOOK_VERIFY_TOKEN_MISMATCH, 'hub.mode must be "subscribe" and hub.verify_token must match.');
+      throw new DomainError(
+        ErrorCode.WEBHOOK_VERIFY_TOKEN_MISMATCH,
+        'hub.mode must be "subscribe" and hub.verify_token must match.',
+      );
     }
     if (typeof challenge !== 'string' || !/^[\x21-\x7e]{1,256}$/.test(challenge)) {
       throw new DomainError(ErrorCode.VALIDATION_FAILED, 'hub.challenge is required.');

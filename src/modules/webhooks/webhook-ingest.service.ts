@@ -58,7 +58,10 @@ export class WebhookIngestService {
       await this.dataSource.query(`UPDATE webhook_deliveries SET claimed_until = NULL WHERE delivery_key = $1`, [key]);
       throw err;
     }
-    await this.dataSource.query(`UPDATE webhook_deliveries SET processed_at = now(), claimed_until = NULL WHERE delivery_key = $1`, [key]);
+    await this.dataSource.query(
+      `UPDATE webhook_deliveries SET processed_at = now(), claimed_until = NULL WHERE delivery_key = $1`,
+      [key],
+    );
     return { success: true };
   }
 

@@ -50,7 +50,11 @@ export class WebhooksController {
   @ApiConsumes('application/x-www-form-urlencoded', 'application/json')
   @ApiBody({ type: SignedRequestDto })
   @ApiOkResponse({ type: SuccessDto })
-  @ApiResponse({ status: 400, description: 'SIGNED_REQUEST_INVALID: missing, malformed, wrong algorithm or not signed with the app secret; nothing changed', type: ErrorBodyDto })
+  @ApiResponse({
+    status: 400,
+    description: 'SIGNED_REQUEST_INVALID: missing, malformed, wrong algorithm or not signed with the app secret; nothing changed',
+    type: ErrorBodyDto,
+  })
   deauthorize(@Body('signed_request') signedRequest: unknown): Promise<{ success: true }> {
     return this.deauth.deauthorize(signedRequest);
   }
@@ -93,14 +97,19 @@ export class WebhooksController {
   @SkipThrottle()
   @ApiOperation({
     summary: 'Webhook subscription handshake',
-    description: 'Echoes `hub.challenge` as text/plain when `hub.mode=subscribe` and `hub.verify_token` equals FACEBOOK_WEBHOOK_VERIFY_TOKEN.',
+    description:
+      'Echoes `hub.challenge` as text/plain when `hub.mode=subscribe` and `hub.verify_token` equals FACEBOOK_WEBHOOK_VERIFY_TOKEN.',
   })
   @ApiQuery({ name: 'hub.mode', example: 'subscribe' })
   @ApiQuery({ name: 'hub.verify_token', example: 'the FACEBOOK_WEBHOOK_VERIFY_TOKEN value' })
   @ApiQuery({ name: 'hub.challenge', example: '1158201444' })
   @ApiProduces('text/plain')
   @ApiOkResponse({ description: 'The challenge, verbatim', schema: { type: 'string', example: '1158201444' } })
-  @ApiResponse({ status: 403, description: 'WEBHOOK_VERIFY_TOKEN_MISMATCH (also when no verify token is configured)', type: ErrorBodyDto })
+  @ApiResponse({
+    status: 403,
+    description: 'WEBHOOK_VERIFY_TOKEN_MISMATCH (also when no verify token is configured)',
+    type: ErrorBodyDto,
+  })
   handshake(
     @Query('hub.mode') mode: unknown,
     @Query('hub.verify_token') token: unknown,
@@ -123,20 +132,47 @@ export class WebhooksController {
       '`permissions` changes revoking a scope the product needs mark the matching connections `needs_reconnect` and alert the user; ' +
       'other objects are stored for later use.',
   })
-  @ApiHeader({ name: 'X-Hub-Signature-256', required: true, example: 'sha256=9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08' })
+  @ApiHeader({
+    name: 'X-Hub-Signature-256',
+    required: true,
+    example: 'sha256=9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08',
+  })
   @ApiBody({
     type: WebhookEventDto,
     examples: {
       permissions: {
-        value: { object: 'permissions', entry: [{ id: '10000000000000001', uid: '10000000000000001', time: 1764230600, changes: [{ field: 'instagram_content_publish', value: { verb: 'revoked', target_ids: [] } }] }] },
+        value: {
+          object: 'permissions',
+          entry: [
+            {
+              id: '10000000000000001',
+              uid: '10000000000000001',
+              time: 1764230600,
+              changes: [{ field: 'instagram_content_publish', value: { verb: 'revoked', target_ids: [] } }],
+            },
+          ],
+        },
       },
       instagram: {
-        value: { object: 'instagram', entry: [{ id: '17841400000000001', time: 1764230600, changes: [{ field: 'comments', value: { id: '17865799348089039', text: 'Nice!' } }] }] },
+        value: {
+          object: 'instagram',
+          entry: [
+            {
+              id: '17841400000000001',
+              time: 1764230600,
+              changes: [{ field: 'comments', value: { id: '17865799348089039', text: 'Nice!' } }],
+            },
+          ],
+        },
       },
     },
   })
   @ApiOkResponse({ type: SuccessDto })
-  @ApiResponse({ status: 401, description: 'WEBHOOK_SIGNATURE_INVALID: missing or wrong signature; nothing stored', type: ErrorBodyDto })
+  @ApiResponse({
+    status: 401,
+    description: 'WEBHOOK_SIGNATURE_INVALID: missing or wrong signature; nothing stored',
+    type: ErrorBodyDto,
+  })
   @ApiResponse({ status: 400, description: 'MALFORMED_JSON', type: ErrorBodyDto })
   receive(@Req() req: RawBodyRequest<Request>, @Headers('x-hub-signature-256') signature: unknown): Promise<{ success: true }> {
     return this.ingest.receive(req.rawBody, signature);

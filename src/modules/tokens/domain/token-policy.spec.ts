@@ -20,7 +20,9 @@ describe('token policy', () => {
       ['the page token when it is shorter', inDays(60), inDays(1), inDays(90), inDays(1)],
       ['null when nothing expires', null, null, null, null],
     ])('should pick %s', (_name, user, page, data, expected) => {
-      expect(connectionExpiry({ userTokenExpiresAt: user, pageTokenExpiresAt: page, dataAccessExpiresAt: data })).toEqual(expected);
+      expect(connectionExpiry({ userTokenExpiresAt: user, pageTokenExpiresAt: page, dataAccessExpiresAt: data })).toEqual(
+        expected,
+      );
     });
   });
 
@@ -104,7 +106,10 @@ describe('token policy', () => {
     });
 
     it('should carry the usage-header delay when Meta rate-limits', () => {
-      expect(verdictForGraphError({ kind: 'rate-limited', retryAfterMs: 120_000 })).toEqual({ action: 'retry', delayMs: 120_000 });
+      expect(verdictForGraphError({ kind: 'rate-limited', retryAfterMs: 120_000 })).toEqual({
+        action: 'retry',
+        delayMs: 120_000,
+      });
     });
 
     it('should explain a password change differently from a removed app', () => {

@@ -47,12 +47,7 @@ export function statusForValid(expiresAt: Date | null, now: Date, s: LifecycleSe
  * later than the next alert threshold crossing or the expiry itself (so an alert is never a day
  * late); null for connections only the user can revive.
  */
-export function nextCheckAt(
-  state: ConnectionState,
-  expiresAt: Date | null,
-  now: Date,
-  s: LifecycleSettings,
-): Date | null {
+export function nextCheckAt(state: ConnectionState, expiresAt: Date | null, now: Date, s: LifecycleSettings): Date | null {
   if (state === 'needs_reconnect' || state === 'revoked' || state === 'disconnected') return null;
   const t = now.getTime();
   let next = t + DAY;
@@ -89,9 +84,7 @@ export function dueExpiryAlert(expiresAt: Date | null, now: Date, s: LifecycleSe
 
 /** What a Graph failure means for the connection. */
 export type FailureVerdict =
-  | { action: 'retry'; delayMs?: number }
-  | { action: 'needs_reconnect'; reason: string }
-  | { action: 'fail'; reason: string };
+  { action: 'retry'; delayMs?: number } | { action: 'needs_reconnect'; reason: string } | { action: 'fail'; reason: string };
 
 export function verdictForGraphError(e: {
   kind: GraphErrorKind;

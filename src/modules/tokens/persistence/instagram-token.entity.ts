@@ -28,10 +28,7 @@ export type ConnectionStatus = 'active' | 'expiring' | 'needs_reconnect' | 'revo
 @Index('idx_instagram_tokens_due', ['nextCheckAt', 'id'], { where: '"is_connected"' })
 // At most one default account per user.
 @Index('uq_instagram_tokens_default', ['userId'], { unique: true, where: '"is_default" AND "is_connected"' })
-@Check(
-  'instagram_tokens_status_check',
-  `"status" IN ('active', 'expiring', 'needs_reconnect', 'revoked', 'disconnected')`,
-)
+@Check('instagram_tokens_status_check', `"status" IN ('active', 'expiring', 'needs_reconnect', 'revoked', 'disconnected')`)
 export class InstagramTokenEntity {
   @PrimaryGeneratedColumn()
   id: number;

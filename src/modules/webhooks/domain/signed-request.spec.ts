@@ -20,7 +20,10 @@ describe('verifySignedRequest', () => {
   });
 
   it('should accept a data-deletion payload with expires', () => {
-    const sr = buildSignedRequest({ user_id: '218471', algorithm: 'HMAC-SHA256', issued_at: 1291836800, expires: 1291840400 }, 's3cret');
+    const sr = buildSignedRequest(
+      { user_id: '218471', algorithm: 'HMAC-SHA256', issued_at: 1291836800, expires: 1291840400 },
+      's3cret',
+    );
     const r = verifySignedRequest(sr, 's3cret');
     expect(r.ok && r.payload.expires).toBe(1291840400);
   });
@@ -41,13 +44,18 @@ describe('verifySignedRequest', () => {
 
   it('should reject a correctly signed payload whose algorithm is not HMAC-SHA256', () => {
     for (const algorithm of ['hmac-sha256', 'HMAC-SHA1', 'none', undefined]) {
-      expect(verifySignedRequest(buildSignedRequest({ user_id: '1', algorithm, issued_at: 1 }, 'key'), 'key')).toEqual({ ok: false, reason: 'bad_algorithm' });
+      expect(verifySignedRequest(buildSignedRequest({ user_id: '1', algorithm, issued_at: 1 }, 'key'), 'key')).toEqual({
+        ok: false,
+        reason: 'bad_algorithm',
+      });
     }
   });
 
   it('should reject a correctly signed payload without a string user_id', () => {
     for (const user_id of [1, '', 'abc', null, '1; DROP TABLE']) {
-      expect(verifySignedRequest(buildSignedRequest({ user_id, algorithm: 'HMAC-SHA256', issued_at: 1 }, 'key'), 'key').ok).toBe(false);
+      expect(verifySignedRequest(buildSignedRequest({ user_id, algorithm: 'HMAC-SHA256', issued_at: 1 }, 'key'), 'key').ok).toBe(
+        false,
+      );
     }
     const notJson = b64('not json');
     expect(verifySignedRequest(`${sign(notJson)}.${notJson}`, 'key')).toEqual({ ok: false, reason: 'bad_payload' });
@@ -78,9 +86,15 @@ describe('verifySignedRequest', () => {
     const mutation = fc.oneof(
       fc.string({ maxLength: 300 }),
       fc.tuple(fc.nat(VECTOR.length), fc.nat(VECTOR.length)).map(([a, b]) => VECTOR.slice(Math.min(a, b), Math.max(a, b))),
-      fc.tuple(fc.nat(VECTOR.length), fc.string({ minLength: 1, maxLength: 8 })).map(([i, s]) => VECTOR.slice(0, i) + s + VECTOR.slice(i)),
-      fc.uint8Array({ minLength: 0, maxLength: 64 }).map((sig) => `${Buffer.from(sig).toString('base64url')}.${VECTOR.split('.')[1]}`),
-      fc.record({ user_id: fc.string(), algorithm: fc.constantFrom('HMAC-SHA256', 'HS256', 'none'), issued_at: fc.integer() }).map((p) => buildSignedRequest(p, 'not-key')),
+      fc
+        .tuple(fc.nat(VECTOR.length), fc.string({ minLength: 1, maxLength: 8 }))
+        .map(([i, s]) => VECTOR.slice(0, i) + s + VECTOR.slice(i)),
+      fc
+        .uint8Array({ minLength: 0, maxLength: 64 })
+        .map((sig) => `${Buffer.from(sig).toString('base64url')}.${VECTOR.split('.')[1]}`),
+      fc
+        .record({ user_id: fc.string(), algorithm: fc.constantFrom('HMAC-SHA256', 'HS256', 'none'), issued_at: fc.integer() })
+        .map((p) => buildSignedRequest(p, 'not-key')),
     );
     fc.assert(
       fc.property(mutation, (input) => {
@@ -93,10 +107,15 @@ describe('verifySignedRequest', () => {
 
   it('should accept any payload signed with the secret and give it back unchanged (property)', () => {
     fc.assert(
-      fc.property(fc.bigInt({ min: 0n, max: 10n ** 20n }), fc.integer({ min: 0, max: 2 ** 31 }), fc.string({ minLength: 8 }), (id, issued, secret) => {
-        const payload = { user_id: id.toString(), algorithm: 'HMAC-SHA256', issued_at: issued };
-        expect(verifySignedRequest(buildSignedRequest(payload, secret), secret)).toEqual({ ok: true, payload });
-      }),
+      fc.property(
+        fc.bigInt({ min: 0n, max: 10n ** 20n }),
+        fc.integer({ min: 0, max: 2 ** 31 }),
+        fc.string({ minLength: 8 }),
+        (id, issued, secret) => {
+          const payload = { user_id: id.toString(), algorithm: 'HMAC-SHA256', issued_at: issued };
+          expect(verifySignedRequest(buildSignedRequest(payload, secret), secret)).toEqual({ ok: true, payload });
+        },
+      ),
     );
   });
 });

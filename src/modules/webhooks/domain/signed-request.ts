@@ -58,7 +58,8 @@ export function verifySignedRequest(input: unknown, secret: string): SignedReque
   if (!signature || !payloadBytes) return { ok: false, reason: 'malformed' };
   const expected = signPayloadSegment(payloadB64, secret);
   // timingSafeEqual needs equal lengths; a wrong length is a wrong signature, not a crash
-  if (signature.length !== expected.length || !timingSafeEqual(signature, expected)) return { ok: false, reason: 'bad_signature' };
+  if (signature.length !== expected.length || !timingSafeEqual(signature, expected))
+    return { ok: false, reason: 'bad_signature' };
 
   let payload: unknown;
   try {

@@ -11,7 +11,8 @@ export interface PermissionRevocation {
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-const idOf = (v: unknown): string | null => (typeof v === 'string' && v ? v : typeof v === 'number' && Number.isSafeInteger(v) ? String(v) : null);
+const idOf = (v: unknown): string | null =>
+  typeof v === 'string' && v ? v : typeof v === 'number' && Number.isSafeInteger(v) ? String(v) : null;
 
 function entries(body: unknown): Record<string, unknown>[] {
   return isObject(body) && Array.isArray(body.entry) ? body.entry.filter(isObject) : [];

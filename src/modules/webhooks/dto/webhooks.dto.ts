@@ -20,7 +20,10 @@ export class SuccessDto {
 }
 
 export class DeletionReceiptDto {
-  @ApiProperty({ description: 'Status page of this request (HTML; JSON with Accept: application/json).', example: 'https://api.autoreels.example/webhooks/facebook/data-deletion/3q2-7wF1kQx9mZc8bA0L4g' })
+  @ApiProperty({
+    description: 'Status page of this request (HTML; JSON with Accept: application/json).',
+    example: 'https://api.autoreels.example/webhooks/facebook/data-deletion/3q2-7wF1kQx9mZc8bA0L4g',
+  })
   url: string;
 
   @ApiProperty({ example: '3q2-7wF1kQx9mZc8bA0L4g' })
