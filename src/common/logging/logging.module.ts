@@ -19,7 +19,8 @@ function pinoParams(config: AppConfig): Params {
       req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: redactUrl(req.url) }),
       res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
     },
-    customProps: () => ({ service: 'autoreels-connect' }),
+    // a base binding, not customProps: customProps costs one extra child logger per request
+    base: { service: 'autoreels-connect', pid: process.pid },
     autoLogging: { ignore: (req: IncomingMessage) => (req.url ?? '').startsWith('/health') },
   };
   return {
