@@ -3,20 +3,25 @@ import { ScheduleModule } from '@nestjs/schedule';
 import { CoreModule, type CoreOptions } from './core.module';
 import { TokenSweepCron } from './modules/scheduler/token-sweep.cron';
 import { TokenSweepModule } from './modules/scheduler/token-sweep.module';
+import { OAuthHousekeepingModule } from './modules/social/oauth-housekeeping';
 
 export interface SchedulerOptions extends CoreOptions {
   /** false: the sweep only, no cron (`npm run tokens:sweep`, tests). */
   cron?: boolean;
 }
 
-/** The scheduler role: TOKEN_REFRESH_CRON → sweep PostgreSQL for due work → enqueue. */
+/** The scheduler role: TOKEN_REFRESH_CRON → sweep PostgreSQL for due work → enqueue; hourly housekeeping. */
 @Module({})
 export class SchedulerModule {
   static forRoot(options: SchedulerOptions = {}): DynamicModule {
     const cron = options.cron !== false;
     return {
       module: SchedulerModule,
-      imports: [CoreModule.forRoot(options), TokenSweepModule, ...(cron ? [ScheduleModule.forRoot()] : [])],
+      imports: [
+        CoreModule.forRoot(options),
+        TokenSweepModule,
+        ...(cron ? [ScheduleModule.forRoot(), OAuthHousekeepingModule] : []),
+      ],
       providers: cron ? [TokenSweepCron] : [],
       exports: [TokenSweepModule],
     };

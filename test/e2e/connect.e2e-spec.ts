@@ -1,4 +1,5 @@
 import { DataSource } from 'typeorm';
+import { OAuthStateService, hashState } from '../../src/modules/social/oauth-state.service';
 import { ALEX_ID, ACME_COFFEE_PAGE, ACME_EVENTS_PAGE, ACME_ROASTERY_PAGE, SAM_ID, control } from '../helpers/sandbox';
 import { callback, dialog, newUser, startStack, type Stack } from '../helpers/stack';
 
@@ -115,6 +116,28 @@ describe('connect, status and disconnect (e2e)', () => {
       .expect(200);
     expect(again.body).toEqual(picked.body);
     expect(await rowsOf(auth)).toBe(1);
+  });
+
+  it('should wipe the pending tokens of an abandoned picker when housekeeping runs after it expired', async () => {
+    const { auth } = await newUser(stack);
+    const search = await dialog(stack, auth, { user: ALEX_ID, pages: [ACME_COFFEE_PAGE, ACME_ROASTERY_PAGE] });
+    expect((await callback(stack, auth, search).expect(200)).body.status).toBe('needs_selection');
+    const hash = hashState(new URLSearchParams(search).get('state') as string);
+    const secret = async () =>
+      (
+        await db.query<Array<{ pending_secret: string | null }>>(
+          `SELECT pending_secret FROM oauth_states WHERE state_hash = $1`,
+          [hash],
+        )
+      )[0]?.pending_secret;
+    expect(await secret()).toEqual(expect.any(String));
+    await db.query(`UPDATE oauth_states SET expires_at = now() - interval '1 minute' WHERE state_hash = $1`, [hash]);
+    const purged = await stack.api.app.get(OAuthStateService).purgeExpired();
+    expect(purged.wiped).toBeGreaterThanOrEqual(1);
+    expect(await secret()).toBeNull();
+    await db.query(`UPDATE oauth_states SET expires_at = now() - interval '2 days' WHERE state_hash = $1`, [hash]);
+    expect((await stack.api.app.get(OAuthStateService).purgeExpired()).deleted).toBeGreaterThanOrEqual(1);
+    expect(await secret()).toBeUndefined();
   });
 
   it('should refuse a selection from another user with a 400 and connect nothing', async () => {

@@ -69,13 +69,24 @@ export class OAuthStateService {
     return null;
   }
 
-  /** Housekeeping: attempts older than a day are of no use to anyone. */
-  async purgeExpired(): Promise<number> {
-    const res = await this.states
+  /**
+   * Housekeeping (the scheduler runs it hourly): an abandoned account picker must not leave its
+   * encrypted tokens behind, so expired attempts lose their pending secret at once; attempts older
+   * than a day (no double-submit will come for them) are deleted.
+   */
+  async purgeExpired(): Promise<{ wiped: number; deleted: number }> {
+    const now = this.clock.now();
+    const wiped = await this.states
+      .createQueryBuilder()
+      .update()
+      .set({ pendingSecret: null })
+      .where('expires_at < :now AND pending_secret IS NOT NULL', { now })
+      .execute();
+    const deleted = await this.states
       .createQueryBuilder()
       .delete()
-      .where('expires_at < :cutoff', { cutoff: new Date(this.clock.now().getTime() - 86_400_000) })
+      .where('expires_at < :cutoff', { cutoff: new Date(now.getTime() - 86_400_000) })
       .execute();
-    return res.affected ?? 0;
+    return { wiped: wiped.affected ?? 0, deleted: deleted.affected ?? 0 };
   }
 }
