@@ -27,6 +27,7 @@ describe('validateEnv', () => {
     expect(message).toContain('SECRET_KEY');
     expect(message).toContain('TOKEN_ENCRYPTION_KEYS');
     expect(message).toContain('FACEBOOK_APP_ID');
+    expect(message).toContain('SMTP_URL');
   });
 
   it('should turn on debug logs when DEBUG is set and refuse it in production', () => {
@@ -42,6 +43,7 @@ describe('validateEnv', () => {
       TOKEN_ENCRYPTION_KEYS: `k1:${Buffer.alloc(32, 1).toString('base64')}`,
       FACEBOOK_APP_ID: '123456789012345',
       FACEBOOK_APP_SECRET: 'a-real-looking-secret',
+      SMTP_URL: 'smtp://mail.example.com:587',
     });
     const config = new AppConfig(env);
     expect(config.sandboxMode).toBe(false);

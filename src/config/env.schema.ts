@@ -199,6 +199,7 @@ export function validateEnv(raw: Record<string, unknown>): EnvSchema {
     if (!env.FACEBOOK_APP_ID) problems.push('FACEBOOK_APP_ID: required in production (sandbox mode is for development)');
     if (!env.FACEBOOK_APP_SECRET) problems.push('FACEBOOK_APP_SECRET: required in production');
     if (env.DEBUG) problems.push('DEBUG: must be off in production');
+    if (!env.SMTP_URL) problems.push('SMTP_URL: required in production (expiry alerts are e-mailed)');
   }
   if (env.FACEBOOK_APP_ID && !env.FACEBOOK_APP_SECRET) problems.push('FACEBOOK_APP_SECRET: required when FACEBOOK_APP_ID is set');
   if (env.TOKEN_ENCRYPTION_KEYS) {
