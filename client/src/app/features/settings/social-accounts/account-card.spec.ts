@@ -71,6 +71,32 @@ describe('AccountCard', () => {
     expect(changed).toBe(1);
   });
 
+  it('should show why instead of a life bar when the connection stopped working', async () => {
+    fixture.componentRef.setInput(
+      'account',
+      anAccount({ status: 'needs_reconnect', is_token_valid: false, status_reason: 'Your Facebook password changed.' }),
+    );
+    await settle(fixture);
+    expect(byTestId(el, 'life-bar')).toBeNull();
+    expect(byTestId(el, 'account-expiry')!.textContent).toContain('Stopped working');
+    expect(byTestId(el, 'status-reason')!.textContent).toContain('password changed');
+  });
+
+  it('should not repeat the reason as a refresh result when the check finds the connection dead', async () => {
+    byTestId<HTMLButtonElement>(el, 'refresh-button')!.click();
+    httpMock.expectOne(`${TEST_API}/social/accounts/acc-1/refresh-token`).flush({
+      success: false,
+      message: 'Your Facebook password changed.',
+      new_expires_at: null,
+      extended: false,
+      status: 'needs_reconnect',
+      account_id: 'acc-1',
+    });
+    await settle(fixture);
+    expect(byTestId(el, 'refresh-result')).toBeNull();
+    expect(changed).toBe(1);
+  });
+
   it('should show the error next to the card when the refresh fails', async () => {
     byTestId<HTMLButtonElement>(el, 'refresh-button')!.click();
     httpMock
