@@ -74,7 +74,11 @@ describe('AccountCard', () => {
   it('should show why instead of a life bar when the connection stopped working', async () => {
     fixture.componentRef.setInput(
       'account',
-      anAccount({ status: 'needs_reconnect', is_token_valid: false, status_reason: 'Your Facebook password changed.' }),
+      anAccount({
+        status: 'needs_reconnect',
+        is_token_valid: false,
+        status_reason: 'Your Facebook password changed.',
+      }),
     );
     await settle(fixture);
     expect(byTestId(el, 'life-bar')).toBeNull();
