@@ -33,7 +33,12 @@ export class AlertsService {
   /** Raises whatever alert the account's current state calls for (expiry thresholds or a dead token). */
   async evaluate(accountId: number): Promise<AlertEntity | null> {
     const a = await this.accounts.findOneBy({ id: accountId });
-    if (!a || a.status === 'disconnected') return null;
+    return a ? this.evaluateRow(a) : null;
+  }
+
+  /** evaluate() for a caller that already holds the account's current row (no re-read). */
+  async evaluateRow(a: InstagramTokenEntity): Promise<AlertEntity | null> {
+    if (a.status === 'disconnected') return null;
     const who = `@${a.instagramUsername ?? a.igUserId}`;
     if (a.status === 'revoked') {
       return this.raise(

@@ -32,6 +32,22 @@ export interface MaintenanceResult {
   account_id: number;
 }
 
+const STORED_NEXT_CHECK = Symbol('storedNextCheckAt');
+
+/** Remembers (invisibly: not serialised, not compared) the next_check_at this run stored. */
+function withStoredNextCheck(result: MaintenanceResult, at: Date | null, stored = true): MaintenanceResult {
+  if (stored) Object.defineProperty(result, STORED_NEXT_CHECK, { value: at, enumerable: false });
+  return result;
+}
+
+/**
+ * The next_check_at the run behind `result` stored (null: none, the account waits for the user),
+ * or undefined when it stored none itself (another run held the account, or nothing changed).
+ */
+export function storedNextCheckAt(result: MaintenanceResult): Date | null | undefined {
+  return (result as MaintenanceResult & { [STORED_NEXT_CHECK]?: Date | null })[STORED_NEXT_CHECK];
+}
+
 /** A failure Meta says may pass (5xx, timeouts, rate limits): retry later, the account stays as it is. */
 export class RetryLaterError extends Error {
   constructor(
@@ -166,59 +182,60 @@ export class TokenMaintenanceService {
       : extended
         ? `Token refreshed: Facebook now keeps this connection until ${formatDay(expiresAt)}.`
         : `Connection verified. Facebook keeps this token until ${formatDay(expiresAt)}; reconnect before then to extend it.`;
-    const updated = await this.dataSource.transaction(async (m) => {
-      const res = await m
-        .createQueryBuilder()
-        .update(InstagramTokenEntity)
-        .set({
-          longLivedToken: this.vault.encrypt(userToken, tokenAad('instagram_tokens', row.id, 'long_lived_token')),
-          accessToken: this.vault.encrypt(pageToken, tokenAad('instagram_tokens', row.id, 'access_token')),
-          tokenKeyId: this.vault.currentKeyId,
-          expiresAt,
-          tokenExpiresIn: expiresAt ? Math.max(0, Math.floor((expiresAt.getTime() - now.getTime()) / 1000)) : null,
-          tokenIssuedAt: userInfo.issuedAt ?? row.tokenIssuedAt,
-          userTokenExpiresAt: userInfo.expiresAt,
-          pageTokenExpiresAt: pageInfo.expiresAt,
-          dataAccessExpiresAt: userInfo.dataAccessExpiresAt,
-          permissions: userInfo.scopes.length ? userInfo.scopes : row.permissions,
-          isValid: true,
-          status,
-          statusReason: null,
-          lastErrorCode: null,
-          lastCheckedAt: now,
-          lastRefreshedAt: now,
-          refreshCount: () => 'refresh_count + 1',
-          nextCheckAt: nextCheckAt(status, expiresAt, now, this.config.tokens),
-          leaseUntil: null,
-          version: () => 'version + 1',
-        })
-        .where('id = :id AND version = :version', { id: row.id, version: row.version })
-        .execute();
-      if (res.affected !== 1) return false;
-      await this.events.record(
-        {
-          accountId: row.id,
-          userId: row.userId,
-          type: 'refresh',
-          outcome: 'success',
-          actor,
-          message,
-          details: {
-            extended,
-            expires_at: expiresAt?.toISOString() ?? null,
-            previous_expires_at: previous?.toISOString() ?? null,
-          },
-        },
-        m,
-      );
-      return true;
-    });
-    if (!updated) {
+    const next = nextCheckAt(status, expiresAt, now, this.config.tokens);
+    // The verified update and its audit event in ONE statement (atomic like a transaction, one
+    // round trip instead of BEGIN/UPDATE/INSERT/COMMIT); the event is written only when the
+    // conditional update matched. RETURNING gives the stored row to the alert rules.
+    const [stored] = await this.dataSource.query<Array<Record<string, unknown>>>(
+      `WITH u AS (
+         UPDATE instagram_tokens
+            SET long_lived_token = $3, access_token = $4, token_key_id = $5, expires_at = $6, token_expires_in = $7,
+                token_issued_at = $8, user_token_expires_at = $9, page_token_expires_at = $10,
+                data_access_expires_at = $11, permissions = $12::jsonb, is_valid = true, status = $13,
+                status_reason = NULL, last_error_code = NULL, last_checked_at = $14, last_refreshed_at = $14,
+                refresh_count = refresh_count + 1, next_check_at = $15, lease_until = NULL,
+                version = version + 1, updated_at = CURRENT_TIMESTAMP
+          WHERE id = $1 AND version = $2
+          RETURNING *),
+       e AS (
+         INSERT INTO token_events (account_id, user_id, type, outcome, actor, message, details, created_at)
+         SELECT u.id, $16::int, 'refresh', 'success', $17, $18, $19::jsonb, $14 FROM u)
+       SELECT * FROM u`,
+      [
+        row.id,
+        row.version,
+        this.vault.encrypt(userToken, tokenAad('instagram_tokens', row.id, 'long_lived_token')),
+        this.vault.encrypt(pageToken, tokenAad('instagram_tokens', row.id, 'access_token')),
+        this.vault.currentKeyId,
+        expiresAt,
+        expiresAt ? Math.max(0, Math.floor((expiresAt.getTime() - now.getTime()) / 1000)) : null,
+        userInfo.issuedAt ?? row.tokenIssuedAt,
+        userInfo.expiresAt,
+        pageInfo.expiresAt,
+        userInfo.dataAccessExpiresAt,
+        JSON.stringify(userInfo.scopes.length ? userInfo.scopes : row.permissions),
+        status,
+        now,
+        next,
+        row.userId,
+        actor,
+        message,
+        JSON.stringify({
+          extended,
+          expires_at: expiresAt?.toISOString() ?? null,
+          previous_expires_at: previous?.toISOString() ?? null,
+        }),
+      ],
+    );
+    if (!stored) {
       // our lease was taken over (we ran past LEASE_MS): the other run's result stands
       return this.waitForOtherRun(row.id, actor);
     }
-    await this.alerts.evaluate(row.id);
-    return { success: true, message, new_expires_at: expiresAt?.toISOString() ?? null, extended, status, account_id: row.id };
+    await this.alerts.evaluateRow(this.hydrate(stored));
+    return withStoredNextCheck(
+      { success: true, message, new_expires_at: expiresAt?.toISOString() ?? null, extended, status, account_id: row.id },
+      next,
+    );
   }
 
   private async handleFailure(row: InstagramTokenEntity, actor: Actor, err: unknown): Promise<MaintenanceResult> {
@@ -289,8 +306,8 @@ export class TokenMaintenanceService {
     graph?: { code: number; subcode?: number },
   ): Promise<MaintenanceResult> {
     const now = this.clock.now();
-    await this.dataSource.transaction(async (m) => {
-      await m.update(
+    const stored = await this.dataSource.transaction(async (m) => {
+      const res = await m.update(
         InstagramTokenEntity,
         { id: row.id, version: row.version },
         {
@@ -308,31 +325,48 @@ export class TokenMaintenanceService {
         { accountId: row.id, userId: row.userId, type, outcome: 'failure', actor, message: reason, errorCode, graph },
         m,
       );
+      return res.affected === 1;
     });
     this.logger.warn({ accountId: row.id, errorCode }, 'connection needs the user');
     await this.alerts.evaluate(row.id);
-    return {
-      success: false,
-      message: reason,
-      new_expires_at: row.expiresAt?.toISOString() ?? null,
-      extended: false,
-      status,
-      account_id: row.id,
-    };
+    return withStoredNextCheck(
+      {
+        success: false,
+        message: reason,
+        new_expires_at: row.expiresAt?.toISOString() ?? null,
+        extended: false,
+        status,
+        account_id: row.id,
+      },
+      null,
+      stored,
+    );
   }
 
   private async acquireLease(accountId: number, unlessRefreshedWithinMs = 0): Promise<InstagramTokenEntity | null> {
     const now = this.clock.now();
-    const rows = await this.dataSource.query<[Array<{ id: number }>, number]>(
+    // one round trip: the lease UPDATE returns the leased row itself
+    const [rows] = await this.dataSource.query<[Array<Record<string, unknown>>, number]>(
       `UPDATE instagram_tokens SET lease_until = $2, version = version + 1
         WHERE id = $1 AND is_connected AND (lease_until IS NULL OR lease_until < $3)
           AND NOT EXISTS (SELECT 1 FROM token_events e
                            WHERE e.account_id = $1 AND e.type = 'refresh' AND e.actor = 'user' AND e.created_at > $4)
-        RETURNING id`,
+        RETURNING *`,
       [accountId, new Date(now.getTime() + LEASE_MS), now, new Date(now.getTime() - unlessRefreshedWithinMs)],
     );
-    if (!rows[0]?.length) return null;
-    return this.connections.repo.findOneBy({ id: accountId });
+    return rows?.length ? this.hydrate(rows[0]) : null;
+  }
+
+  /** A raw instagram_tokens row (RETURNING *) as the entity findOneBy would give. */
+  private hydrate(raw: Record<string, unknown>): InstagramTokenEntity {
+    const meta = this.dataSource.getMetadata(InstagramTokenEntity);
+    const entity = meta.create() as InstagramTokenEntity;
+    const target = entity as unknown as Record<string, unknown>;
+    for (const column of meta.columns) {
+      if (column.databaseName in raw)
+        target[column.propertyName] = this.dataSource.driver.prepareHydratedValue(raw[column.databaseName], column);
+    }
+    return entity;
   }
 
   private async releaseLease(row: InstagramTokenEntity, extra: Partial<InstagramTokenEntity> = {}): Promise<void> {
