@@ -5,12 +5,7 @@ import { DomainError } from '../../common/errors/domain-error';
 import { AppConfig } from '../../config/app-config';
 import { LifecycleMetrics } from '../ops/lifecycle-metrics';
 import { DueAccountsRepository } from '../scheduler/due-accounts.repository';
-import {
-  RetryLaterError,
-  storedNextCheckAt,
-  TokenMaintenanceService,
-  type MaintenanceResult,
-} from '../tokens/token-maintenance.service';
+import { RetryLaterError, TokenMaintenanceService, type MaintenanceResult } from '../tokens/token-maintenance.service';
 import { dueAtOfJobId, LIFECYCLE_BACKOFF, retryDelayMs } from './job-policy';
 import { TOKEN_MAINTENANCE_QUEUE, type TokenMaintenanceJob } from './queue.constants';
 import { closeWorker, startWorker } from './worker-factory';
@@ -69,10 +64,9 @@ export class TokenMaintenanceProcessor implements OnApplicationBootstrap, Before
       const result = await this.maintenance.maintain(accountId, 'worker');
       this.metrics.checks.inc({ outcome: result.success ? 'ok' : result.status });
       if (result.success) this.metrics.refreshes.inc({ extended: String(result.extended) });
-      // provably a no-op when this run itself stored a next_check_at other than the job's due time
-      const stored = storedNextCheckAt(result);
-      if (stored === undefined || (stored !== null && stored.getTime() === dueAtOfJobId(job.id)))
-        await this.deferIfUnmoved(job, RECHECK_AFTER_SUCCESS_MS);
+      // a check that moved next_check_at away from this job's due time needs no defer (saves a query)
+      const next = result.next_check_at === null ? null : Date.parse(result.next_check_at);
+      if (next !== null && next === dueAtOfJobId(job.id)) await this.deferIfUnmoved(job, RECHECK_AFTER_SUCCESS_MS);
       return result;
     } catch (err) {
       if (err instanceof RetryLaterError) {

@@ -30,22 +30,8 @@ export interface MaintenanceResult {
   extended: boolean;
   status: ConnectionStatus;
   account_id: number;
-}
-
-const STORED_NEXT_CHECK = Symbol('storedNextCheckAt');
-
-/** Remembers (invisibly: not serialised, not compared) the next_check_at this run stored. */
-function withStoredNextCheck(result: MaintenanceResult, at: Date | null, stored = true): MaintenanceResult {
-  if (stored) Object.defineProperty(result, STORED_NEXT_CHECK, { value: at, enumerable: false });
-  return result;
-}
-
-/**
- * The next_check_at the run behind `result` stored (null: none, the account waits for the user),
- * or undefined when it stored none itself (another run held the account, or nothing changed).
- */
-export function storedNextCheckAt(result: MaintenanceResult): Date | null | undefined {
-  return (result as MaintenanceResult & { [STORED_NEXT_CHECK]?: Date | null })[STORED_NEXT_CHECK];
+  /** When the next automatic check is due (null: none; the account waits for the user). */
+  next_check_at: string | null;
 }
 
 /** A failure Meta says may pass (5xx, timeouts, rate limits): retry later, the account stays as it is. */
@@ -232,10 +218,15 @@ export class TokenMaintenanceService {
       return this.waitForOtherRun(row.id, actor);
     }
     await this.alerts.evaluateRow(this.hydrate(stored));
-    return withStoredNextCheck(
-      { success: true, message, new_expires_at: expiresAt?.toISOString() ?? null, extended, status, account_id: row.id },
-      next,
-    );
+    return {
+      success: true,
+      message,
+      new_expires_at: expiresAt?.toISOString() ?? null,
+      extended,
+      status,
+      account_id: row.id,
+      next_check_at: next?.toISOString() ?? null,
+    };
   }
 
   private async handleFailure(row: InstagramTokenEntity, actor: Actor, err: unknown): Promise<MaintenanceResult> {
@@ -329,18 +320,16 @@ export class TokenMaintenanceService {
     });
     this.logger.warn({ accountId: row.id, errorCode }, 'connection needs the user');
     await this.alerts.evaluate(row.id);
-    return withStoredNextCheck(
-      {
-        success: false,
-        message: reason,
-        new_expires_at: row.expiresAt?.toISOString() ?? null,
-        extended: false,
-        status,
-        account_id: row.id,
-      },
-      null,
-      stored,
-    );
+    return {
+      success: false,
+      message: reason,
+      new_expires_at: row.expiresAt?.toISOString() ?? null,
+      extended: false,
+      status,
+      account_id: row.id,
+      // no more automatic checks once stored; if another run overtook this one, its schedule stands
+      next_check_at: stored ? null : (row.nextCheckAt?.toISOString() ?? null),
+    };
   }
 
   private async acquireLease(accountId: number, unlessRefreshedWithinMs = 0): Promise<InstagramTokenEntity | null> {
@@ -404,6 +393,7 @@ export class TokenMaintenanceService {
       extended,
       status: row.status,
       account_id: row.id,
+      next_check_at: row.nextCheckAt?.toISOString() ?? null,
     };
   }
 }

@@ -96,4 +96,11 @@ export class RefreshResultDto {
   @ApiProperty({ example: false, description: 'True only when the expiry actually moved later.' }) extended: boolean;
   @ApiProperty({ enum: STATUSES, example: 'active' }) status: (typeof STATUSES)[number];
   @ApiProperty({ example: 12 }) account_id: number;
+  @ApiProperty({
+    example: '2026-11-28T08:00:00.000Z',
+    nullable: true,
+    type: String,
+    description: 'When the next automatic check is due; null when only the user can fix the connection.',
+  })
+  next_check_at: string | null;
 }
