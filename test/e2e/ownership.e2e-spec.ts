@@ -27,6 +27,11 @@ describe('ownership on every id-bearing route (e2e)', () => {
     const alerts = await stack.http().get('/social/alerts').set('Authorization', owner.auth).expect(200);
     const alertId = alerts.body.alerts[0]?.id as number;
     expect(alertId).toBeDefined();
+    expect(alerts.body.alerts[0]).toMatchObject({
+      account_id: accountId,
+      instagram_username: 'sam.studio',
+      kind: 'token_invalid',
+    });
 
     const doc = (await stack.http().get('/docs-json').expect(200)).body as {
       paths: Record<string, Record<string, { security?: unknown[] }>>;

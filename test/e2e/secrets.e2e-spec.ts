@@ -70,6 +70,7 @@ describe('secrets never leak (e2e)', () => {
     await control(stack.sandbox, 'POST', `/users/${SAM_ID}/invalidate`, { subcode: 460 });
     keep(await stack.http().post(`/social/accounts/${ids[0]}/refresh-token`).set('Authorization', auth));
     keep(await stack.http().delete(`/social/accounts/${ids[2]}`).set('Authorization', auth));
+    keep(await stack.http().get('/social/alerts').set('Authorization', auth));
 
     // responses
     const everything = bodies.join('\n');

@@ -10,6 +10,7 @@ import type { AlertEntity } from './alert.entity';
 export class AlertDto {
   @ApiProperty({ example: 3 }) id: number;
   @ApiProperty({ example: 12, nullable: true, type: Number }) account_id: number | null;
+  @ApiProperty({ example: 'acme.coffee', nullable: true, type: String }) instagram_username: string | null;
   @ApiProperty({ enum: ['expiring', 'expired', 'token_invalid', 'revoked'], example: 'expiring' }) kind: string;
   @ApiProperty({ example: 14, nullable: true, type: Number }) threshold_days: number | null;
   @ApiProperty({ example: "@acme.coffee's Facebook access ends on 10 Jan 2027 …" }) message: string;
@@ -27,6 +28,7 @@ function toAlertDto(a: AlertEntity): AlertDto {
   return {
     id: a.id,
     account_id: a.accountId,
+    instagram_username: a.account?.instagramUsername ?? null,
     kind: a.kind,
     threshold_days: a.thresholdDays,
     message: a.message,

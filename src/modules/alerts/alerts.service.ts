@@ -73,11 +73,16 @@ export class AlertsService {
   }
 
   list(userId: number, unreadOnly: boolean): Promise<AlertEntity[]> {
-    return this.alerts.find({
-      where: unreadOnly ? { userId, readAt: IsNull() } : { userId },
-      order: { id: 'DESC' },
-      take: 100,
-    });
+    const q = this.alerts
+      .createQueryBuilder('alert')
+      // the account's public name only, never its token columns
+      .leftJoin('alert.account', 'account')
+      .addSelect(['account.id', 'account.instagramUsername'])
+      .where('alert.user_id = :userId', { userId })
+      .orderBy('alert.id', 'DESC')
+      .take(100);
+    if (unreadOnly) q.andWhere('alert.read_at IS NULL');
+    return q.getMany();
   }
 
   async markRead(userId: number, id: number): Promise<AlertEntity> {

@@ -69,7 +69,7 @@ export class AccountCard {
   );
   protected readonly broken = computed(() => {
     const s = this.account().status;
-    return s === 'needs_reconnect' || s === 'revoked';
+    return s === 'needs_reconnect' || s === 'revoked' || s === 'disconnected';
   });
   protected readonly needsUser = computed(() => {
     const s = this.account().status;

@@ -51,6 +51,8 @@ export function statusBadge(
       return { label: 'Needs reconnect', tone: 'danger' };
     case 'revoked':
       return { label: 'Revoked', tone: 'muted' };
+    case 'disconnected':
+      return { label: 'Disconnected', tone: 'muted' };
     default: {
       const unknown: never = status;
       return { label: String(unknown), tone: 'muted' };

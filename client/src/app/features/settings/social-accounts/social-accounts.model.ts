@@ -1,7 +1,7 @@
 /** Database ids: numbers today (bigint ones may arrive as strings); only ever echoed back. */
 export type EntityId = number | string;
 
-export type AccountStatus = 'active' | 'expiring' | 'needs_reconnect' | 'revoked';
+export type AccountStatus = 'active' | 'expiring' | 'needs_reconnect' | 'revoked' | 'disconnected';
 
 export interface Account {
   id: EntityId;
@@ -22,7 +22,11 @@ export interface Account {
   last_refreshed_at: string | null;
   last_error_code: string | null;
   status_reason: string | null;
-  connected_at: string;
+  connected_at: string | null;
+  /** Optional in fixtures; always sent by the API. */
+  is_connected?: boolean;
+  next_check_at?: string | null;
+  permissions?: string[];
 }
 
 export interface AccountsResponse {
@@ -47,6 +51,7 @@ export interface ConnectionStatus {
 export interface LoginUrlResponse {
   login_url: string;
   state: string;
+  expires_at?: string;
 }
 
 export interface Candidate {
@@ -81,12 +86,15 @@ export interface RefreshResult {
   extended: boolean;
   status: AccountStatus;
   account_id: EntityId;
+  next_check_at?: string | null;
 }
 
 export interface DisconnectResult {
   success: boolean;
   message: string;
   disconnected: boolean;
+  revoked_at_facebook?: boolean;
+  account_id?: EntityId | null;
 }
 
 export interface TokenEvent {
