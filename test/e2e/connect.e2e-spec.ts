@@ -258,6 +258,8 @@ describe('connect, status and disconnect (e2e)', () => {
     expect(refresh.body.status).toBe('needs_reconnect');
     const status = await stack.http().get('/social/status').set('Authorization', auth).expect(200);
     expect(status.body).toMatchObject({ is_token_valid: false, status: 'needs_reconnect' });
+    const metrics = await stack.http().get('/metrics').expect(200);
+    expect(metrics.text).toMatch(/autoreels_token_checks_total\{actor="user",outcome="needs_reconnect"\} [1-9]/);
   });
 
   it('should revoke at Meta, delete the tokens and be harmless to repeat when disconnecting', async () => {

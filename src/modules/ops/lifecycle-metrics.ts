@@ -11,14 +11,14 @@ export class LifecycleMetrics {
   readonly registry = new Registry();
   readonly checks = new Counter({
     name: 'autoreels_token_checks_total',
-    help: 'Scheduled token checks run by the worker, by outcome (ok, needs_reconnect, revoked, retry, failed).',
-    labelNames: ['outcome'] as const,
+    help: 'Token checks, by who asked (worker: scheduled; user: the refresh routes) and outcome (ok, needs_reconnect, revoked, retry, failed).',
+    labelNames: ['actor', 'outcome'] as const,
     registers: [this.registry],
   });
   readonly refreshes = new Counter({
     name: 'autoreels_token_refreshes_total',
-    help: 'Verified token refreshes stored by the worker, by whether Facebook moved the expiry.',
-    labelNames: ['extended'] as const,
+    help: 'Verified token refreshes stored, by who asked and whether Facebook moved the expiry.',
+    labelNames: ['actor', 'extended'] as const,
     registers: [this.registry],
   });
   readonly metaErrors = new Counter({

@@ -3,7 +3,6 @@ import { UnrecoverableError, type Job, type MinimalJob, type Worker } from 'bull
 import { Clock } from '../../common/clock';
 import { DomainError } from '../../common/errors/domain-error';
 import { AppConfig } from '../../config/app-config';
-import { LifecycleMetrics } from '../ops/lifecycle-metrics';
 import { DueAccountsRepository } from '../scheduler/due-accounts.repository';
 import { RetryLaterError, TokenMaintenanceService, type MaintenanceResult } from '../tokens/token-maintenance.service';
 import { dueAtOfJobId, LIFECYCLE_BACKOFF, retryDelayMs } from './job-policy';
@@ -38,7 +37,6 @@ export class TokenMaintenanceProcessor implements OnApplicationBootstrap, Before
   constructor(
     private readonly maintenance: TokenMaintenanceService,
     private readonly due: DueAccountsRepository,
-    private readonly metrics: LifecycleMetrics,
     private readonly config: AppConfig,
     private readonly clock: Clock,
   ) {}
@@ -62,19 +60,15 @@ export class TokenMaintenanceProcessor implements OnApplicationBootstrap, Before
     const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
     try {
       const result = await this.maintenance.maintain(accountId, 'worker');
-      this.metrics.checks.inc({ outcome: result.success ? 'ok' : result.status });
-      if (result.success) this.metrics.refreshes.inc({ extended: String(result.extended) });
       // a check that moved next_check_at away from this job's due time needs no defer (saves a query)
       const next = result.next_check_at === null ? null : Date.parse(result.next_check_at);
       if (next !== null && next === dueAtOfJobId(job.id)) await this.deferIfUnmoved(job, RECHECK_AFTER_SUCCESS_MS);
       return result;
     } catch (err) {
       if (err instanceof RetryLaterError) {
-        this.metrics.checks.inc({ outcome: 'retry' });
         if (lastAttempt) await this.deferIfUnmoved(job, RECHECK_AFTER_FAILURE_MS);
         throw err;
       }
-      this.metrics.checks.inc({ outcome: 'failed' });
       if (err instanceof DomainError) {
         // Meta rejected the request itself (bad-request): retrying would get the same answer
         await this.deferIfUnmoved(job, RECHECK_AFTER_FAILURE_MS);

@@ -1,4 +1,4 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, Optional } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Clock } from '../../common/clock';
 import { formatDay } from '../../common/format-day';
@@ -8,6 +8,7 @@ import { AppConfig } from '../../config/app-config';
 import { AlertsService } from '../alerts/alerts.service';
 import { GraphApiClient, type TokenInspection } from '../graph/graph-api.client';
 import { GraphError } from '../graph/graph-error';
+import { LifecycleMetrics } from '../ops/lifecycle-metrics';
 import { ConnectionsRepository } from './connections.repository';
 import { connectionExpiry, nextCheckAt, reasonForTokenError, statusForValid, verdictForGraphError } from './domain/token-policy';
 import { InstagramTokenEntity, type ConnectionStatus } from './persistence/instagram-token.entity';
@@ -66,6 +67,7 @@ export class TokenMaintenanceService {
     private readonly events: TokenEventsService,
     private readonly alerts: AlertsService,
     private readonly dataSource: DataSource,
+    @Optional() private readonly metrics?: LifecycleMetrics,
   ) {}
 
   /** POST /social/refresh-token: the user's default connected account. */
@@ -101,6 +103,18 @@ export class TokenMaintenanceService {
    * backoff); everything else ends in a stored, honest state.
    */
   async maintain(accountId: number, actor: Actor): Promise<MaintenanceResult> {
+    try {
+      const result = await this.run(accountId, actor);
+      this.metrics?.checks.inc({ actor, outcome: result.success ? 'ok' : result.status });
+      if (result.success) this.metrics?.refreshes.inc({ actor, extended: String(result.extended) });
+      return result;
+    } catch (err) {
+      this.metrics?.checks.inc({ actor, outcome: err instanceof RetryLaterError ? 'retry' : 'failed' });
+      throw err;
+    }
+  }
+
+  private async run(accountId: number, actor: Actor): Promise<MaintenanceResult> {
     // A burst of "Refresh" clicks (or 50 concurrent calls) shares one set of Meta calls, even when
     // the later ones arrive after the first run released its lease: they get its stored result.
     const leased = await this.acquireLease(accountId, actor === 'user' ? USER_COALESCE_MS : 0);
