@@ -46,6 +46,14 @@ describe('Meta callbacks: deauthorize, data deletion, webhooks (e2e)', () => {
   beforeEach(async () => {
     await control(stack.sandbox, 'POST', '/reset', { seed: true });
     await control(stack.sandbox, 'POST', '/webhooks/config', { base_url: apiUrl, retries: 2, backoff_ms: 10 });
+    // let deletion jobs of the previous test finish first: TRUNCATE against their row locks deadlocks
+    for (let i = 0; i < 100; i++) {
+      const [{ n }] = await db.query<Array<{ n: number }>>(
+        `SELECT count(*)::int n FROM data_deletion_requests WHERE status = 'pending'`,
+      );
+      if (n === 0) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
     // one database for the file: each test starts without connections, deliveries or deletion requests
     await db.query(
       `TRUNCATE webhook_deliveries, data_deletion_requests, instagram_tokens, token_events, alerts, oauth_states RESTART IDENTITY CASCADE`,

@@ -2,11 +2,12 @@ import { createHmac, hkdfSync, randomBytes } from 'node:crypto';
 import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, Logger } from '@nestjs/common';
 import type { Queue } from 'bullmq';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { DomainError } from '../../common/errors/domain-error';
 import { ErrorCode } from '../../common/errors/error-codes';
 import { AppConfig } from '../../config/app-config';
 import { ConnectionsRepository } from '../tokens/connections.repository';
+import { InstagramTokenEntity } from '../tokens/persistence/instagram-token.entity';
 import { TokenEventsService } from '../tokens/token-events.service';
 import type { DeletionStatus } from './persistence/data-deletion-request.entity';
 import { DATA_DELETION_QUEUE, dataDeletionJobId, type DataDeletionJob } from './webhooks.constants';
@@ -58,43 +59,40 @@ export class DataDeletionService {
   async request(signedRequest: unknown): Promise<DeletionReceipt> {
     const { user_id: fbUserId } = this.signatures.signedRequest(signedRequest);
     const hash = createHmac('sha256', this.hashKey).update(fbUserId).digest('hex');
-    const latest = (
-      await this.dataSource.query<RequestRow[]>(
-        `SELECT id, confirmation_code, status FROM data_deletion_requests WHERE fb_user_hash = $1 ORDER BY id DESC LIMIT 1`,
-        [hash],
-      )
-    )[0];
-    if (latest?.status === 'completed' && !(await this.holdsDataOf(fbUserId))) return this.receipt(latest.confirmation_code);
-
-    const inserted = await this.dataSource.query<RequestRow[]>(
-      `INSERT INTO data_deletion_requests (confirmation_code, fb_user_hash, fb_user_id)
-       VALUES ($1, $2, $3)
-       ON CONFLICT (fb_user_hash) WHERE status = 'pending' DO NOTHING
-       RETURNING id, confirmation_code, status`,
-      [randomBytes(16).toString('base64url'), hash, fbUserId],
-    );
-    const row =
-      inserted[0] ??
-      (
-        await this.dataSource.query<RequestRow[]>(
-          `SELECT id, confirmation_code, status FROM data_deletion_requests WHERE fb_user_hash = $1 AND status = 'pending'`,
+    // One decision at a time per Facebook user (Meta retries and repeats arrive concurrently):
+    // the pending request answers again; a completed one does too while we hold nothing new.
+    const row = await this.dataSource.transaction(async (m) => {
+      await m.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [hash]);
+      const latest = (
+        await m.query<RequestRow[]>(
+          `SELECT id, confirmation_code, status FROM data_deletion_requests WHERE fb_user_hash = $1 ORDER BY id DESC LIMIT 1`,
           [hash],
         )
       )[0];
-    // The pending row finished between the two statements: that code is the answer.
-    if (!row) return this.request(signedRequest);
-    // (Re-)enqueue every time: the job id collapses duplicates, and a lost job is re-created by Meta's retry.
-    await this.queue.add(
-      'delete',
-      { requestId: row.id },
-      {
-        jobId: dataDeletionJobId(row.id),
-        attempts: this.config.queue.attempts,
-        backoff: { type: 'exponential', delay: this.config.queue.backoffMs },
-        removeOnComplete: true,
-        removeOnFail: true,
-      },
-    );
+      if (latest?.status === 'pending') return latest;
+      if (latest?.status === 'completed' && !(await this.holdsDataOf(fbUserId, m))) return latest;
+      return (
+        await m.query<RequestRow[]>(
+          `INSERT INTO data_deletion_requests (confirmation_code, fb_user_hash, fb_user_id)
+           VALUES ($1, $2, $3) RETURNING id, confirmation_code, status`,
+          [randomBytes(16).toString('base64url'), hash, fbUserId],
+        )
+      )[0];
+    });
+    if (row.status === 'pending') {
+      // (Re-)enqueue every time: the job id collapses duplicates, and a lost job is re-created by Meta's retry.
+      await this.queue.add(
+        'delete',
+        { requestId: row.id },
+        {
+          jobId: dataDeletionJobId(row.id),
+          attempts: this.config.queue.attempts,
+          backoff: { type: 'exponential', delay: this.config.queue.backoffMs },
+          removeOnComplete: true,
+          removeOnFail: true,
+        },
+      );
+    }
     return this.receipt(row.confirmation_code);
   }
 
@@ -164,8 +162,8 @@ export class DataDeletionService {
     });
   }
 
-  private async holdsDataOf(fbUserId: string): Promise<boolean> {
-    return (await this.connections.repo.count({ where: { fbUserId } })) > 0;
+  private async holdsDataOf(fbUserId: string, m: EntityManager): Promise<boolean> {
+    return (await m.count(InstagramTokenEntity, { where: { fbUserId } })) > 0;
   }
 
   private receipt(code: string): DeletionReceipt {
