@@ -88,6 +88,38 @@ describe('platform: throttling, CORS, health, docs (e2e)', () => {
   });
 });
 
+describe('PostgreSQL connections dropped under the app (e2e)', () => {
+  let api: TestApi;
+  beforeAll(async () => {
+    api = await startApi();
+  });
+  afterAll(async () => api.close());
+
+  it('should survive every pooled connection being killed and serve again without a restart', async () => {
+    const http = () => request(api.app.getHttpServer());
+    await http().post('/auth/register').send({ email: 'pg@example.com', password: 'a-good-password' }).expect(201);
+    const { DataSource } = await import('typeorm');
+    const ds = api.app.get(DataSource);
+    // what a PostgreSQL restart does to idle pooled clients: terminate them from another session
+    const { Client } = await import('pg');
+    const admin = new Client({ connectionString: api.db.url.replace(/\/[^/]*$/, '/postgres') });
+    await admin.connect();
+    await admin.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()`, [
+      api.db.name,
+    ]);
+    await admin.end();
+    // the first request may meet a dead client: a clear 503, never a 500 or a crash
+    const first = await http().post('/auth/login').send({ email: 'pg@example.com', password: 'a-good-password' });
+    expect([200, 503]).toContain(first.status);
+    if (first.status === 503) expect(first.body.code).toBe('SERVICE_UNAVAILABLE');
+    // and the pool recovers by itself
+    const again = await http().post('/auth/login').send({ email: 'pg@example.com', password: 'a-good-password' });
+    expect(again.status).toBe(200);
+    expect(ds.isInitialized).toBe(true);
+    expect((await http().get('/health/ready')).status).toBe(200);
+  });
+});
+
 describe('readiness when Redis is unreachable (e2e)', () => {
   let api: TestApi;
   beforeAll(async () => {
