@@ -3,7 +3,7 @@ import { ScheduleModule } from '@nestjs/schedule';
 import { CoreModule, type CoreOptions } from './core.module';
 import { TokenSweepCron } from './modules/scheduler/token-sweep.cron';
 import { TokenSweepModule } from './modules/scheduler/token-sweep.module';
-import { OAuthHousekeepingModule } from './modules/social/oauth-housekeeping';
+import { HousekeepingModule } from './modules/scheduler/housekeeping.module';
 
 export interface SchedulerOptions extends CoreOptions {
   /** false: the sweep only, no cron (`npm run tokens:sweep`, tests). */
@@ -17,13 +17,9 @@ export class SchedulerModule {
     const cron = options.cron !== false;
     return {
       module: SchedulerModule,
-      imports: [
-        CoreModule.forRoot(options),
-        TokenSweepModule,
-        ...(cron ? [ScheduleModule.forRoot(), OAuthHousekeepingModule] : []),
-      ],
+      imports: [CoreModule.forRoot(options), TokenSweepModule, HousekeepingModule, ...(cron ? [ScheduleModule.forRoot()] : [])],
       providers: cron ? [TokenSweepCron] : [],
-      exports: [TokenSweepModule],
+      exports: [TokenSweepModule, HousekeepingModule],
     };
   }
 }

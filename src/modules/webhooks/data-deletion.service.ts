@@ -10,7 +10,7 @@ import { ConnectionsRepository } from '../tokens/connections.repository';
 import { InstagramTokenEntity } from '../tokens/persistence/instagram-token.entity';
 import { TokenEventsService } from '../tokens/token-events.service';
 import type { DeletionStatus } from './persistence/data-deletion-request.entity';
-import { DATA_DELETION_QUEUE, dataDeletionJobId, type DataDeletionJob } from './webhooks.constants';
+import { DATA_DELETION_QUEUE, dataDeletionJobOptions, type DataDeletionJob } from './webhooks.constants';
 import { MetaSignatureService } from './meta-signature.service';
 
 export interface DeletionReceipt {
@@ -80,18 +80,8 @@ export class DataDeletionService {
       )[0];
     });
     if (row.status === 'pending') {
-      // (Re-)enqueue every time: the job id collapses duplicates, and a lost job is re-created by Meta's retry.
-      await this.queue.add(
-        'delete',
-        { requestId: row.id },
-        {
-          jobId: dataDeletionJobId(row.id),
-          attempts: this.config.queue.attempts,
-          backoff: { type: 'exponential', delay: this.config.queue.backoffMs },
-          removeOnComplete: true,
-          removeOnFail: true,
-        },
-      );
+      // (Re-)enqueue every time: the job id collapses duplicates; the scheduler re-enqueues a lost one.
+      await this.queue.add('delete', { requestId: row.id }, dataDeletionJobOptions(row.id, this.config.queue));
     }
     return this.receipt(row.confirmation_code);
   }

@@ -1,0 +1,15 @@
+import { BullModule } from '@nestjs/bullmq';
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { OAuthStateEntity } from '../social/oauth-state.entity';
+import { OAuthStateService } from '../social/oauth-state.service';
+import { DATA_DELETION_QUEUE } from '../webhooks/webhooks.constants';
+import { HousekeepingCron } from './housekeeping.cron';
+import { HousekeepingService } from './housekeeping.service';
+
+@Module({
+  imports: [TypeOrmModule.forFeature([OAuthStateEntity]), BullModule.registerQueue({ name: DATA_DELETION_QUEUE })],
+  providers: [OAuthStateService, HousekeepingService, HousekeepingCron],
+  exports: [HousekeepingService],
+})
+export class HousekeepingModule {}
