@@ -10,6 +10,7 @@ import { ErrorCode, statusOf } from '../../common/errors/error-codes';
 import { AuthTokenService } from '../auth/auth-token.service';
 import { bearerToken } from '../auth/guards/jwt-auth.guard';
 import { NOTIFICATIONS_QUEUE, TOKEN_MAINTENANCE_QUEUE } from '../queue/queue.constants';
+import { DATA_DELETION_QUEUE } from '../webhooks/webhooks.constants';
 
 export const BULL_BOARD_PATH = '/admin/queues';
 
@@ -42,7 +43,9 @@ export function mountBullBoard(app: NestExpressApplication): void {
   let queues: Queue[];
   let tokens: AuthTokenService;
   try {
-    queues = [TOKEN_MAINTENANCE_QUEUE, NOTIFICATIONS_QUEUE].map((name) => app.get<Queue>(getQueueToken(name), { strict: false }));
+    queues = [TOKEN_MAINTENANCE_QUEUE, NOTIFICATIONS_QUEUE, DATA_DELETION_QUEUE].map((name) =>
+      app.get<Queue>(getQueueToken(name), { strict: false }),
+    );
     tokens = app.get(AuthTokenService, { strict: false });
   } catch {
     return;
