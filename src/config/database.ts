@@ -7,6 +7,7 @@ import { OAuthStateEntity } from '../modules/social/oauth-state.entity';
 import { InstagramTokenEntity } from '../modules/tokens/persistence/instagram-token.entity';
 import { TokenEventEntity } from '../modules/tokens/persistence/token-event.entity';
 import { DataDeletionRequestEntity } from '../modules/webhooks/persistence/data-deletion-request.entity';
+import { MetaSignedRequestEntity } from '../modules/webhooks/persistence/meta-signed-request.entity';
 import { WebhookDeliveryEntity } from '../modules/webhooks/persistence/webhook-delivery.entity';
 
 export const ENTITIES = [
@@ -18,6 +19,7 @@ export const ENTITIES = [
   ReconnectLinkEntity,
   WebhookDeliveryEntity,
   DataDeletionRequestEntity,
+  MetaSignedRequestEntity,
 ];
 
 /** One definition for the app, the CLI and the tests; synchronize stays off everywhere. */

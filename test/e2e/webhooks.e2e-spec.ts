@@ -54,9 +54,10 @@ describe('Meta callbacks: deauthorize, data deletion, webhooks (e2e)', () => {
       if (n === 0) break;
       await new Promise((r) => setTimeout(r, 50));
     }
-    // one database for the file: each test starts without connections, deliveries or deletion requests
+    // one database for the file: each test starts without connections, deliveries or deletion requests, and with no
+    // signed_request seen (the sandbox signs the same bytes for the same user within one second: a replay)
     await db.query(
-      `TRUNCATE webhook_deliveries, data_deletion_requests, instagram_tokens, token_events, alerts, oauth_states RESTART IDENTITY CASCADE`,
+      `TRUNCATE meta_signed_requests, webhook_deliveries, data_deletion_requests, instagram_tokens, token_events, alerts, oauth_states RESTART IDENTITY CASCADE`,
     );
   });
 
@@ -221,7 +222,8 @@ describe('Meta callbacks: deauthorize, data deletion, webhooks (e2e)', () => {
     });
 
     it('should answer the same pending code to concurrent repeats of one request', async () => {
-      const payload = { user_id: '55500000000000001', algorithm: 'HMAC-SHA256', issued_at: 1, expires: 2 };
+      const now = Math.floor(Date.now() / 1000);
+      const payload = { user_id: '55500000000000001', algorithm: 'HMAC-SHA256', issued_at: now, expires: now + 3600 };
       const answers = await Promise.all(
         Array.from({ length: 10 }, () => signedPost('/webhooks/facebook/data-deletion', payload)),
       );

@@ -6,6 +6,7 @@ import { Clock } from '../../common/clock';
 import { AppConfig } from '../../config/app-config';
 import { OAuthStateService } from '../social/oauth-state.service';
 import { DATA_DELETION_QUEUE, dataDeletionJobOptions, type DataDeletionJob } from '../webhooks/webhooks.constants';
+import { purgeSignedRequests, SIGNED_REQUEST_RETENTION_MS } from '../webhooks/signed-request-replay.service';
 
 /** A deletion request still pending after this long lost its job (retries used up, Redis flushed). */
 const STUCK_DELETION_MS = 10 * 60_000;
@@ -50,6 +51,7 @@ export class HousekeepingService {
       `DELETE FROM webhook_deliveries WHERE processed_at IS NOT NULL AND received_at < $1`,
       [new Date(now - DELIVERY_RETENTION_MS)],
     );
+    await purgeSignedRequests(this.dataSource, new Date(now - SIGNED_REQUEST_RETENTION_MS)); // expired replay keys of Meta's callbacks
     const result = { attemptsWiped: wiped, attemptsDeleted: deleted, deletionsRequeued: stuck.length, deliveriesPurged: purged };
     if (Object.values(result).some((n) => n > 0)) this.logger.log(result, 'housekeeping done');
     return result;

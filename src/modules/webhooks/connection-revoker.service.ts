@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { AlertsService } from '../alerts/alerts.service';
 import { TokenEventsService } from '../tokens/token-events.service';
 
@@ -24,41 +24,51 @@ export class ConnectionRevoker {
   ) {}
 
   /**
-   * The user removed the app at Facebook: every connection of that Facebook user becomes
-   * `revoked` and its secrets are deleted. `is_connected` stays so the card still says "Revoked".
-   * Repeating it changes nothing.
+   * The user removed the app at Facebook: every connection of that Facebook user whose tokens were
+   * obtained before `obtainedBefore` becomes `revoked` and its secrets are deleted. `is_connected`
+   * stays so the card still says "Revoked". Repeating it changes nothing.
+   *
+   * "Obtained" is `last_refreshed_at`: the app's clock writes it each time we get tokens (connect,
+   * reconnect, refresh). `connected_at` survives a reconnect of a row still marked connected (a
+   * revoked one is), and `token_issued_at` is Meta's optional debug_token field, so neither tells
+   * a reconnect apart. No refresh can succeed once Meta revoked the grant, so a later
+   * `last_refreshed_at` means the user granted the app again. Null counts as before.
+   *
+   * Runs in the caller's transaction; alerts follow its commit (raiseRevokedAlerts).
    */
-  async revokeAll(fbUserId: string): Promise<number> {
+  async revokeAll(fbUserId: string, obtainedBefore: Date, m: EntityManager): Promise<number> {
     const reason = 'The app was removed from your Facebook account, so Facebook revoked access. Reconnect to keep publishing.';
-    const rows = await this.dataSource.transaction(async (m) => {
-      const affected = await m.query<[AffectedRow[], number]>(
-        `UPDATE instagram_tokens
-            SET status = 'revoked', is_valid = false, status_reason = $2, last_error_code = 'META_DEAUTHORIZED',
-                long_lived_token = NULL, access_token = NULL, token_key_id = NULL,
-                next_check_at = NULL, lease_until = NULL, version = version + 1, updated_at = now()
-          WHERE fb_user_id = $1 AND status NOT IN ('revoked', 'disconnected')
-          RETURNING id, user_id`,
-        [fbUserId, reason],
+    const affected = await m.query<[AffectedRow[], number]>(
+      `UPDATE instagram_tokens
+          SET status = 'revoked', is_valid = false, status_reason = $2, last_error_code = 'META_DEAUTHORIZED',
+              long_lived_token = NULL, access_token = NULL, token_key_id = NULL,
+              next_check_at = NULL, lease_until = NULL, version = version + 1, updated_at = now()
+        WHERE fb_user_id = $1 AND status NOT IN ('revoked', 'disconnected')
+          AND COALESCE(last_refreshed_at, '-infinity') < $3
+        RETURNING id, user_id`,
+      [fbUserId, reason, obtainedBefore],
+    );
+    const rows = affected[0];
+    for (const r of rows) {
+      await this.events.record(
+        {
+          accountId: r.id,
+          userId: r.user_id,
+          type: 'deauthorize',
+          outcome: 'success',
+          actor: 'meta',
+          message: 'Meta reported the app removed; tokens deleted.',
+        },
+        m,
       );
-      const list = affected[0];
-      for (const r of list) {
-        await this.events.record(
-          {
-            accountId: r.id,
-            userId: r.user_id,
-            type: 'deauthorize',
-            outcome: 'success',
-            actor: 'meta',
-            message: 'Meta reported the app removed; tokens deleted.',
-          },
-          m,
-        );
-      }
-      return list;
-    });
-    await this.raiseAlerts(fbUserId, `status = 'revoked'`);
+    }
     if (rows.length) this.logger.log({ accounts: rows.map((r) => r.id) }, 'connections revoked by Meta');
     return rows.length;
+  }
+
+  /** Alerts of that Facebook user's revoked connections (deduped by key: raising again adds nothing). */
+  raiseRevokedAlerts(fbUserId: string): Promise<void> {
+    return this.raiseAlerts(fbUserId, `status = 'revoked'`);
   }
 
   /**

@@ -3,15 +3,18 @@ import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, Logger } from '@nestjs/common';
 import type { Queue } from 'bullmq';
 import { DataSource, type EntityManager } from 'typeorm';
+import { Clock } from '../../common/clock';
 import { DomainError } from '../../common/errors/domain-error';
 import { ErrorCode } from '../../common/errors/error-codes';
 import { AppConfig } from '../../config/app-config';
 import { ConnectionsRepository } from '../tokens/connections.repository';
-import { InstagramTokenEntity } from '../tokens/persistence/instagram-token.entity';
 import { TokenEventsService } from '../tokens/token-events.service';
+import { TokenVault, tokenAad } from '../tokens/token-vault';
 import type { DeletionStatus } from './persistence/data-deletion-request.entity';
 import { DATA_DELETION_QUEUE, dataDeletionJobOptions, type DataDeletionJob } from './webhooks.constants';
+import { obtainedBeforeCutoff } from './domain/signed-request-freshness';
 import { MetaSignatureService } from './meta-signature.service';
+import { SignedRequestReplayGuard } from './signed-request-replay.service';
 
 export interface DeletionReceipt {
   url: string;
@@ -29,7 +32,44 @@ interface RequestRow {
   id: number;
   confirmation_code: string;
   status: DeletionStatus;
-  fb_user_id: string | null;
+  fb_user_id?: string | null;
+  issued_at?: Date;
+}
+
+/** What names a person on one of their accounts (a connection row, or an account a login offered). */
+interface SubjectAccount {
+  ig_user_id: string | null;
+  fb_page_id: string | null;
+  instagram_username: string | null;
+  instagram_name: string | null;
+  fb_page_name: string | null;
+}
+
+const str = (v: unknown): string | null => (typeof v === 'string' && v ? v : null);
+const escapeRegex = (s: string): string => s.replace(/[\\^$.|?*+()[\]{}]/g, '\\$&');
+
+/**
+ * The ids and the PostgreSQL regular expressions that find a person in free text and JSON:
+ * an id as a whole number, a username as "@name" or as a JSON string, a name as a quoted string
+ * (how messages quote Page names, and how JSON holds any string), raw and JSON-escaped.
+ */
+export function subjectOf(fbUserId: string, accounts: SubjectAccount[]): { ids: string[]; patterns: string[] } {
+  const ids = new Set<string>([fbUserId]);
+  const patterns = new Set<string>();
+  for (const a of accounts) {
+    for (const id of [a.ig_user_id, a.fb_page_id]) if (id) ids.add(id);
+    if (a.instagram_username) {
+      patterns.add(`@${escapeRegex(a.instagram_username)}($|[^A-Za-z0-9._])`);
+      patterns.add(escapeRegex(JSON.stringify(a.instagram_username)));
+    }
+    for (const name of [a.instagram_name, a.fb_page_name]) {
+      if (!name) continue;
+      patterns.add(escapeRegex(`"${name}"`));
+      patterns.add(escapeRegex(JSON.stringify(name)));
+    }
+  }
+  for (const id of ids) patterns.add(`(^|[^0-9])${escapeRegex(id)}($|[^0-9])`);
+  return { ids: [...ids], patterns: [...patterns] };
 }
 
 /**
@@ -47,43 +87,69 @@ export class DataDeletionService {
     private readonly dataSource: DataSource,
     private readonly connections: ConnectionsRepository,
     private readonly events: TokenEventsService,
+    private readonly vault: TokenVault,
+    private readonly replays: SignedRequestReplayGuard,
+    private readonly clock: Clock,
     @InjectQueue(DATA_DELETION_QUEUE) private readonly queue: Queue<DataDeletionJob>,
   ) {
     this.hashKey = Buffer.from(hkdfSync('sha256', config.secretKey, 'autoreels', 'data-deletion-subject', 32));
   }
 
   /**
-   * Idempotent per Facebook user: while a request is pending, or when it completed and nothing
-   * was stored since, the same code is answered again.
+   * A fresh signed_request acts once (a repeat answers the first answer and changes nothing).
+   * Distinct requests of one Facebook user share a request while it is pending (its cutoff moves
+   * to the latest issued_at), and a completed one answers again while we hold nothing it covers.
    */
   async request(signedRequest: unknown): Promise<DeletionReceipt> {
-    const { user_id: fbUserId } = this.signatures.signedRequest(signedRequest);
+    const { raw, payload, issuedAt } = this.signatures.signedRequest(signedRequest);
+    const fbUserId = payload.user_id;
     const hash = createHmac('sha256', this.hashKey).update(fbUserId).digest('hex');
-    // One decision at a time per Facebook user (Meta retries and repeats arrive concurrently):
-    // the pending request answers again; a completed one does too while we hold nothing new.
-    const row = await this.dataSource.transaction(async (m) => {
-      await m.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [hash]);
-      const latest = (
-        await m.query<RequestRow[]>(
-          `SELECT id, confirmation_code, status FROM data_deletion_requests WHERE fb_user_hash = $1 ORDER BY id DESC LIMIT 1`,
-          [hash],
-        )
-      )[0];
-      if (latest?.status === 'pending') return latest;
-      if (latest?.status === 'completed' && !(await this.holdsDataOf(fbUserId, m))) return latest;
-      return (
-        await m.query<RequestRow[]>(
-          `INSERT INTO data_deletion_requests (confirmation_code, fb_user_hash, fb_user_id)
-           VALUES ($1, $2, $3) RETURNING id, confirmation_code, status`,
-          [randomBytes(16).toString('base64url'), hash, fbUserId],
-        )
-      )[0];
+    const { answer } = await this.replays.once('data_deletion', raw, issuedAt, async (m) => {
+      const row = await this.decide(m, fbUserId, hash, issuedAt);
+      return this.receipt(row.confirmation_code);
     });
-    if (row.status === 'pending') {
-      // (Re-)enqueue every time: the job id collapses duplicates; the scheduler re-enqueues a lost one.
+    // (Re-)enqueue every time it is pending, repeats included: the job id collapses duplicates,
+    // and a repeat of Meta's recovers a job the first answer failed to enqueue.
+    const row = (
+      await this.dataSource.query<RequestRow[]>(
+        `SELECT id, confirmation_code, status FROM data_deletion_requests WHERE confirmation_code = $1`,
+        [answer.confirmation_code],
+      )
+    )[0];
+    if (row?.status === 'pending') {
       await this.queue.add('delete', { requestId: row.id }, dataDeletionJobOptions(row.id, this.config.queue));
     }
-    return this.receipt(row.confirmation_code);
+    return answer;
+  }
+
+  /** One decision at a time per Facebook user (Meta's retries and repeats arrive concurrently). */
+  private async decide(m: EntityManager, fbUserId: string, hash: string, issuedAt: Date): Promise<RequestRow> {
+    await m.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [hash]);
+    const latest = (
+      await m.query<RequestRow[]>(
+        `SELECT id, confirmation_code, status FROM data_deletion_requests WHERE fb_user_hash = $1 ORDER BY id DESC LIMIT 1`,
+        [hash],
+      )
+    )[0];
+    if (latest?.status === 'pending') {
+      // the job may be completing it right now (row lock): then it is completed and we go on below
+      const [widened] = await m.query<[RequestRow[], number]>(
+        `UPDATE data_deletion_requests SET issued_at = GREATEST(issued_at, $2)
+          WHERE id = $1 AND status = 'pending' RETURNING id, confirmation_code, status`,
+        [latest.id, issuedAt],
+      );
+      if (widened.length) return widened[0];
+    }
+    if (latest && !(await this.holdsDataOf(fbUserId, obtainedBeforeCutoff(issuedAt), m))) {
+      return { ...latest, status: 'completed' };
+    }
+    return (
+      await m.query<RequestRow[]>(
+        `INSERT INTO data_deletion_requests (confirmation_code, fb_user_hash, fb_user_id, issued_at, created_at)
+         VALUES ($1, $2, $3, $4, $5) RETURNING id, confirmation_code, status`,
+        [randomBytes(16).toString('base64url'), hash, fbUserId, issuedAt, this.clock.now()],
+      )
+    )[0];
   }
 
   async status(code: string): Promise<DeletionStatusView> {
@@ -100,34 +166,62 @@ export class DataDeletionService {
   }
 
   /**
-   * The job: delete every connection of that Facebook user (tokens and profile fields go with the
-   * row), their audit events, alerts, login attempts that name them and stored webhook deliveries
-   * about them; then forget the Facebook id. One transaction: all or nothing, safe to repeat.
+   * The job: delete every connection of that Facebook user whose tokens were obtained before the
+   * request's issued_at (see ConnectionRevoker.revokeAll for why `last_refreshed_at`), with
+   * everything that names the person: their audit events, alerts, login attempts (account-picker
+   * attempts still holding that person's verified login included), stored webhook deliveries, and
+   * any other event, alert, attempt or delivery whose text carries their Instagram username or
+   * name, Page name, or an id of theirs. Connections obtained afterwards, and what is recorded
+   * about them, stay. Then the Facebook id is forgotten. One transaction: all or nothing, safe to repeat.
    */
   async process(requestId: number): Promise<void> {
     await this.dataSource.transaction(async (m) => {
       const req = (
-        await m.query<RequestRow[]>(`SELECT id, status, fb_user_id FROM data_deletion_requests WHERE id = $1 FOR UPDATE`, [
-          requestId,
-        ])
+        await m.query<RequestRow[]>(
+          `SELECT id, status, fb_user_id, issued_at FROM data_deletion_requests WHERE id = $1 FOR UPDATE`,
+          [requestId],
+        )
       )[0];
       if (!req || req.status === 'completed' || !req.fb_user_id) return;
       const fbUserId = req.fb_user_id;
-      const accounts = await m.query<Array<{ id: number; user_id: number; ig_user_id: string; fb_page_id: string | null }>>(
-        `SELECT id, user_id, ig_user_id, fb_page_id FROM instagram_tokens WHERE fb_user_id = $1 FOR UPDATE`,
-        [fbUserId],
+      const cutoff = obtainedBeforeCutoff(new Date(req.issued_at as Date));
+      const all = await m.query<Array<SubjectAccount & { id: number; user_id: number; obtained_before: boolean }>>(
+        `SELECT id, user_id, ig_user_id, fb_page_id, instagram_username, instagram_name, fb_page_name,
+                COALESCE(last_refreshed_at, '-infinity') < $2 AS obtained_before
+           FROM instagram_tokens WHERE fb_user_id = $1 FOR UPDATE`,
+        [fbUserId, cutoff],
       );
+      const accounts = all.filter((a) => a.obtained_before);
       const ids = accounts.map((a) => a.id);
-      const subjectIds = [fbUserId, ...accounts.flatMap((a) => [a.ig_user_id, a.fb_page_id ?? ''])].filter(Boolean);
-      const needles = subjectIds.map((id) => `"${id}"`);
-      await m.query(`DELETE FROM token_events WHERE account_id = ANY($1::int[])`, [ids]);
-      await m.query(`DELETE FROM alerts WHERE account_id = ANY($1::int[])`, [ids]);
+      const kept = all.filter((a) => !a.obtained_before).map((a) => a.id);
+      const attempts = await this.attemptsOf(fbUserId, cutoff, m);
+      const subject = subjectOf(fbUserId, [...accounts, ...attempts.flatMap((a) => a.candidates)]);
+      const owners = [...new Set([...accounts.map((a) => a.user_id), ...attempts.map((a) => a.userId)])];
+
       await m.query(
-        `DELETE FROM oauth_states WHERE account_id = ANY($1::int[])
-            OR (result IS NOT NULL AND EXISTS (SELECT 1 FROM unnest($2::text[]) n WHERE strpos(result::text, n) > 0))`,
-        [ids, needles],
+        `DELETE FROM token_events
+          WHERE account_id = ANY($1::int[])
+             OR (user_id = ANY($2::int[]) AND (account_id IS NULL OR NOT account_id = ANY($3::int[]))
+                 AND (message ~* ANY($4::text[]) OR details::text ~* ANY($4::text[])))`,
+        [ids, owners, kept, subject.patterns],
       );
-      await m.query(`DELETE FROM webhook_deliveries WHERE entry_ids && $1::text[]`, [subjectIds]);
+      await m.query(
+        `DELETE FROM alerts
+          WHERE account_id = ANY($1::int[])
+             OR (user_id = ANY($2::int[]) AND (account_id IS NULL OR NOT account_id = ANY($3::int[])) AND message ~* ANY($4::text[]))`,
+        [ids, owners, kept, subject.patterns],
+      );
+      await m.query(
+        `DELETE FROM oauth_states
+          WHERE account_id = ANY($1::int[]) OR id = ANY($2::uuid[])
+             OR (result IS NOT NULL AND COALESCE(completed_at, created_at) < $3 AND result::text ~* ANY($4::text[]))`,
+        [ids, attempts.map((a) => a.id), cutoff, subject.patterns],
+      );
+      await m.query(
+        `DELETE FROM webhook_deliveries
+          WHERE received_at < $3 AND (entry_ids && $1::text[] OR payload::text ~* ANY($2::text[]))`,
+        [subject.ids, subject.patterns, cutoff],
+      );
       await m.query(`DELETE FROM instagram_tokens WHERE id = ANY($1::int[])`, [ids]);
       for (const userId of new Set(accounts.map((a) => a.user_id))) {
         await this.connections.ensureDefault(userId, m);
@@ -145,15 +239,56 @@ export class DataDeletionService {
         );
       }
       await m.query(
-        `UPDATE data_deletion_requests SET status = 'completed', completed_at = now(), fb_user_id = NULL WHERE id = $1`,
-        [requestId],
+        `UPDATE data_deletion_requests SET status = 'completed', completed_at = $2, fb_user_id = NULL WHERE id = $1`,
+        [requestId, this.clock.now()],
       );
-      this.logger.log({ requestId, accounts: ids.length }, 'data deletion completed');
+      this.logger.log({ requestId, accounts: ids.length, kept: kept.length }, 'data deletion completed');
     });
   }
 
-  private async holdsDataOf(fbUserId: string, m: EntityManager): Promise<boolean> {
-    return (await m.count(InstagramTokenEntity, { where: { fbUserId } })) > 0;
+  /**
+   * Login attempts whose encrypted verified login (kept while the user picks accounts) belongs to
+   * this Facebook user: their offered accounts name the person even when none was connected.
+   */
+  private async attemptsOf(
+    fbUserId: string,
+    cutoff: Date,
+    m: EntityManager,
+  ): Promise<Array<{ id: string; userId: number; candidates: SubjectAccount[] }>> {
+    const rows = await m.query<Array<{ id: string; user_id: number; pending_secret: string }>>(
+      `SELECT id, user_id, pending_secret FROM oauth_states
+        WHERE pending_secret IS NOT NULL AND COALESCE(completed_at, created_at) < $1 FOR UPDATE`,
+      [cutoff],
+    );
+    const found: Array<{ id: string; userId: number; candidates: SubjectAccount[] }> = [];
+    for (const r of rows) {
+      let login: { fbUserId?: unknown; candidates?: unknown };
+      try {
+        login = JSON.parse(
+          this.vault.decrypt(r.pending_secret, tokenAad('oauth_states', r.id, 'pending_secret')),
+        ) as typeof login;
+      } catch {
+        continue; // not readable with our keys: not ours to judge
+      }
+      if (login.fbUserId !== fbUserId || !Array.isArray(login.candidates)) continue;
+      const candidates = (login.candidates as Array<Record<string, unknown>>).map((c) => ({
+        ig_user_id: str(c.igUserId),
+        fb_page_id: str(c.pageId),
+        instagram_username: str(c.username),
+        instagram_name: str(c.name),
+        fb_page_name: str(c.pageName),
+      }));
+      found.push({ id: r.id, userId: r.user_id, candidates });
+    }
+    return found;
+  }
+
+  private async holdsDataOf(fbUserId: string, obtainedBefore: Date, m: EntityManager): Promise<boolean> {
+    const [{ n }] = await m.query<Array<{ n: number }>>(
+      `SELECT count(*)::int n FROM instagram_tokens WHERE fb_user_id = $1 AND COALESCE(last_refreshed_at, '-infinity') < $2`,
+      [fbUserId, obtainedBefore],
+    );
+    return n > 0;
   }
 
   private receipt(code: string): DeletionReceipt {

@@ -1,21 +1,41 @@
 import { Injectable } from '@nestjs/common';
+import { Clock } from '../../common/clock';
 import { DomainError } from '../../common/errors/domain-error';
 import { ErrorCode } from '../../common/errors/error-codes';
 import { AppConfig } from '../../config/app-config';
 import { secretsEqual, verifyHubSignature } from './domain/hub-signature';
 import { verifySignedRequest, type SignedRequestPayload } from './domain/signed-request';
+import { signedRequestFreshness } from './domain/signed-request-freshness';
+
+/** A verified, fresh signed_request: the exact string (its hash is the replay key), its payload and Meta's issued_at. */
+export interface FreshSignedRequest {
+  raw: string;
+  payload: SignedRequestPayload;
+  issuedAt: Date;
+}
 
 /** Checks that a callback really comes from Meta, with the app secret from validated config. */
 @Injectable()
 export class MetaSignatureService {
-  constructor(private readonly config: AppConfig) {}
+  constructor(
+    private readonly config: AppConfig,
+    private readonly clock: Clock,
+  ) {}
 
-  /** The payload of a valid `signed_request`, else SIGNED_REQUEST_INVALID (400). */
-  signedRequest(input: unknown): SignedRequestPayload {
+  /**
+   * A valid `signed_request` issued within the last 24 h (app clock), else SIGNED_REQUEST_INVALID
+   * (missing, malformed, not signed by Meta, no issued_at, or issued in the future) or
+   * SIGNED_REQUEST_EXPIRED (issued more than 24 h ago), both 400.
+   */
+  signedRequest(input: unknown): FreshSignedRequest {
     const result = verifySignedRequest(input, this.config.facebook.appSecret);
     if (!result.ok)
       throw new DomainError(ErrorCode.SIGNED_REQUEST_INVALID, 'The signed_request is missing, malformed or not signed by Meta.');
-    return result.payload;
+    const fresh = signedRequestFreshness(result.payload.issued_at, this.clock.now());
+    if (!fresh.ok && fresh.reason === 'stale')
+      throw new DomainError(ErrorCode.SIGNED_REQUEST_EXPIRED, 'The signed_request was issued more than 24 hours ago.');
+    if (!fresh.ok) throw new DomainError(ErrorCode.SIGNED_REQUEST_INVALID, 'The signed_request has no usable issued_at.');
+    return { raw: input as string, payload: result.payload, issuedAt: fresh.issuedAt };
   }
 
   /** X-Hub-Signature-256 over the raw bytes, else WEBHOOK_SIGNATURE_INVALID (401). */

@@ -44,15 +44,19 @@ export class WebhooksController {
   @ApiOperation({
     summary: 'Deauthorize callback (App Dashboard → Facebook Login → Settings)',
     description:
-      'Meta posts this when a user removes the app. Every connection of that Facebook user becomes `revoked`, its tokens are deleted, ' +
-      'the user is alerted and the change is written to the event history. Repeating it changes nothing.',
+      'Meta posts this when a user removes the app. Every connection of that Facebook user whose tokens were obtained before ' +
+      '`issued_at` becomes `revoked`, its tokens are deleted, the user is alerted and the change is written to the event history ' +
+      '(a connection made again afterwards stays). Accepted only within 24 h of `issued_at`; each signed_request acts once, ' +
+      'a repeat gets the first answer and changes nothing.',
   })
   @ApiConsumes('application/x-www-form-urlencoded', 'application/json')
   @ApiBody({ type: SignedRequestDto })
   @ApiOkResponse({ type: SuccessDto })
   @ApiResponse({
     status: 400,
-    description: 'SIGNED_REQUEST_INVALID: missing, malformed, wrong algorithm or not signed with the app secret; nothing changed',
+    description:
+      'SIGNED_REQUEST_INVALID: missing, malformed, wrong algorithm, not signed with the app secret, no `issued_at`, ' +
+      'or already used for the data-deletion callback; SIGNED_REQUEST_EXPIRED: issued more than 24 h ago. Nothing changed',
     type: ErrorBodyDto,
   })
   deauthorize(@Body('signed_request') signedRequest: unknown): Promise<{ success: true }> {
@@ -65,13 +69,21 @@ export class WebhooksController {
   @ApiOperation({
     summary: 'Data Deletion Request callback (App Dashboard → App settings → Basic)',
     description:
-      'Answers at once with the status page URL and a confirmation code; the deletion of every token, profile field, event and alert ' +
-      'held for that Facebook user runs as a background job. A repeated request of the same user answers the same code.',
+      'Answers at once with the status page URL and a confirmation code; the deletion runs as a background job: every connection ' +
+      'of that Facebook user whose tokens were obtained before `issued_at`, with every token, profile field, event, alert, login ' +
+      'attempt and webhook delivery that names the person (connections made afterwards stay). Accepted only within 24 h of ' +
+      '`issued_at`; a repeat of the same signed_request answers the same code and changes nothing, and a new request of the same ' +
+      'user answers the same code while the deletion is pending or nothing new is held.',
   })
   @ApiConsumes('application/x-www-form-urlencoded', 'application/json')
   @ApiBody({ type: SignedRequestDto })
   @ApiOkResponse({ type: DeletionReceiptDto })
-  @ApiResponse({ status: 400, description: 'SIGNED_REQUEST_INVALID; nothing recorded', type: ErrorBodyDto })
+  @ApiResponse({
+    status: 400,
+    description:
+      'SIGNED_REQUEST_INVALID (as for deauthorize) or SIGNED_REQUEST_EXPIRED (issued more than 24 h ago); nothing recorded',
+    type: ErrorBodyDto,
+  })
   dataDeletion(@Body('signed_request') signedRequest: unknown): Promise<DeletionReceipt> {
     return this.deletion.request(signedRequest);
   }

@@ -10,7 +10,9 @@ import { DeauthorizeService } from './deauthorize.service';
 import { DeletionStatusResponder } from './deletion-status.responder';
 import { MetaSignatureService } from './meta-signature.service';
 import { DataDeletionRequestEntity } from './persistence/data-deletion-request.entity';
+import { MetaSignedRequestEntity } from './persistence/meta-signed-request.entity';
 import { WebhookDeliveryEntity } from './persistence/webhook-delivery.entity';
+import { SignedRequestReplayGuard } from './signed-request-replay.service';
 import { WebhookIngestService } from './webhook-ingest.service';
 import { WebhooksController } from './webhooks.controller';
 import { DATA_DELETION_QUEUE } from './webhooks.constants';
@@ -18,12 +20,12 @@ import { DATA_DELETION_QUEUE } from './webhooks.constants';
 /** Storage and the data-deletion use case, shared by the api (enqueues) and the worker (runs). */
 @Module({
   imports: [
-    TypeOrmModule.forFeature([WebhookDeliveryEntity, DataDeletionRequestEntity]),
+    TypeOrmModule.forFeature([WebhookDeliveryEntity, DataDeletionRequestEntity, MetaSignedRequestEntity]),
     TokensModule,
     BullModule.registerQueue({ name: DATA_DELETION_QUEUE }),
   ],
-  providers: [MetaSignatureService, DataDeletionService],
-  exports: [MetaSignatureService, DataDeletionService],
+  providers: [MetaSignatureService, SignedRequestReplayGuard, DataDeletionService],
+  exports: [MetaSignatureService, SignedRequestReplayGuard, DataDeletionService],
 })
 export class WebhooksCoreModule {}
 

@@ -33,6 +33,13 @@ export class DataDeletionRequestEntity {
   @Column({ type: 'varchar', length: 16, default: 'pending' })
   status: DeletionStatus;
 
+  /**
+   * Meta's `issued_at` of the latest signed_request folded into this request: the deletion covers
+   * connections whose tokens were obtained before it (a connection made afterwards is a new consent).
+   */
+  @Column({ name: 'issued_at', type: 'timestamptz', default: () => 'now()' })
+  issuedAt: Date;
+
   @Column({ name: 'created_at', type: 'timestamptz', default: () => 'now()' })
   createdAt: Date;
 
