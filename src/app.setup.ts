@@ -1,13 +1,18 @@
 import { ValidationPipe, type ValidationError } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
+import { json, urlencoded } from 'express';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter';
+import { MAX_JSON_DEPTH, keepRawBody, rejectMalformedQuery, verifyJson } from './common/errors/bad-input';
 import { DomainError } from './common/errors/domain-error';
 import { ErrorCode } from './common/errors/error-codes';
 import { AppConfig } from './config/app-config';
 import { mountBullBoard } from './modules/ops/bull-board';
+
+/** Meta's webhook deliveries batch entries; their documented ceiling is far above BODY_LIMIT's 100 kB. */
+const WEBHOOK_BODY_LIMIT = '1mb';
 
 function flatten(errors: ValidationError[], parent = ''): string[] {
   return errors.flatMap((e) => {
@@ -55,8 +60,18 @@ export function configureApp(app: NestExpressApplication): NestExpressApplicatio
     allowedHeaders: ['Authorization', 'Content-Type', 'Accept', 'X-Request-Id'],
     maxAge: 600,
   });
-  app.useBodyParser('json', { limit: config.bodyLimit });
-  app.useBodyParser('urlencoded', { limit: config.bodyLimit, extended: false });
+  // Bad input is a 4xx where it enters (DESIGN.md section 7): an undecodable or repeated query
+  // parameter, JSON too deep or with text PostgreSQL cannot store. Meta's POST /webhooks/* get
+  // Meta-sized bodies (1 MB) and their text as sent (the raw bytes are signed; the service
+  // stores them); every other route keeps BODY_LIMIT. Both keep req.rawBody (`rawBody: true`).
+  app.use(rejectMalformedQuery);
+  app.use(
+    '/webhooks',
+    json({ limit: WEBHOOK_BODY_LIMIT, verify: verifyJson({ maxDepth: MAX_JSON_DEPTH, checkText: false }) }),
+    urlencoded({ limit: WEBHOOK_BODY_LIMIT, extended: false, verify: keepRawBody }),
+  );
+  app.use(json({ limit: config.bodyLimit, verify: verifyJson({ maxDepth: MAX_JSON_DEPTH, checkText: true }) }));
+  app.use(urlencoded({ limit: config.bodyLimit, extended: false, verify: keepRawBody }));
   app.useGlobalPipes(
     new ValidationPipe({
       whitelist: true,

@@ -1,7 +1,7 @@
 import { DataSource } from 'typeorm';
 import { OAuthStateService, hashState } from '../../src/modules/social/oauth-state.service';
 import { ALEX_ID, ACME_COFFEE_PAGE, ACME_EVENTS_PAGE, ACME_ROASTERY_PAGE, SAM_ID, control } from '../helpers/sandbox';
-import { callback, dialog, newUser, startStack, type Stack } from '../helpers/stack';
+import { callback, dialog, newPerson, newUser, startStack, type Stack } from '../helpers/stack';
 
 describe('connect, status and disconnect (e2e)', () => {
   let stack: Stack;
@@ -185,12 +185,20 @@ describe('connect, status and disconnect (e2e)', () => {
     expect(await rowsOf(auth)).toBe(0);
   });
 
-  it('should redirect a browser navigation to the settings page with the result', async () => {
+  it('should hand a signed-out browser to the client callback page with the same query, and redirect a signed-in one with the result', async () => {
     const { auth } = await newUser(stack);
-    const ok = await stack.http().get(`/social/facebook/callback${await dialog(stack, auth, { user: SAM_ID })}`);
+    const search = await dialog(stack, auth, { user: SAM_ID });
+    const handed = await stack.http().get(`/social/facebook/callback${search}`);
+    expect(handed.status).toBe(302);
+    expect(handed.headers.location).toBe(`http://localhost:3002/settings/social-accounts/callback${search}`);
+    expect(await rowsOf(auth)).toBe(0);
+    const ok = await stack.http().get(`/social/facebook/callback${search}`).set('Authorization', auth);
     expect(ok.status).toBe(302);
     expect(ok.headers.location).toBe('http://localhost:3002/settings/social-accounts?connected=1');
-    const denied = await stack.http().get(`/social/facebook/callback${await dialog(stack, auth, { deny: true })}`);
+    const denied = await stack
+      .http()
+      .get(`/social/facebook/callback${await dialog(stack, auth, { deny: true })}`)
+      .set('Authorization', auth);
     expect(denied.headers.location).toBe('http://localhost:3002/settings/social-accounts?error=OAUTH_DENIED');
   });
 
@@ -264,7 +272,8 @@ describe('connect, status and disconnect (e2e)', () => {
 
   it('should revoke at Meta, delete the tokens and be harmless to repeat when disconnecting', async () => {
     const { auth } = await newUser(stack);
-    const res = await callback(stack, auth, await dialog(stack, auth, { user: SAM_ID })).expect(200);
+    const person = await newPerson(stack, ['solo']);
+    const res = await callback(stack, auth, await dialog(stack, auth, { user: person })).expect(200);
     const id = res.body.accounts[0].id;
     const out = await stack.http().delete('/social/disconnect').set('Authorization', auth).expect(200);
     expect(out.body).toMatchObject({
@@ -293,7 +302,7 @@ describe('connect, status and disconnect (e2e)', () => {
 
   it('should keep the Facebook grant when another connected account still uses it', async () => {
     const { auth } = await newUser(stack);
-    const search = await dialog(stack, auth, { user: ALEX_ID, pages: [ACME_COFFEE_PAGE, ACME_ROASTERY_PAGE] });
+    const search = await dialog(stack, auth, { user: await newPerson(stack, ['first', 'second']) });
     const offer = await callback(stack, auth, search).expect(200);
     const state = new URLSearchParams(search).get('state');
     const both = await stack
@@ -311,7 +320,7 @@ describe('connect, status and disconnect (e2e)', () => {
 
   it('should still disconnect locally and record it when Meta fails during revoke', async () => {
     const { auth } = await newUser(stack);
-    const res = await callback(stack, auth, await dialog(stack, auth, { user: SAM_ID })).expect(200);
+    const res = await callback(stack, auth, await dialog(stack, auth, { user: await newPerson(stack, ['failing']) })).expect(200);
     await control(stack.sandbox, 'POST', '/faults', {
       path: 'permissions',
       method: 'DELETE',

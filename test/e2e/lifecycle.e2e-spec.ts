@@ -68,8 +68,8 @@ describe('token lifecycle: sweep, worker, alerts, reconnect link (e2e)', () => {
     return jobs.find((j) => j.data.accountId === accountId);
   };
 
-  it('should raise one alert and send one e-mail with a working single-use reconnect link when a sweep finds 13 days left', async () => {
-    const { email, accountId } = await connectSam();
+  it('should raise one alert and send one e-mail with a scanner-proof reconnect link when a sweep finds 13 days left', async () => {
+    const { auth, email, accountId } = await connectSam();
     const before = await account(accountId);
     const expiresAt = new Date(before.expires_at as string);
     // both clocks to 13 days before the expiry
@@ -108,12 +108,18 @@ describe('token lifecycle: sweep, worker, alerts, reconnect link (e2e)', () => {
       `SELECT purpose, account_id FROM oauth_states ORDER BY created_at DESC LIMIT 1`,
     );
     expect(states[0]).toMatchObject({ purpose: 'reconnect', account_id: accountId });
-    // and that state completes the reconnect at the callback (no bearer: the state identifies the user)
+    // a mail scanner opened it first: each GET starts a fresh login, none uses the link up
+    const scanned = await stack.http().get(link![1]).expect(302);
+    expect(new URL(scanned.headers.location).searchParams.get('state')).not.toBe(state);
+
     const approved = await fetch(`${dialogUrl.toString()}&sandbox_auto=approve&sandbox_user=${SAM_ID}`, { redirect: 'manual' });
-    const done = await callback(stack, null, new URL(approved.headers.get('location') as string).search).expect(200);
+    const search = new URL(approved.headers.get('location') as string).search;
+    // whoever holds the link and the code cannot complete it without the user's sign-in
+    expect((await callback(stack, null, search).expect(401)).body.code).toBe('AUTH_REQUIRED');
+    const done = await callback(stack, auth, search).expect(200);
     expect(done.body.status).toBe('connected');
 
-    // a second use of the same link
+    // the connect through it completed: the link is dead
     const again = await stack.http().get(link![1]).expect(302);
     expect(again.headers.location).toBe('http://localhost:3002/settings/social-accounts?error=RECONNECT_LINK_INVALID');
     // a forged one

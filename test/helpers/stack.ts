@@ -1,5 +1,7 @@
+import { randomInt } from 'node:crypto';
 import request from 'supertest';
 import { startSandbox, type RunningSandbox } from '../../src/sandbox/sandbox-server';
+import { control } from './sandbox';
 import { startApi, type StartOptions, type TestApi } from './api-app';
 
 export interface Stack {
@@ -68,4 +70,24 @@ export async function dialog(
 export function callback(stack: Stack, auth: string | null, search: string): request.Test {
   const req = stack.http().get(`/social/facebook/callback${search}`).set('Accept', 'application/json');
   return auth ? req.set('Authorization', auth) : req;
+}
+
+let people = 0;
+/**
+ * A Facebook user of the sandbox that no other test logs in as, with one Page (and Instagram
+ * account) per username: tests about a shared Facebook grant must not see other tests' connections.
+ */
+export async function newPerson(stack: Stack, igUsernames: string[]): Promise<string> {
+  const suffix = `${Date.now().toString(36)}${people++}`;
+  // an explicit random id: a sandbox reset restarts its own numbering, but the database keeps rows
+  const id = `3${randomInt(1e9, 1e10 - 1)}${randomInt(1e5, 1e6 - 1)}`;
+  const person = await control<{ id: string }>(stack.sandbox, 'POST', '/users', { id, name: `Person ${suffix}` });
+  for (const username of igUsernames) {
+    await control(stack.sandbox, 'POST', '/pages', {
+      user_id: person.id,
+      name: `${username} Page`,
+      instagram: { username: `${username}.${suffix}` },
+    });
+  }
+  return person.id;
 }

@@ -28,6 +28,7 @@ function isInfrastructureDown(err: unknown): boolean {
 const CODE_BY_STATUS: Partial<Record<number, ErrorCode>> = {
   [HttpStatus.NOT_FOUND]: ErrorCode.NOT_FOUND,
   [HttpStatus.PAYLOAD_TOO_LARGE]: ErrorCode.PAYLOAD_TOO_LARGE,
+  [HttpStatus.UNSUPPORTED_MEDIA_TYPE]: ErrorCode.UNSUPPORTED_ENCODING,
   [HttpStatus.UNAUTHORIZED]: ErrorCode.AUTH_REQUIRED,
   [HttpStatus.FORBIDDEN]: ErrorCode.FORBIDDEN,
   [HttpStatus.TOO_MANY_REQUESTS]: ErrorCode.RATE_LIMITED,
@@ -38,6 +39,34 @@ function codeForHttpStatus(status: number): ErrorCode {
   return CODE_BY_STATUS[status] ?? (status < 500 ? ErrorCode.VALIDATION_FAILED : ErrorCode.INTERNAL_ERROR);
 }
 
+/** body-parser (http-errors) `type`s: their own status, our code and a sentence (never its message). */
+const BODY_PARSER_ERRORS: Record<string, { code: ErrorCode; message: string }> = {
+  'entity.too.large': { code: ErrorCode.PAYLOAD_TOO_LARGE, message: 'The request body is too large.' },
+  'parameters.too.many': { code: ErrorCode.PAYLOAD_TOO_LARGE, message: 'The request body has too many parameters.' },
+  'entity.parse.failed': { code: ErrorCode.MALFORMED_JSON, message: 'The request body is not valid JSON.' },
+  'encoding.unsupported': {
+    code: ErrorCode.UNSUPPORTED_ENCODING,
+    message: 'The Content-Encoding of the request body is not supported (gzip, deflate, br or none).',
+  },
+  'charset.unsupported': { code: ErrorCode.UNSUPPORTED_ENCODING, message: 'The charset of the request body is not supported.' },
+  'request.aborted': { code: ErrorCode.MALFORMED_BODY, message: 'The request body was cut short.' },
+  'request.size.invalid': { code: ErrorCode.MALFORMED_BODY, message: 'The request body does not match its Content-Length.' },
+};
+
+/**
+ * The 4xx an error carries itself and says is the client's (http-errors' `expose`, set by
+ * body-parser), or Express's router's URIError for an undecodable path parameter. Such an
+ * error keeps its status and is never a 500. A bare `status` is not enough: an upstream HTTP
+ * client's error carries the upstream's status, which is no fault of our client's.
+ */
+function clientErrorStatus(exception: unknown): number | undefined {
+  if (typeof exception !== 'object' || exception === null || exception instanceof HttpException) return undefined;
+  const { status, statusCode, expose } = exception as { status?: unknown; statusCode?: unknown; expose?: unknown };
+  if (expose !== true && !(exception instanceof URIError)) return undefined;
+  const s = typeof status === 'number' ? status : statusCode;
+  return typeof s === 'number' && Number.isInteger(s) && s >= 400 && s < 500 ? s : undefined;
+}
+
 export function toErrorBody(exception: unknown): ErrorBody {
   if (exception instanceof DomainError) {
     return { ...exception.details, statusCode: statusOf(exception.code), code: exception.code, message: exception.message };
@@ -45,13 +74,18 @@ export function toErrorBody(exception: unknown): ErrorBody {
   if (exception instanceof ThrottlerException) {
     return { statusCode: 429, code: ErrorCode.RATE_LIMITED, message: 'Too many requests; try again in a minute.' };
   }
-  // body-parser errors arrive as plain errors carrying `type` and `status`
-  const bodyErr = exception as { type?: string; status?: number };
-  if (bodyErr?.type === 'entity.too.large') {
-    return { statusCode: 413, code: ErrorCode.PAYLOAD_TOO_LARGE, message: 'The request body is too large.' };
-  }
-  if (bodyErr?.type === 'entity.parse.failed') {
-    return { statusCode: 400, code: ErrorCode.MALFORMED_JSON, message: 'The request body is not valid JSON.' };
+  const status = clientErrorStatus(exception);
+  if (status !== undefined) {
+    if (exception instanceof URIError) {
+      return { statusCode: status, code: ErrorCode.VALIDATION_FAILED, message: 'The URL has a malformed percent-encoding.' };
+    }
+    // body-parser errors arrive as plain errors carrying `type` and `status`
+    const known = BODY_PARSER_ERRORS[String((exception as { type?: unknown }).type)];
+    if (known) return { statusCode: status, ...known };
+    // e.g. a corrupt gzip stream (400, no type): the body could not be read
+    if (status === 400)
+      return { statusCode: 400, code: ErrorCode.MALFORMED_BODY, message: 'The request body could not be read.' };
+    return { statusCode: status, code: codeForHttpStatus(status), message: 'The request was refused.' };
   }
   if (exception instanceof HttpException) {
     const status = exception.getStatus();

@@ -6,6 +6,11 @@ export enum ErrorCode {
   // generic
   VALIDATION_FAILED = 'VALIDATION_FAILED',
   MALFORMED_JSON = 'MALFORMED_JSON',
+  MALFORMED_BODY = 'MALFORMED_BODY',
+  MALFORMED_QUERY = 'MALFORMED_QUERY',
+  BODY_TOO_DEEP = 'BODY_TOO_DEEP',
+  INVALID_CHARACTERS = 'INVALID_CHARACTERS',
+  UNSUPPORTED_ENCODING = 'UNSUPPORTED_ENCODING',
   PAYLOAD_TOO_LARGE = 'PAYLOAD_TOO_LARGE',
   NOT_FOUND = 'NOT_FOUND',
   RATE_LIMITED = 'RATE_LIMITED',
@@ -17,6 +22,7 @@ export enum ErrorCode {
   INVALID_CREDENTIALS = 'INVALID_CREDENTIALS',
   EMAIL_TAKEN = 'EMAIL_TAKEN',
   FORBIDDEN = 'FORBIDDEN',
+  LOGIN_LOCKED = 'LOGIN_LOCKED',
   // connect flow
   OAUTH_STATE_INVALID = 'OAUTH_STATE_INVALID',
   OAUTH_STATE_EXPIRED = 'OAUTH_STATE_EXPIRED',
@@ -25,6 +31,7 @@ export enum ErrorCode {
   PERMISSIONS_DECLINED = 'PERMISSIONS_DECLINED',
   NO_INSTAGRAM_ACCOUNT = 'NO_INSTAGRAM_ACCOUNT',
   SELECTION_INVALID = 'SELECTION_INVALID',
+  WRONG_INSTAGRAM_ACCOUNT = 'WRONG_INSTAGRAM_ACCOUNT',
   // accounts and tokens
   ACCOUNT_NOT_FOUND = 'ACCOUNT_NOT_FOUND',
   NOT_CONNECTED = 'NOT_CONNECTED',
@@ -49,6 +56,10 @@ export function statusOf(code: ErrorCode): number {
   switch (code) {
     case ErrorCode.VALIDATION_FAILED:
     case ErrorCode.MALFORMED_JSON:
+    case ErrorCode.MALFORMED_BODY:
+    case ErrorCode.MALFORMED_QUERY:
+    case ErrorCode.BODY_TOO_DEEP:
+    case ErrorCode.INVALID_CHARACTERS:
     case ErrorCode.OAUTH_STATE_INVALID:
     case ErrorCode.OAUTH_STATE_EXPIRED:
     case ErrorCode.OAUTH_DENIED:
@@ -74,14 +85,18 @@ export function statusOf(code: ErrorCode): number {
     case ErrorCode.DELETION_REQUEST_NOT_FOUND:
       return 404;
     case ErrorCode.EMAIL_TAKEN:
+    case ErrorCode.WRONG_INSTAGRAM_ACCOUNT:
     case ErrorCode.REFRESH_IN_PROGRESS:
       return 409;
     case ErrorCode.PAYLOAD_TOO_LARGE:
       return 413;
+    case ErrorCode.UNSUPPORTED_ENCODING:
+      return 415;
     case ErrorCode.NO_INSTAGRAM_ACCOUNT:
     case ErrorCode.NEEDS_RECONNECT:
       return 422;
     case ErrorCode.RATE_LIMITED:
+    case ErrorCode.LOGIN_LOCKED:
     case ErrorCode.META_RATE_LIMITED:
       return 429;
     case ErrorCode.INTERNAL_ERROR:

@@ -1,3 +1,5 @@
+import { unescape } from 'node:querystring';
+
 /** Query parameters whose values must never reach a log line. */
 const SECRET_PARAMS = [
   'code',
@@ -12,7 +14,11 @@ const SECRET_PARAMS = [
   'hub.verify_token',
 ];
 
-/** Replaces the values of secret query parameters in a URL or path with `[REDACTED]`. */
+/**
+ * Replaces the values of secret query parameters in a URL or path with `[REDACTED]`. Keys are
+ * decoded the way Express's query parser decodes them (`querystring.unescape`, lenient: a
+ * malformed `%` never throws), so `%73tate` is redacted like `state`.
+ */
 export function redactUrl(url: string): string {
   const q = url.indexOf('?');
   if (q < 0) return url;
@@ -21,7 +27,7 @@ export function redactUrl(url: string): string {
     .split('&')
     .map((pair) => {
       const [k] = pair.split('=');
-      return SECRET_PARAMS.includes(decodeURIComponent(k).toLowerCase()) ? `${k}=[REDACTED]` : pair;
+      return SECRET_PARAMS.includes(unescape(k.replace(/\+/g, ' ')).toLowerCase()) ? `${k}=[REDACTED]` : pair;
     });
   return `${url.slice(0, q)}?${params.join('&')}`;
 }

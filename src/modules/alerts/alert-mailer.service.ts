@@ -59,7 +59,7 @@ export class AlertMailerService implements OnApplicationShutdown {
     const text = [
       alert.message,
       '',
-      'Reconnect in one click (the link works once, for 7 days):',
+      'Reconnect in one click (sign in when asked; the link works for 7 days, until you reconnect):',
       link.url,
       '',
       `Or open ${this.config.frontendUrl}/settings/social-accounts`,

@@ -67,9 +67,17 @@ export class AlertsService {
     return this.raise(a, due.kind, due.dedupeKey, due.thresholdDays, message);
   }
 
-  /** A successful reconnect settles the account's open alerts. */
+  /**
+   * A successful reconnect or a disconnect settles the account: its open alerts are read and its
+   * e-mailed reconnect links retired (nothing left on screen or in a mailbox to act on).
+   */
   async resolveForAccount(accountId: number): Promise<void> {
-    await this.alerts.update({ accountId, readAt: IsNull() }, { readAt: this.clock.now() });
+    const now = this.clock.now();
+    await this.alerts.update({ accountId, readAt: IsNull() }, { readAt: now });
+    await this.alerts.query(`UPDATE reconnect_links SET used_at = $2 WHERE account_id = $1 AND used_at IS NULL`, [
+      accountId,
+      now,
+    ]);
   }
 
   list(userId: number, unreadOnly: boolean): Promise<AlertEntity[]> {
@@ -79,6 +87,8 @@ export class AlertsService {
       .leftJoin('alert.account', 'account')
       .addSelect(['account.id', 'account.instagramUsername'])
       .where('alert.user_id = :userId', { userId })
+      // a disconnected account has nothing left to fix: its alerts leave the screen with it
+      .andWhere(`(account.id IS NULL OR account.status <> 'disconnected')`)
       .orderBy('alert.id', 'DESC')
       .take(100);
     if (unreadOnly) q.andWhere('alert.read_at IS NULL');

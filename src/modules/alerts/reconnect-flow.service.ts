@@ -17,10 +17,12 @@ export class ReconnectFlowService {
 
   async follow(token: string): Promise<string> {
     const invalid = `${this.config.frontendUrl}/settings/social-accounts?error=${ErrorCode.RECONNECT_LINK_INVALID}`;
-    const link = await this.links.redeem(token);
+    const link = await this.links.resolve(token);
     if (!link) return invalid;
     try {
-      // a fresh single-use state bound to the link's user and account, exactly as "Reconnect" in Settings
+      // Each GET: a fresh single-use state bound to the link's user and account, exactly as "Reconnect"
+      // in Settings. The callback then needs that user's sign-in, so a forwarded mail or a scanner
+      // that follows the link cannot connect anything.
       return (await this.connect.startLogin(link.userId, link.accountId)).login_url;
     } catch (err) {
       this.logger.warn(

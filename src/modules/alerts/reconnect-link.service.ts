@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
+import { IsNull, MoreThan, Repository } from 'typeorm';
 import { Clock } from '../../common/clock';
 import { AppConfig } from '../../config/app-config';
 import { ReconnectLinkEntity } from './reconnect-link.entity';
@@ -10,8 +10,11 @@ import { createReconnectToken, hashReconnectToken, reconnectLinkKey, verifyRecon
 export const RECONNECT_LINK_TTL_MS = 7 * 86_400_000;
 
 /**
- * Signed, single-use, expiring links bound to one account (DESIGN.md section 3): the signature
- * rejects forgeries without a database read; the stored hash makes each link work once.
+ * Signed, expiring links bound to one user and account (DESIGN.md section 7). The signature
+ * rejects forgeries without a database read; the stored hash lets a link be retired. A GET never
+ * uses a link up (mail scanners open links): it dies when a connect for its account completes
+ * (AlertsService.resolveForAccount), when a newer link for the account is sent, or at expiry.
+ * `used_at` is when it was retired.
  */
 @Injectable()
 export class ReconnectLinkService {
@@ -25,26 +28,27 @@ export class ReconnectLinkService {
     this.key = reconnectLinkKey(config.secretKey);
   }
 
-  /** A new link for the account's owner; the URL is the only place the token exists. */
+  /** A new link for the account's owner, retiring the older ones; the URL is the only place the token exists. */
   async issue(userId: number, accountId: number, alertId: number | null = null): Promise<{ url: string; expiresAt: Date }> {
-    const expiresAt = new Date(this.clock.now().getTime() + RECONNECT_LINK_TTL_MS);
+    const now = this.clock.now();
+    const expiresAt = new Date(now.getTime() + RECONNECT_LINK_TTL_MS);
     const token = createReconnectToken(this.key, accountId, expiresAt);
-    await this.links.insert({ tokenHash: hashReconnectToken(token), userId, accountId, alertId, expiresAt });
+    await this.links.manager.transaction(async (m) => {
+      await m.update(ReconnectLinkEntity, { accountId, usedAt: IsNull() }, { usedAt: now });
+      await m.insert(ReconnectLinkEntity, { tokenHash: hashReconnectToken(token), userId, accountId, alertId, expiresAt });
+    });
     return { url: `${this.config.publicApiUrl}/social/reconnect/${token}`, expiresAt };
   }
 
-  /** Uses the link up (atomically: of two concurrent clicks one wins); null when forged, expired or used. */
-  async redeem(token: string): Promise<{ userId: number; accountId: number } | null> {
+  /** Who the link is for; null when forged, expired or retired. Reading it changes nothing. */
+  async resolve(token: string): Promise<{ userId: number; accountId: number } | null> {
     const now = this.clock.now();
     const claims = verifyReconnectToken(this.key, token, now);
     if (!claims) return null;
-    const rows = await this.links.query<[Array<{ user_id: number; account_id: number }>, number]>(
-      `UPDATE reconnect_links SET used_at = $2
-        WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2 AND account_id = $3
-        RETURNING user_id, account_id`,
-      [hashReconnectToken(token), now, claims.accountId],
-    );
-    const row = rows[0]?.[0];
-    return row ? { userId: row.user_id, accountId: row.account_id } : null;
+    const row = await this.links.findOne({
+      where: { tokenHash: hashReconnectToken(token), usedAt: IsNull(), expiresAt: MoreThan(now), accountId: claims.accountId },
+      select: { userId: true, accountId: true },
+    });
+    return row ? { userId: row.userId, accountId: row.accountId } : null;
   }
 }

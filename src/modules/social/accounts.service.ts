@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Clock } from '../../common/clock';
+import { AlertsService } from '../alerts/alerts.service';
 import { GraphApiClient } from '../graph/graph-api.client';
 import { ConnectionsRepository } from '../tokens/connections.repository';
 import { InstagramTokenEntity } from '../tokens/persistence/instagram-token.entity';
@@ -20,6 +21,7 @@ export class AccountsService {
     private readonly vault: TokenVault,
     private readonly clock: Clock,
     private readonly dataSource: DataSource,
+    private readonly alerts: AlertsService,
   ) {}
 
   async status(userId: number): Promise<StatusDto> {
@@ -70,8 +72,8 @@ export class AccountsService {
   }
 
   /**
-   * Revoke the app at Meta unless another live connection of this user relies on the same
-   * Facebook grant, then delete the secrets and mark the row. A Meta failure still disconnects
+   * Revoke the app at Meta unless another live connection (of any user) relies on the same
+   * Facebook grant, then delete the secrets, mark the row and settle its alerts and links. A Meta failure still disconnects
    * locally (and is recorded); repeating is harmless.
    */
   private async disconnectRow(row: InstagramTokenEntity): Promise<DisconnectResultDto> {
@@ -89,9 +91,9 @@ export class AccountsService {
     }
     let revoked = false;
     let revokeNote = 'not needed';
-    const shared = row.fbUserId ? await this.connections.countSharingGrant(row.userId, row.fbUserId, row.id) : 0;
+    const shared = row.fbUserId ? await this.connections.countSharingGrant(row.fbUserId, row.id) : 0;
     if (shared > 0) {
-      revokeNote = `kept: ${shared} other connected account(s) use the same Facebook login`;
+      revokeNote = 'kept at Facebook: another connection still uses the same Facebook login';
     } else if (row.longLivedToken) {
       try {
         const userToken = this.vault.decrypt(row.longLivedToken, tokenAad('instagram_tokens', row.id, 'long_lived_token'));
@@ -144,9 +146,13 @@ export class AccountsService {
         m,
       );
     });
+    await this.alerts.resolveForAccount(row.id);
     return {
       success: true,
-      message: 'Successfully disconnected',
+      message:
+        shared > 0
+          ? 'Successfully disconnected. Facebook access was kept because another connection still uses the same Facebook login; remove AutoReels in your Facebook settings to revoke it everywhere.'
+          : 'Successfully disconnected',
       disconnected: true,
       revoked_at_facebook: revoked,
       account_id: row.id,

@@ -88,8 +88,11 @@ export class ConnectService {
     return { login_url: loginUrl, state, expires_at: expiresAt.toISOString() };
   }
 
-  /** The OAuth callback. Idempotent per state: a second hit replays the first answer. */
-  async handleCallback(query: CallbackQuery, callerId: number | undefined): Promise<CallbackResultDto> {
+  /**
+   * The OAuth callback, for the user who started the flow only (the caller's bearer is required:
+   * DESIGN.md section 7). Idempotent per state: a second hit of its owner replays the first answer.
+   */
+  async handleCallback(query: CallbackQuery, callerId: number): Promise<CallbackResultDto> {
     const attempt = await this.findAttempt(query.state, callerId);
     if (attempt.completedAt && attempt.result) return this.replay(attempt, query.state as string);
     if (attempt.expiresAt.getTime() <= this.clock.now().getTime()) {
@@ -155,13 +158,13 @@ export class ConnectService {
 
   // --- internals ---------------------------------------------------------------------------
 
-  private async findAttempt(state: string | undefined, callerId: number | undefined): Promise<OAuthStateEntity> {
+  /** The caller's own attempt; anyone else's state is as good as none (nothing is exchanged). */
+  private async findAttempt(state: unknown, callerId: number): Promise<OAuthStateEntity> {
     const invalid = () =>
       new DomainError(ErrorCode.OAUTH_STATE_INVALID, 'This connection attempt is not valid; please start again from Settings.');
-    if (!state || state.length > 200) throw invalid();
+    if (typeof state !== 'string' || !state || state.length > 200) throw invalid();
     const attempt = await this.states.find(state);
-    if (!attempt) throw invalid();
-    if (callerId !== undefined && attempt.userId !== callerId) throw invalid();
+    if (!attempt || attempt.userId !== callerId) throw invalid();
     return attempt;
   }
 
@@ -187,20 +190,17 @@ export class ConnectService {
         { reason: query.error_reason ?? query.error },
       );
     }
-    if (!query.code || query.code.length > 2048) {
+    if (typeof query.code !== 'string' || !query.code || query.code.length > 2048) {
       throw new DomainError(ErrorCode.OAUTH_CODE_INVALID, 'Facebook sent no usable authorization code; please try again.');
     }
     const login = await this.verifyLogin(query.code);
+    if (attempt.purpose === 'reconnect') return this.renew(attempt, login);
+    if (login.candidates.length === 1) return this.connectChosen(attempt, login, login.candidates);
     const existing = new Set(
       (
         await this.connections.repo.find({ where: { userId: attempt.userId, isConnected: true }, select: { igUserId: true } })
       ).map((r) => r.igUserId),
     );
-    const target = attempt.accountId ? await this.connections.repo.findOneBy({ id: attempt.accountId }) : null;
-    const renewed = target ? login.candidates.filter((c) => c.igUserId === target.igUserId) : [];
-    if (login.candidates.length === 1 || renewed.length === 1) {
-      return this.connectChosen(attempt, login, renewed.length === 1 ? renewed : login.candidates);
-    }
     const candidates: CandidateDto[] = login.candidates.map((c) => ({
       ig_user_id: c.igUserId,
       username: c.username,
@@ -219,6 +219,28 @@ export class ConnectService {
     const secret = this.vault.encrypt(JSON.stringify(login), tokenAad('oauth_states', attempt.id, 'pending_secret'));
     await this.states.complete(attempt.id, result, secret);
     return result as CallbackResultDto;
+  }
+
+  /**
+   * A renewal connects only the account it was started for: a login that came back with other
+   * Instagram accounts (another Facebook user, or the Page unticked) changes nothing.
+   */
+  private async renew(attempt: OAuthStateEntity, login: VerifiedLogin): Promise<CallbackResultDto> {
+    // the account may have been deleted meanwhile (data deletion): its id is gone from the attempt
+    const target = attempt.accountId
+      ? await this.connections.repo.findOneBy({ id: attempt.accountId, userId: attempt.userId })
+      : null;
+    if (!target) throw new DomainError(ErrorCode.ACCOUNT_NOT_FOUND, 'The account you were renewing no longer exists.');
+    const renewed = login.candidates.filter((c) => c.igUserId === target.igUserId);
+    if (renewed.length !== 1) {
+      throw new DomainError(
+        ErrorCode.WRONG_INSTAGRAM_ACCOUNT,
+        `Facebook did not give access to @${target.instagramUsername ?? target.igUserId}, the account you were renewing; nothing was changed. ` +
+          'Sign in to Facebook as the person who manages it and tick its Page.',
+        { expected_ig_user_id: target.igUserId },
+      );
+    }
+    return this.connectChosen(attempt, login, renewed);
   }
 
   /**

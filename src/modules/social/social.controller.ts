@@ -1,6 +1,6 @@
-import { Body, Controller, Delete, Get, Headers, HttpCode, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Headers, HttpCode, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
 import { ErrorBodyDto } from '../../common/errors/error-body.dto';
 import { CurrentUser, Public, type AuthUser } from '../auth/auth.decorators';
 import { AccountsService } from './accounts.service';
@@ -31,11 +31,16 @@ export class SocialController {
 
   @Public()
   @Get('facebook/callback')
+  @ApiBearerAuth()
   @ApiOperation({
-    summary: 'OAuth callback (Facebook redirects here, or the client forwards the query)',
+    summary:
+      'OAuth callback: completes the login for the user who started it (Facebook redirects here, or the client forwards the query)',
     description:
-      'With `Accept: application/json` answers JSON; a browser navigation is redirected to the settings page with `?connected=1` or `?error=<CODE>`. ' +
-      'The state identifies the user; a Bearer token, when sent, must belong to the same user. A second hit of a state that succeeded answers the same result again.',
+      'Exchanges the code only with the bearer of the user who started the flow (RFC 9700 §4.7). ' +
+      'With `Accept: application/json` answers JSON, and 401 `AUTH_REQUIRED` without a bearer. ' +
+      'A browser navigation without a bearer is redirected to `${FRONTEND_URL}/settings/social-accounts/callback` with the same query, ' +
+      'where the client asks for sign-in and completes it; with a bearer it is redirected to the settings page with `?connected=1` or `?error=<CODE>`. ' +
+      "Another user's bearer is a 400 `OAUTH_STATE_INVALID` and nothing is exchanged. A second hit of a state that succeeded answers the same result again, to its owner only.",
   })
   @ApiQuery({ name: 'code', required: false })
   @ApiQuery({ name: 'state', required: true })
@@ -44,10 +49,21 @@ export class SocialController {
   @ApiQuery({ name: 'error_code', required: false, example: '200' })
   @ApiQuery({ name: 'error_description', required: false, example: 'Permissions error' })
   @ApiOkResponse({ type: CallbackResultDto })
-  @ApiResponse({ status: 302, description: 'Browser navigation: back to the settings page' })
+  @ApiResponse({
+    status: 302,
+    description: 'Browser navigation: to the client callback page (no bearer) or back to the settings page',
+  })
   @ApiResponse({
     status: 400,
-    description: 'OAUTH_STATE_INVALID, OAUTH_STATE_EXPIRED, OAUTH_DENIED, OAUTH_CODE_INVALID, PERMISSIONS_DECLINED',
+    description:
+      "OAUTH_STATE_INVALID (also another user's state), OAUTH_STATE_EXPIRED, OAUTH_DENIED, OAUTH_CODE_INVALID, PERMISSIONS_DECLINED",
+    type: ErrorBodyDto,
+  })
+  @ApiResponse({ status: 401, description: 'AUTH_REQUIRED (no bearer, JSON), AUTH_TOKEN_INVALID', type: ErrorBodyDto })
+  @ApiResponse({ status: 404, description: 'ACCOUNT_NOT_FOUND: the account being renewed no longer exists', type: ErrorBodyDto })
+  @ApiResponse({
+    status: 409,
+    description: 'WRONG_INSTAGRAM_ACCOUNT: a renewal came back with another Instagram account; nothing changed',
     type: ErrorBodyDto,
   })
   @ApiResponse({ status: 422, description: 'NO_INSTAGRAM_ACCOUNT', type: ErrorBodyDto })
@@ -56,9 +72,10 @@ export class SocialController {
     @Query() query: CallbackQuery,
     @Headers('accept') accept: string | undefined,
     @CurrentUser() user: AuthUser | undefined,
+    @Req() req: Request,
     @Res({ passthrough: true }) res: Response,
   ): Promise<CallbackResultDto | undefined> {
-    return this.responder.respond(this.connect.handleCallback(query, user?.id), accept, query.state, res);
+    return this.responder.respond((userId) => this.connect.handleCallback(query, userId), user?.id, accept, req, res);
   }
 
   @Post('facebook/select')

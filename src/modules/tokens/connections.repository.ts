@@ -44,10 +44,13 @@ export class ConnectionsRepository {
     return { row: entities[0] ?? null, count: Number(raw[0]?.visible_count ?? 0) };
   }
 
-  /** Other live connections that use the same Facebook grant (so revoking it would break them). */
-  countSharingGrant(userId: number, fbUserId: string, exceptId: number): Promise<number> {
+  /**
+   * Other live connections, of ANY user, that hold the same Facebook user's grant: DELETE
+   * /me/permissions revokes the app for that Facebook user everywhere, so it would break them.
+   */
+  countSharingGrant(fbUserId: string, exceptId: number): Promise<number> {
     return this.repo.count({
-      where: { userId, fbUserId, isConnected: true, id: Not(exceptId), longLivedToken: Not(IsNull()) },
+      where: { fbUserId, isConnected: true, id: Not(exceptId), longLivedToken: Not(IsNull()) },
     });
   }
 
