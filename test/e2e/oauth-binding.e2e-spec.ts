@@ -137,7 +137,7 @@ describe('OAuth binding and disconnect (e2e)', () => {
 
     const follow = async (url: string): Promise<string> => {
       const res = await stack.http().get(new URL(url).pathname).expect(302);
-      return res.headers.location as string;
+      return res.headers.location;
     };
     const INVALID = 'http://localhost:3002/settings/social-accounts?error=RECONNECT_LINK_INVALID';
 
