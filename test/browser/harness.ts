@@ -63,7 +63,18 @@ export interface BrowserWorld {
   close(): Promise<void>;
 }
 
-export async function startWorld(): Promise<BrowserWorld> {
+/** A free local port (the api must know its own URL before it listens: it is the redirect URI). */
+function freePort(): Promise<number> {
+  const probe = createServer();
+  return listen(probe).then((port) => close(probe).then(() => port));
+}
+
+export interface WorldOptions {
+  /** Point FACEBOOK_REDIRECT_URI at the API's callback instead of the client's callback page. */
+  callbackAtApi?: boolean;
+}
+
+export async function startWorld(opts: WorldOptions = {}): Promise<BrowserWorld> {
   if (!existsSync(join(CLIENT_DIST, 'index.html'))) {
     throw new Error(`no client build at ${CLIENT_DIST}: run npm run build:client (test/browser/run.js does it)`);
   }
@@ -79,7 +90,11 @@ export async function startWorld(): Promise<BrowserWorld> {
   });
   const clientPort = await listen(clientServer);
   const clientUrl = `http://localhost:${clientPort}`;
-  const callbackUrl = `${clientUrl}/settings/social-accounts/callback`;
+  const apiPort = await freePort();
+  const apiUrl = `http://localhost:${apiPort}`;
+  const callbackUrl = opts.callbackAtApi
+    ? `${apiUrl}/social/facebook/callback`
+    : `${clientUrl}/settings/social-accounts/callback`;
 
   const stack = await startStack({
     FRONTEND_URL: clientUrl,
@@ -89,9 +104,7 @@ export async function startWorld(): Promise<BrowserWorld> {
   await control(stack.sandbox, 'POST', '/apps/redirect-uris', {
     uris: [callbackUrl],
   });
-  await stack.api.app.listen(0);
-  const apiPort = (stack.api.app.getHttpServer().address() as AddressInfo).port;
-  const apiUrl = `http://localhost:${apiPort}`;
+  await stack.api.app.listen(apiPort);
   const config = new AppConfig(validateEnv({ ...stack.api.env, PUBLIC_API_URL: apiUrl }));
   clientApp = createClientServer(config, apiUrl, CLIENT_DIST);
 

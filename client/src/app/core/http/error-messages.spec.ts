@@ -45,6 +45,8 @@ describe('errorMessageFor', () => {
       'PERMISSIONS_DECLINED',
       'NO_INSTAGRAM_ACCOUNT',
       'META_UNAVAILABLE',
+      'WRONG_INSTAGRAM_ACCOUNT',
+      'LOGIN_LOCKED',
     ];
     for (const code of contract) expect(Object.keys(ERROR_MESSAGES)).toContain(code);
   });

@@ -22,6 +22,8 @@ export const API_ERROR_CODES = [
   'META_RATE_LIMITED',
   'META_REQUEST_FAILED',
   'SELECTION_INVALID',
+  'WRONG_INSTAGRAM_ACCOUNT',
+  'LOGIN_LOCKED',
   'ACCOUNT_NOT_FOUND',
   'NOT_CONNECTED',
   'NEEDS_RECONNECT',
@@ -53,7 +55,10 @@ export const ERROR_MESSAGES: Record<ApiErrorCode, string> = {
   FORBIDDEN: 'You do not have permission to do that.',
   OAUTH_DENIED: 'You cancelled the Facebook dialog; nothing was changed.',
   OAUTH_STATE_INVALID:
-    'This Facebook sign-in link is not valid (it may have been used already or started in another browser). Please start the connection again.',
+    'This Facebook sign-in is not valid for the AutoReels account you are signed in to (it may have been used already, or started by someone else). Please start the connection again from Settings.',
+  WRONG_INSTAGRAM_ACCOUNT:
+    'Facebook gave access to a different Instagram account than the one you were renewing, so nothing was changed. Sign in to Facebook as the person who manages that account and tick its Page.',
+  LOGIN_LOCKED: 'Too many failed sign-ins for this account. Wait a few minutes, then try again.',
   OAUTH_STATE_EXPIRED:
     'The Facebook sign-in took too long and expired. Please start the connection again.',
   OAUTH_CODE_INVALID:

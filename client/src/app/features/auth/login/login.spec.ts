@@ -51,6 +51,20 @@ describe('Login', () => {
     httpMock.expectNone(`${TEST_API}/auth/login`);
   });
 
+  it('should say why it asks when a signed-out user arrives from the Facebook callback', async () => {
+    await open(
+      `/login?returnUrl=${encodeURIComponent('/settings/social-accounts/callback?code=c&state=s')}`,
+    );
+    expect(byTestId(el, 'login-reason')?.textContent).toContain(
+      'Sign in to finish connecting your Instagram account',
+    );
+  });
+
+  it('should not show the connect reason on a plain sign-in', async () => {
+    await open('/login?returnUrl=%2Fsettings%2Fsocial-accounts');
+    expect(byTestId(el, 'login-reason')).toBeNull();
+  });
+
   it('should explain the email format when the email is malformed', async () => {
     await open();
     typeInto(byTestId<HTMLInputElement>(el, 'login-email')!, 'not-an-email');

@@ -36,6 +36,10 @@ export class Login {
   protected readonly error = signal<string | null>(null);
   // Re-evaluate error messages whenever the form changes.
   protected readonly formStatus = toSignal(this.form.statusChanges);
+  /** Arriving from Facebook (or an e-mailed reconnect link) signed out: say why we ask. */
+  protected readonly finishingConnect = (
+    this.route.snapshot.queryParamMap.get('returnUrl') ?? ''
+  ).startsWith('/settings/social-accounts/callback');
   protected readonly emailError = emailError;
   protected readonly passwordError = passwordError;
 
