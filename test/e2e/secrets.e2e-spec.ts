@@ -6,6 +6,7 @@ import { DataSource } from 'typeorm';
 import { AppConfig } from '../../src/config/app-config';
 import { validateEnv } from '../../src/config/env.schema';
 import { reencryptAll } from '../../src/cli/tokens-reencrypt';
+import { ReconnectLinkService } from '../../src/modules/alerts/reconnect-link.service';
 import { TokenVault, tokenAad } from '../../src/modules/tokens/token-vault';
 import { ACME_COFFEE_PAGE, ACME_ROASTERY_PAGE, ALEX_ID, SAM_ID, control } from '../helpers/sandbox';
 import { callback, dialog, newUser, startStack, type Stack } from '../helpers/stack';
@@ -71,6 +72,12 @@ describe('secrets never leak (e2e)', () => {
     keep(await stack.http().post(`/social/accounts/${ids[0]}/refresh-token`).set('Authorization', auth));
     keep(await stack.http().delete(`/social/accounts/${ids[2]}`).set('Authorization', auth));
     keep(await stack.http().get('/social/alerts').set('Authorization', auth));
+    // an e-mailed reconnect link, followed: its token is a bearer secret too
+    const me = await stack.http().get('/auth/me').set('Authorization', auth).expect(200);
+    const link = new URL((await stack.api.app.get(ReconnectLinkService).issue(me.body.id as number, ids[0])).url).pathname;
+    const linkToken = link.split('/').pop() as string;
+    expect(linkToken.length).toBeGreaterThan(80);
+    keep(await stack.http().get(link).expect(302));
 
     // responses
     const everything = bodies.join('\n');
@@ -80,6 +87,8 @@ describe('secrets never leak (e2e)', () => {
     const logs = readFileSync(logFile, 'utf8');
     expect(logs.length).toBeGreaterThan(1000);
     for (const t of tokens) expect(logs).not.toContain(t);
+    expect(logs).toContain('/social/reconnect/[REDACTED]');
+    expect(logs).not.toContain(linkToken);
     expect(logs).not.toMatch(/[?&](code|state)=(?!\[REDACTED\])/);
     // Redis: every key and value under this run's prefix
     const redis = new IORedis('redis://127.0.0.1:6379/0');

@@ -10,6 +10,12 @@ describe('redactUrl', () => {
     );
   });
 
+  it('should redact the token of an e-mailed reconnect link, whatever the case of the path', () => {
+    expect(redactUrl('/social/reconnect/12.1799999999.nonce.sig')).toBe('/social/reconnect/[REDACTED]');
+    expect(redactUrl('/Social/Reconnect/12.1799999999.nonce.sig?utm=mail')).toBe('/social/reconnect/[REDACTED]?utm=mail');
+    expect(redactUrl('/social/accounts/12')).toBe('/social/accounts/12');
+  });
+
   it('should redact a key however it is percent-encoded or cased', () => {
     expect(redactUrl('/x?%73tate=secret&CODE=secret')).toBe('/x?%73tate=[REDACTED]&CODE=[REDACTED]');
   });

@@ -19,7 +19,14 @@ const SECRET_PARAMS = [
  * decoded the way Express's query parser decodes them (`querystring.unescape`, lenient: a
  * malformed `%` never throws), so `%73tate` is redacted like `state`.
  */
+/** Path prefixes whose next segment is a bearer secret (the e-mailed reconnect link's token). */
+const SECRET_PATH_PREFIXES = ['/social/reconnect/'];
+
 export function redactUrl(url: string): string {
+  for (const prefix of SECRET_PATH_PREFIXES) {
+    // routes match case-insensitively, so the redaction does too
+    if (url.toLowerCase().startsWith(prefix)) url = `${prefix}[REDACTED]${url.slice(prefix.length).replace(/^[^?#]*/, '')}`;
+  }
   const q = url.indexOf('?');
   if (q < 0) return url;
   const params = url
