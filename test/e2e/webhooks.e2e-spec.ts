@@ -329,6 +329,17 @@ describe('Meta callbacks: deauthorize, data deletion, webhooks (e2e)', () => {
       expect(await count(`SELECT count(*) n FROM webhook_deliveries`)).toBe(1);
     });
 
+    it('should store, not fail on, a signed delivery whose text holds a lone surrogate or a NUL', async () => {
+      // JSON allows both; PostgreSQL's jsonb refuses them, which used to make every retry of Meta's a 500
+      const body = Buffer.from(
+        '{"object":"page","entry":[{"id":"1","time":1,"changes":[{"field":"name","value":{"name":"half \\ud83d emoji","\\u0000k":"nul \\u0000"}}]}]}',
+      );
+      const res = await webhook(body, hubSignatureHeaders(body, SANDBOX_APP_SECRET));
+      expect(res.status).toBe(200);
+      const stored = (await db.query<Array<{ payload: unknown }>>(`SELECT payload FROM webhook_deliveries`))[0];
+      expect(JSON.stringify(stored.payload)).toContain('half \ufffd emoji');
+    });
+
     it('should answer 401 WEBHOOK_SIGNATURE_INVALID when the signature is missing or uses only the legacy sha1 header', async () => {
       const body = Buffer.from(metaJson({ object: 'instagram', entry: [] }));
       const { 'X-Hub-Signature': sha1 } = hubSignatureHeaders(body, SANDBOX_APP_SECRET);

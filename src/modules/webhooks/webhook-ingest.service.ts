@@ -5,7 +5,7 @@ import { ErrorCode } from '../../common/errors/error-codes';
 import { REQUIRED_SCOPES } from '../social/connect.service';
 import { ConnectionRevoker } from './connection-revoker.service';
 import { deliveryKey } from './domain/hub-signature';
-import { entryIds, objectOf, permissionRevocations } from './domain/webhook-events';
+import { entryIds, objectOf, permissionRevocations, storable } from './domain/webhook-events';
 import { MetaSignatureService } from './meta-signature.service';
 
 /** How long one request may act on a delivery before a retry of Meta's may take over. */
@@ -30,7 +30,7 @@ export class WebhookIngestService {
     const body = this.signatures.hubSignature(raw, signature);
     let payload: unknown;
     try {
-      payload = JSON.parse(body.toString('utf8'));
+      payload = storable(JSON.parse(body.toString('utf8')));
     } catch {
       throw new DomainError(ErrorCode.MALFORMED_JSON, 'The webhook body is not valid JSON.');
     }

@@ -51,3 +51,19 @@ export function permissionRevocations(body: unknown, scopes: readonly string[]):
   }
   return out;
 }
+
+const LONE_SURROGATE_OR_NUL = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]|\u0000/g;
+
+/**
+ * A copy that PostgreSQL can store: JSON may carry `\ud83d` alone or `\u0000`, which jsonb and
+ * text refuse (a signed delivery would then fail on every one of Meta's retries and be lost).
+ * Both become U+FFFD, in keys and values; the signature was already checked on the raw bytes.
+ */
+export function storable(value: unknown): unknown {
+  if (typeof value === 'string') return value.replace(LONE_SURROGATE_OR_NUL, '\uFFFD');
+  if (Array.isArray(value)) return value.map(storable);
+  if (typeof value === 'object' && value !== null) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [storable(k) as string, storable(v)]));
+  }
+  return value;
+}
