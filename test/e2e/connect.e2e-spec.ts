@@ -118,7 +118,7 @@ describe('connect, status and disconnect (e2e)', () => {
     expect(await rowsOf(auth)).toBe(1);
   });
 
-  it('should wipe the pending tokens of an abandoned picker when housekeeping runs after it expired', async () => {
+  it('should wipe the pending tokens and the offered accounts of an abandoned picker when housekeeping runs after it expired', async () => {
     const { auth } = await newUser(stack);
     const search = await dialog(stack, auth, { user: ALEX_ID, pages: [ACME_COFFEE_PAGE, ACME_ROASTERY_PAGE] });
     expect((await callback(stack, auth, search).expect(200)).body.status).toBe('needs_selection');
@@ -135,6 +135,10 @@ describe('connect, status and disconnect (e2e)', () => {
     const purged = await stack.api.app.get(OAuthStateService).purgeExpired();
     expect(purged.wiped).toBeGreaterThanOrEqual(1);
     expect(await secret()).toBeNull();
+    // nothing left that names the accounts it offered
+    const left = await db.query(`SELECT * FROM oauth_states WHERE state_hash = $1`, [hash]);
+    expect(JSON.stringify(left)).not.toMatch(/acme\.(coffee|roastery)|Acme/);
+    expect((await callback(stack, auth, search)).body.code).toBe('OAUTH_STATE_EXPIRED');
     await db.query(`UPDATE oauth_states SET expires_at = now() - interval '2 days' WHERE state_hash = $1`, [hash]);
     expect((await stack.api.app.get(OAuthStateService).purgeExpired()).deleted).toBeGreaterThanOrEqual(1);
     expect(await secret()).toBeUndefined();

@@ -71,16 +71,17 @@ export class OAuthStateService {
 
   /**
    * Housekeeping (the scheduler runs it hourly): an abandoned account picker must not leave its
-   * encrypted tokens behind, so expired attempts lose their pending secret at once; attempts older
-   * than a day (no double-submit will come for them) are deleted.
+   * encrypted tokens behind, nor the list of accounts it offered (usernames, Page names: once the
+   * secret is gone, data deletion could no longer tie them to the person), so expired attempts
+   * lose both at once; attempts older than a day (no double-submit will come for them) are deleted.
    */
   async purgeExpired(): Promise<{ wiped: number; deleted: number }> {
     const now = this.clock.now();
     const wiped = await this.states
       .createQueryBuilder()
       .update()
-      .set({ pendingSecret: null })
-      .where('expires_at < :now AND pending_secret IS NOT NULL', { now })
+      .set({ pendingSecret: null, result: () => `CASE WHEN result->>'status' = 'needs_selection' THEN NULL ELSE result END` })
+      .where(`expires_at < :now AND (pending_secret IS NOT NULL OR result->>'status' = 'needs_selection')`, { now })
       .execute();
     const deleted = await this.states
       .createQueryBuilder()
