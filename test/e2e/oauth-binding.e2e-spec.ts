@@ -217,6 +217,34 @@ describe('OAuth binding and disconnect (e2e)', () => {
       expect(await revokes()).toBe(1);
     });
 
+    it('should not say "Connected" again when an old callback URL is revisited after a disconnect', async () => {
+      const { auth } = await newUser(stack);
+      const search = await dialog(stack, auth, { user: SAM_ID });
+      const first = await callback(stack, auth, search).expect(200);
+      expect((await callback(stack, auth, search).expect(200)).body.message).toBe('Connected @sam.studio.');
+      await stack.http().delete(`/social/accounts/${first.body.accounts[0].id}`).set('Authorization', auth).expect(200);
+      const again = await callback(stack, auth, search);
+      expect([again.status, again.body.code]).toEqual([400, 'OAUTH_STATE_INVALID']);
+      expect(again.body.message).toMatch(/disconnected since/);
+    });
+
+    it('should name the account when an alert is marked read', async () => {
+      const { auth } = await newUser(stack);
+      const person = await newPerson(stack, ['named']);
+      const res = await callback(stack, auth, await dialog(stack, auth, { user: person })).expect(200);
+      await control(stack.sandbox, 'POST', `/users/${person}/invalidate`, { subcode: 460 });
+      await stack.http().post(`/social/accounts/${res.body.accounts[0].id}/refresh-token`).set('Authorization', auth);
+      const alerts = (await stack.http().get('/social/alerts').set('Authorization', auth).expect(200)).body.alerts as Array<{
+        id: number;
+        instagram_username: string;
+      }>;
+      expect(alerts).toHaveLength(1);
+      expect(alerts[0].instagram_username).toMatch(/^named\./);
+      const read = await stack.http().post(`/social/alerts/${alerts[0].id}/read`).set('Authorization', auth).expect(200);
+      expect(read.body.instagram_username).toBe(alerts[0].instagram_username);
+      expect(read.body.read_at).not.toBeNull();
+    });
+
     it('should leave no alert about a disconnected account on screen', async () => {
       const { auth } = await newUser(stack);
       const res = await callback(stack, auth, await dialog(stack, auth, { user: SAM_ID })).expect(200);

@@ -80,13 +80,17 @@ export class AlertsService {
     ]);
   }
 
-  list(userId: number, unreadOnly: boolean): Promise<AlertEntity[]> {
-    const q = this.alerts
+  /** The user's alerts with their account's public name only, never its token columns. */
+  private withAccountName(userId: number) {
+    return this.alerts
       .createQueryBuilder('alert')
-      // the account's public name only, never its token columns
       .leftJoin('alert.account', 'account')
       .addSelect(['account.id', 'account.instagramUsername'])
-      .where('alert.user_id = :userId', { userId })
+      .where('alert.user_id = :userId', { userId });
+  }
+
+  list(userId: number, unreadOnly: boolean): Promise<AlertEntity[]> {
+    const q = this.withAccountName(userId)
       // a disconnected account has nothing left to fix: its alerts leave the screen with it
       .andWhere(`(account.id IS NULL OR account.status <> 'disconnected')`)
       .orderBy('alert.id', 'DESC')
@@ -96,7 +100,9 @@ export class AlertsService {
   }
 
   async markRead(userId: number, id: number): Promise<AlertEntity> {
-    const alert = Number.isSafeInteger(id) ? await this.alerts.findOneBy({ id, userId }) : null;
+    const alert = Number.isSafeInteger(id)
+      ? await this.withAccountName(userId).andWhere('alert.id = :id', { id }).getOne()
+      : null;
     if (!alert) throw new DomainError(ErrorCode.ALERT_NOT_FOUND, 'No such alert.');
     if (!alert.readAt) {
       alert.readAt = this.clock.now();

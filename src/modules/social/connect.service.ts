@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { DataSource, type EntityManager } from 'typeorm';
+import { DataSource, In, type EntityManager } from 'typeorm';
 import { Clock } from '../../common/clock';
 import { DomainError } from '../../common/errors/domain-error';
 import { ErrorCode } from '../../common/errors/error-codes';
@@ -168,7 +168,11 @@ export class ConnectService {
     return attempt;
   }
 
-  private replay(attempt: OAuthStateEntity, state: string): CallbackResultDto {
+  /**
+   * The first answer again (a browser double-submit, a revisited URL). A connected result is
+   * re-read: an account disconnected since is not "connected" any more.
+   */
+  private async replay(attempt: OAuthStateEntity, state: string): Promise<CallbackResultDto> {
     const result = attempt.result as Record<string, unknown>;
     if (result.status === 'failed') {
       throw new DomainError(
@@ -178,7 +182,27 @@ export class ConnectService {
       );
     }
     const dto = result as unknown as CallbackResultDto;
-    return dto.status === 'needs_selection' ? { ...dto, state } : dto;
+    if (dto.status === 'needs_selection') return { ...dto, state };
+    const ids = (dto.accounts ?? []).map((a) => a.id);
+    const rows = ids.length
+      ? await this.connections.repo.find({ where: { id: In(ids), userId: attempt.userId, isConnected: true } })
+      : [];
+    if (!rows.length) {
+      throw new DomainError(
+        ErrorCode.OAUTH_STATE_INVALID,
+        'This login was already used, and its account has been disconnected since; connect again from Settings.',
+      );
+    }
+    return this.connectedResult(rows);
+  }
+
+  private connectedResult(rows: InstagramTokenEntity[]): CallbackResultDto {
+    const now = this.clock.now();
+    return {
+      status: 'connected',
+      message: `Connected ${rows.map((r) => `@${r.instagramUsername ?? r.igUserId}`).join(', ')}.`,
+      accounts: rows.map((r) => toAccountDto(r, now)),
+    };
   }
 
   private async completeLogin(attempt: OAuthStateEntity, query: CallbackQuery): Promise<CallbackResultDto> {
@@ -366,12 +390,7 @@ export class ConnectService {
   ): Promise<CallbackResultDto> {
     const rows: InstagramTokenEntity[] = [];
     for (const candidate of chosen) rows.push(await this.persist(attempt.userId, login, candidate));
-    const now = this.clock.now();
-    const result: CallbackResultDto = {
-      status: 'connected',
-      message: `Connected ${rows.map((r) => `@${r.instagramUsername ?? r.igUserId}`).join(', ')}.`,
-      accounts: rows.map((r) => toAccountDto(r, now)),
-    };
+    const result = this.connectedResult(rows);
     await this.states.complete(attempt.id, result as unknown as Record<string, unknown>);
     for (const row of rows) {
       await this.alerts.evaluate(row.id);
