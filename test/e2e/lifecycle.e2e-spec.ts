@@ -94,6 +94,11 @@ describe('token lifecycle: sweep, worker, alerts, reconnect link (e2e)', () => {
         )[0].emailed_at,
     );
     expect(mail.text).toContain('@sam.studio');
+    // the account's history says the user was e-mailed
+    const history = await stack.http().get(`/social/accounts/${accountId}/events`).set('Authorization', auth).expect(200);
+    expect(history.body.events).toEqual(
+      expect.arrayContaining([expect.objectContaining({ type: 'alert_emailed', outcome: 'success', actor: 'worker' })]),
+    );
     const link = /http:\/\/api\.test(\/social\/reconnect\/[\w.-]+)/.exec(mail.text);
     expect(link).not.toBeNull();
 

@@ -6,6 +6,7 @@ import { Clock } from '../../common/clock';
 import { AppConfig } from '../../config/app-config';
 import { UserEntity } from '../auth/user.entity';
 import { InstagramTokenEntity } from '../tokens/persistence/instagram-token.entity';
+import { TokenEventsService } from '../tokens/token-events.service';
 import { AlertEntity } from './alert.entity';
 import { ReconnectLinkService } from './reconnect-link.service';
 
@@ -38,6 +39,7 @@ export class AlertMailerService implements OnApplicationShutdown {
     @InjectRepository(UserEntity) private readonly users: Repository<UserEntity>,
     @InjectRepository(InstagramTokenEntity) private readonly accounts: Repository<InstagramTokenEntity>,
     private readonly links: ReconnectLinkService,
+    private readonly events: TokenEventsService,
     private readonly config: AppConfig,
     private readonly clock: Clock,
   ) {}
@@ -78,6 +80,16 @@ export class AlertMailerService implements OnApplicationShutdown {
       throw new Error('SMTP_URL is not configured; alert e-mail not sent');
     }
     await this.alerts.update({ id: alert.id }, { emailedAt: this.clock.now() });
+    // the account's history says what the user was told, and when (never the link itself)
+    await this.events.record({
+      accountId: account.id,
+      userId: user.id,
+      type: 'alert_emailed',
+      outcome: 'success',
+      actor: 'worker',
+      message: outcome === 'sent' ? `E-mailed: ${subject}` : `E-mail written to the log (no SMTP_URL): ${subject}`,
+      details: { alert_id: alert.id, kind: alert.kind },
+    });
     return outcome;
   }
 
