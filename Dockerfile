@@ -1,4 +1,4 @@
-# One image for every role: api, worker, scheduler, client (and the sandbox for demos).
+# One image for every role: api, worker, scheduler, client (and the sandbox for local demos).
 # docker compose picks the role through the command.
 FROM node:20.20-bookworm-slim AS build
 WORKDIR /app
@@ -9,7 +9,9 @@ COPY . .
 RUN npm run build
 
 FROM node:20.20-bookworm-slim
-ENV NODE_ENV=production
+# Secure by default: every role refuses to boot without real production settings (see .env.example).
+# The sandbox runs only when ENVIRONMENT=development is set explicitly for it (compose profile "sandbox").
+ENV NODE_ENV=production ENVIRONMENT=production
 WORKDIR /app
 COPY package.json package-lock.json ./
 COPY client/package.json client/

@@ -4,14 +4,16 @@
  * pending migrations (creating the development database if needed), then starts every role
  * (api, worker, scheduler, client) and — whenever FACEBOOK_APP_ID is not set — the Meta Graph
  * sandbox, so the whole connect flow works offline. Ctrl-C stops them all gracefully.
- * In production run each role on its own (npm run start:api|start:worker|start:scheduler).
+ * It runs as ENVIRONMENT=development unless told otherwise, with a SECRET_KEY generated once into
+ * .data/dev-secret (scripts/dev-env.js). In production run each role on its own
+ * (npm run start:api|start:worker|start:scheduler): they default to ENVIRONMENT=production.
  */
 'use strict';
 const { spawnSync } = require('node:child_process');
 const { existsSync, readdirSync, statSync } = require('node:fs');
 const { join } = require('node:path');
 
-require('dotenv').config({ quiet: true });
+require('./dev-env'); // ENVIRONMENT=development and a kept SECRET_KEY unless set
 const root = join(__dirname, '..');
 
 function newest(dir) {
@@ -54,12 +56,20 @@ const roles = [
   { name: 'scheduler', command: 'node dist/src/roles/scheduler.js', prefixColor: 'yellow' },
   { name: 'client', command: 'node dist/src/roles/client.js', prefixColor: 'green' },
 ];
-if (sandboxMode) roles.push({ name: 'sandbox', command: 'node dist/src/sandbox/main.js', prefixColor: 'cyan' });
+if (sandboxMode)
+  // the sandbox is its own test app: it never gets a real app secret
+  roles.push({
+    name: 'sandbox',
+    command: 'node dist/src/sandbox/main.js',
+    prefixColor: 'cyan',
+    env: { FACEBOOK_APP_SECRET: '' },
+  });
 
 const frontend = process.env.FRONTEND_URL || 'http://localhost:3002';
 const api = process.env.PUBLIC_API_URL || `http://localhost:${process.env.PORT || 8000}`;
 const line = '─'.repeat(72);
 console.log(`\n${line}`);
+console.log(` ENVIRONMENT=${process.env.ENVIRONMENT}`);
 if (sandboxMode) {
   console.log(' SANDBOX MODE — FACEBOOK_APP_ID is not set, so a local Meta Graph sandbox');
   console.log(` stands in for Facebook on http://localhost:${process.env.SANDBOX_PORT || 8090}. Its test users`);

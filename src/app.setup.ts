@@ -43,12 +43,13 @@ export function buildOpenApiDocument(app: NestExpressApplication): OpenAPIObject
 export function configureApp(app: NestExpressApplication): NestExpressApplication {
   const config = app.get(AppConfig);
   app.useLogger(app.get(Logger));
-  app.set('trust proxy', 'loopback');
+  app.set('trust proxy', config.trustProxy); // TRUST_PROXY: rate limits key on the real client IP
   app.disable('x-powered-by');
   app.use(
     helmet({
-      // Swagger UI needs inline scripts/styles on /docs only
-      contentSecurityPolicy: { directives: { 'script-src': ["'self'", "'unsafe-inline'"] } },
+      // helmet's strict default: script-src 'self', no inline scripts anywhere. Swagger UI at /docs
+      // loads its scripts (swagger-ui-init.js included) from files under /docs, so it needs no exception.
+      contentSecurityPolicy: { useDefaults: true },
       referrerPolicy: { policy: 'no-referrer' },
       hsts: config.isProduction,
     }),

@@ -23,12 +23,16 @@ if (require.main === module) {
     process.stderr.write('usage: npm run users:make-admin -- <email>\n');
     process.exit(2);
   }
-  const ds = new DataSource(dataSourceOptions(validateEnv(process.env).DATABASE_URL));
-  ds.initialize()
-    .then(() => makeAdmin(ds, email))
+  let ds: DataSource | undefined;
+  Promise.resolve()
+    .then(async () => {
+      ds = new DataSource(dataSourceOptions(validateEnv(process.env).DATABASE_URL));
+      await ds.initialize();
+      return makeAdmin(ds, email);
+    })
     .then(async (ok) => {
       process.stdout.write(ok ? `${email} is now an admin\n` : `no user with e-mail ${email}\n`);
-      await ds.destroy();
+      await ds?.destroy();
       process.exit(ok ? 0 : 1);
     })
     .catch((err: unknown) => {

@@ -34,8 +34,11 @@ export async function migrate(databaseUrl: string, createIfMissing: boolean): Pr
 
 if (require.main === module) {
   loadDotEnv({ quiet: true });
-  const env = validateEnv(process.env);
-  migrate(env.DATABASE_URL, env.ENVIRONMENT !== 'production')
+  Promise.resolve()
+    .then(() => {
+      const env = validateEnv(process.env); // a configuration error is one clear message, not a stack trace
+      return migrate(env.DATABASE_URL, env.ENVIRONMENT !== 'production');
+    })
     .then((applied) => {
       process.stdout.write(applied.length ? `migrations applied: ${applied.join(', ')}\n` : 'migrations: nothing pending\n');
     })

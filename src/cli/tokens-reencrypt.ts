@@ -52,11 +52,13 @@ export async function reencryptAll(ds: DataSource, vault: TokenVault, batch = 50
 
 if (require.main === module) {
   loadDotEnv({ quiet: true });
-  const config = new AppConfig(validateEnv(process.env));
-  const ds = new DataSource(dataSourceOptions(config.databaseUrl));
-  ds.initialize()
-    .then(() => reencryptAll(ds, new TokenVault(config)))
-    .then(async ({ moved, skipped }) => {
+  let ds: DataSource | undefined;
+  Promise.resolve()
+    .then(async () => {
+      const config = new AppConfig(validateEnv(process.env));
+      ds = new DataSource(dataSourceOptions(config.databaseUrl));
+      await ds.initialize();
+      const { moved, skipped } = await reencryptAll(ds, new TokenVault(config));
       process.stdout.write(
         `re-encrypted ${moved} account(s) with key "${config.encryptionKeys[0].id}"; ${skipped} changed meanwhile\n`,
       );
@@ -64,7 +66,7 @@ if (require.main === module) {
     })
     .catch(async (err: unknown) => {
       process.stderr.write(`re-encryption failed: ${err instanceof Error ? err.message : String(err)}\n`);
-      await ds.destroy().catch(() => undefined);
+      await ds?.destroy().catch(() => undefined);
       process.exit(1);
     });
 }

@@ -1,5 +1,5 @@
 import { hkdfSync } from 'node:crypto';
-import type { EnvSchema } from './env.schema';
+import { parseTrustProxy, type EnvSchema } from './env.schema';
 
 /** The app id and secret the Meta Graph sandbox answers to when no real Meta app is configured. */
 export const SANDBOX_APP_ID = '1000000000000001';
@@ -49,6 +49,8 @@ export class AppConfig {
   readonly mail: { smtpUrl: string | undefined; from: string };
   readonly jwt: { expiresInSeconds: number; issuer: string; audience: string };
   readonly throttle: { authLimit: number; limit: number };
+  /** express `trust proxy`: hop count or addresses/CIDRs/names (TRUST_PROXY). */
+  readonly trustProxy: number | string[];
   readonly bodyLimit: string;
   readonly logLevel: string;
   readonly logFile: string | undefined;
@@ -104,6 +106,7 @@ export class AppConfig {
     this.mail = { smtpUrl: env.SMTP_URL, from: env.MAIL_FROM };
     this.jwt = { expiresInSeconds: env.JWT_EXPIRES_IN_SECONDS, issuer: 'autoreels-connect', audience: 'autoreels-api' };
     this.throttle = { authLimit: env.AUTH_THROTTLE_LIMIT, limit: env.THROTTLE_LIMIT };
+    this.trustProxy = parseTrustProxy(env.TRUST_PROXY);
     this.bodyLimit = env.BODY_LIMIT;
     // DEBUG raises the default log level; an explicit LOG_LEVEL wins
     this.logLevel = env.DEBUG && env.LOG_LEVEL === 'info' ? 'debug' : env.LOG_LEVEL;

@@ -1,5 +1,7 @@
+import { isIP } from 'node:net';
 import { plainToInstance, Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
+import { SANDBOX_APP_ID, SANDBOX_APP_SECRET } from './app-config';
 
 const toBool = ({ value }: { value: unknown }): unknown =>
   typeof value === 'string' ? ['1', 'true', 'yes', 'on'].includes(value.toLowerCase()) : value;
@@ -9,8 +11,9 @@ const urlOpts = { require_tld: false, require_protocol: true, protocols: ['http'
 
 /** Every environment variable the product reads. Defaults serve development with zero configuration. */
 export class EnvSchema {
+  /** Secure by default: a built role is production unless told otherwise (npm start, tests and dev scripts say so). */
   @IsIn(['development', 'test', 'production'])
-  ENVIRONMENT: 'development' | 'test' | 'production' = 'development';
+  ENVIRONMENT: 'development' | 'test' | 'production' = 'production';
 
   @Transform(toBool)
   @IsBoolean()
@@ -22,9 +25,10 @@ export class EnvSchema {
   @Max(65535)
   PORT = 8000;
 
+  /** No default on purpose: npm start generates one for development (.data/dev-secret, see scripts/dev-env.js). */
   @IsString()
   @MinLength(16)
-  SECRET_KEY = 'dev-insecure-secret-key-change-me';
+  SECRET_KEY!: string;
 
   @IsString()
   @Matches(/^postgres(ql)?:\/\//, { message: 'DATABASE_URL must be a postgres:// URL' })
@@ -168,6 +172,14 @@ export class EnvSchema {
   @Min(1)
   THROTTLE_LIMIT = 300;
 
+  /**
+   * Which proxies in front of the API are trusted for X-Forwarded-For (so rate limits see real
+   * client IPs): a hop count (`1`), or a comma list of addresses, CIDRs and the names loopback,
+   * linklocal, uniquelocal. Parsed by parseTrustProxy.
+   */
+  @IsString()
+  TRUST_PROXY = 'loopback';
+
   @IsString()
   @Matches(/^\d+(kb|mb)$/i, { message: 'BODY_LIMIT must look like 100kb' })
   BODY_LIMIT = '100kb';
@@ -183,6 +195,77 @@ export class EnvSchema {
 
 export const WEAK_SECRETS = ['dev-insecure-secret-key-change-me', 'changeme', 'secret', 'your-secret-key'];
 
+const TRUST_PROXY_NAMES = ['loopback', 'linklocal', 'uniquelocal'];
+
+/**
+ * TRUST_PROXY → the value for express's `trust proxy`: a hop count, or a list of addresses,
+ * CIDRs and proxy-addr's names. `true` (trust anyone, so any client could pick its own IP) is refused.
+ */
+export function parseTrustProxy(value: string): number | string[] {
+  const v = value.trim();
+  if (/^\d+$/.test(v)) {
+    const hops = Number(v);
+    if (hops > 10) throw new Error('a hop count must be 0-10');
+    return hops;
+  }
+  const entries = v.split(',').map((e) => e.trim());
+  for (const entry of entries) {
+    if (TRUST_PROXY_NAMES.includes(entry)) continue;
+    const [addr, bits, ...rest] = entry.split('/');
+    const family = isIP(addr ?? '');
+    const bitsOk = bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= (family === 6 ? 128 : 32));
+    if (!family || !bitsOk || rest.length)
+      throw new Error(`"${entry}" is not a hop count, an IP address, a CIDR or one of ${TRUST_PROXY_NAMES.join(', ')}`);
+  }
+  return entries;
+}
+
+const LOCAL_HOST = /^(localhost|127(\.\d{1,3}){3}|\[::1\]|0\.0\.0\.0|\[::\])$/i;
+const hostOf = (url: string): string | undefined => {
+  try {
+    return new URL(url).hostname;
+  } catch {
+    return undefined;
+  }
+};
+const isHttps = (url: string | undefined): boolean => !!url && /^https:\/\//i.test(url) && !!hostOf(url);
+
+/** Production only: what a deployment must set itself, so a default never reaches the Internet. */
+function productionProblems(env: EnvSchema): string[] {
+  const problems: string[] = [];
+  const secret = env.SECRET_KEY ?? '';
+  if (
+    env.SECRET_KEY !== undefined && // a missing one is already named
+    (WEAK_SECRETS.includes(secret) ||
+      secret.length < 32 ||
+      new Set(secret).size < 10 ||
+      /change.?me|example|secret.?key/i.test(secret))
+  )
+    problems.push(
+      'SECRET_KEY: a strong random secret of at least 32 characters is required in production (openssl rand -base64 48)',
+    );
+  if (!env.TOKEN_ENCRYPTION_KEYS) problems.push('TOKEN_ENCRYPTION_KEYS: a key ring is required in production');
+  if (!env.FACEBOOK_APP_ID || env.FACEBOOK_APP_ID === SANDBOX_APP_ID)
+    problems.push('FACEBOOK_APP_ID: a real Meta app is required in production (sandbox mode is for development)');
+  if (!env.FACEBOOK_APP_SECRET || env.FACEBOOK_APP_SECRET === SANDBOX_APP_SECRET)
+    problems.push("FACEBOOK_APP_SECRET: required in production (the Meta app's secret)");
+  if (env.DEBUG) problems.push('DEBUG: must be off in production');
+  if (!env.SMTP_URL) problems.push('SMTP_URL: required in production (expiry alerts are e-mailed)');
+  if (!isHttps(env.PUBLIC_API_URL)) problems.push('PUBLIC_API_URL: an https:// URL is required in production');
+  if (!isHttps(env.FRONTEND_URL)) problems.push('FRONTEND_URL: an https:// URL is required in production');
+  for (const name of ['FACEBOOK_GRAPH_URL', 'FACEBOOK_DIALOG_URL', 'FACEBOOK_REDIRECT_URI'] as const) {
+    if (env[name] !== undefined && !isHttps(env[name])) problems.push(`${name}: must be an https:// URL in production`);
+  }
+  const localOrigins = env.ALLOWED_ORIGINS.split(',')
+    .map((o) => o.trim())
+    .filter((o) => o && LOCAL_HOST.test(hostOf(o) ?? o));
+  if (localOrigins.length)
+    problems.push(
+      `ALLOWED_ORIGINS: no localhost origin in production (${localOrigins.join(', ')}); list your front end's https origin`,
+    );
+  return problems;
+}
+
 /** Validates the environment; returns every problem at once so one boot attempt names them all. */
 export function validateEnv(raw: Record<string, unknown>): EnvSchema {
   const cleaned: Record<string, unknown> = {};
@@ -190,16 +273,17 @@ export function validateEnv(raw: Record<string, unknown>): EnvSchema {
   const env = plainToInstance(EnvSchema, cleaned, { exposeDefaultValues: true });
   const problems: string[] = [];
   for (const err of validateSync(env, { skipMissingProperties: false })) {
-    problems.push(`${err.property}: ${Object.values(err.constraints ?? {}).join('; ')}`);
+    if (err.property === 'SECRET_KEY' && env.SECRET_KEY === undefined)
+      problems.push('SECRET_KEY: required, there is no default (npm start makes one for development; openssl rand -base64 48)');
+    else problems.push(`${err.property}: ${Object.values(err.constraints ?? {}).join('; ')}`);
+  }
+  try {
+    parseTrustProxy(env.TRUST_PROXY ?? '');
+  } catch (e) {
+    problems.push(`TRUST_PROXY: ${(e as Error).message}`);
   }
   if (env.ENVIRONMENT === 'production') {
-    if (WEAK_SECRETS.includes(env.SECRET_KEY) || env.SECRET_KEY.length < 32)
-      problems.push('SECRET_KEY: a strong secret of at least 32 characters is required in production');
-    if (!env.TOKEN_ENCRYPTION_KEYS) problems.push('TOKEN_ENCRYPTION_KEYS: a key ring is required in production');
-    if (!env.FACEBOOK_APP_ID) problems.push('FACEBOOK_APP_ID: required in production (sandbox mode is for development)');
-    if (!env.FACEBOOK_APP_SECRET) problems.push('FACEBOOK_APP_SECRET: required in production');
-    if (env.DEBUG) problems.push('DEBUG: must be off in production');
-    if (!env.SMTP_URL) problems.push('SMTP_URL: required in production (expiry alerts are e-mailed)');
+    problems.push(...productionProblems(env));
   }
   if (env.FACEBOOK_APP_ID && !env.FACEBOOK_APP_SECRET) problems.push('FACEBOOK_APP_SECRET: required when FACEBOOK_APP_ID is set');
   if (env.TOKEN_ENCRYPTION_KEYS) {

@@ -32,9 +32,13 @@
  *
  * A fault's `path` is a substring of, or a regex source matched against, the path without the
  * version prefix (e.g. "/me/accounts"). It fires `count` times, then normal service resumes.
+ *
+ * With a control token (SANDBOX_CONTROL_TOKEN; required when the sandbox listens beyond loopback)
+ * every call but the avatars needs `Authorization: Bearer <token>` or `X-Sandbox-Token: <token>`.
  */
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { Router } from 'express';
-import type { Request } from 'express';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { FaultSpec, SandboxSettings, SandboxState, UsageSettings } from './sandbox-state';
 import { WebhookSender, WebhookTargetMissing, webhookUrlsFor } from './webhook-sender';
 
@@ -103,6 +107,23 @@ function usageOf(v: unknown): Partial<UsageSettings> | undefined {
     if (n !== undefined) out[k] = n;
   }
   return out;
+}
+
+const digest = (v: string): Buffer => createHash('sha256').update(v, 'utf8').digest();
+
+/** Guards the control API with a token (constant-time compare); no token configured = open (loopback only). */
+export function controlTokenGuard(token: string | undefined): RequestHandler {
+  const expected = token ? digest(token) : null;
+  return (req: Request, res: Response, next: NextFunction) => {
+    if (!expected || (req.method === 'GET' && req.path.startsWith('/avatar/'))) return next();
+    const auth = req.get('authorization');
+    const given = req.get('x-sandbox-token') ?? (auth && /^Bearer\s+/i.test(auth) ? auth.replace(/^Bearer\s+/i, '') : undefined);
+    if (given !== undefined && timingSafeEqual(digest(given), expected)) return next();
+    res
+      .status(401)
+      .set('WWW-Authenticate', 'Bearer realm="sandbox-control"')
+      .json({ error: 'sandbox control token required (Authorization: Bearer <SANDBOX_CONTROL_TOKEN> or X-Sandbox-Token)' });
+  };
 }
 
 export function controlRoutes(state: SandboxState): Router {

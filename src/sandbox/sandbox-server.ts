@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import express from 'express';
 import type { NextFunction, Request, Response } from 'express';
 import { SANDBOX_APP_ID, SANDBOX_APP_SECRET } from '../config/app-config';
-import { ControlError, controlRoutes } from './control-routes';
+import { ControlError, controlRoutes, controlTokenGuard } from './control-routes';
 import { dialogRoutes } from './dialog-routes';
 import { SandboxGraphError, defaultHttpStatus, newTraceId } from './errors';
 import { graphRoutes } from './graph-routes';
@@ -16,8 +16,10 @@ import type { WebhookSettings } from './webhook-sender';
 export interface SandboxOptions {
   /** 0 = a random free port. */
   port?: number;
-  /** Default 127.0.0.1. */
+  /** Default 127.0.0.1. Anything beyond loopback needs a controlToken. */
   host?: string;
+  /** Required on the control API (`/__sandbox/…`) when set; mandatory when host is not loopback. */
+  controlToken?: string;
   appId?: string;
   appSecret?: string;
   redirectUris?: string[];
@@ -51,14 +53,14 @@ function sendGraphError(res: Response, err: SandboxGraphError): void {
 }
 
 /** Builds the express app; exported separately so it can be mounted or inspected without a socket. */
-export function createSandboxApp(state: SandboxState, pending: Set<Response>): express.Express {
+export function createSandboxApp(state: SandboxState, pending: Set<Response>, controlToken?: string): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('json spaces', 0);
   app.use(express.json({ limit: '1mb' }));
   app.use(express.urlencoded({ extended: false, limit: '1mb' }));
 
-  app.use('/__sandbox', controlRoutes(state));
+  app.use('/__sandbox', controlTokenGuard(controlToken), controlRoutes(state));
 
   // Front door for everything Meta-shaped: version prefix, Meta's headers, calls log, latency, faults.
   app.use(async (req: Request, res: Response, next: NextFunction) => {
@@ -199,8 +201,17 @@ function defaultFaultMessage(code: number): string {
   }
 }
 
+/** 127.0.0.0/8, ::1 and localhost: the only hosts the sandbox may listen on without a control token. */
+export function isLoopbackHost(host: string): boolean {
+  const h = host.replace(/^\[|\]$/g, '').toLowerCase();
+  return h === 'localhost' || h === '::1' || /^127(\.\d{1,3}){3}$/.test(h) || /^::ffff:127(\.\d{1,3}){3}$/.test(h);
+}
+
 /** Starts the sandbox on its own HTTP server. */
 export async function startSandbox(opts: SandboxOptions = {}): Promise<RunningSandbox> {
+  const host = opts.host ?? '127.0.0.1';
+  if (!isLoopbackHost(host) && !opts.controlToken)
+    throw new Error(`SANDBOX_CONTROL_TOKEN is required when the sandbox listens beyond loopback (host ${host})`);
   const state = new SandboxState({
     appId: opts.appId ?? SANDBOX_APP_ID,
     appSecret: opts.appSecret ?? SANDBOX_APP_SECRET,
@@ -210,8 +221,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<RunningSa
     webhooks: opts.webhooks,
   });
   const pending = new Set<Response>();
-  const server = createServer(createSandboxApp(state, pending));
-  const host = opts.host ?? '127.0.0.1';
+  const server = createServer(createSandboxApp(state, pending, opts.controlToken));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(opts.port ?? 0, host, () => {

@@ -125,7 +125,9 @@ describe('secrets never leak (e2e)', () => {
     )[0];
     const plain = oldVault.decrypt(before.access_token, tokenAad('instagram_tokens', id, 'access_token'));
 
-    const rotated = new TokenVault(new AppConfig(validateEnv({ TOKEN_ENCRYPTION_KEYS: `k2:${key(2)},k1:${key(1)}` })));
+    const rotated = new TokenVault(
+      new AppConfig(validateEnv({ ...stack.api.env, TOKEN_ENCRYPTION_KEYS: `k2:${key(2)},k1:${key(1)}` })),
+    );
     const { moved } = await reencryptAll(db, rotated);
     expect(moved).toBeGreaterThanOrEqual(1);
     const after = (
@@ -135,7 +137,7 @@ describe('secrets never leak (e2e)', () => {
       )
     )[0];
     expect(after.token_key_id).toBe('k2');
-    const onlyNew = new TokenVault(new AppConfig(validateEnv({ TOKEN_ENCRYPTION_KEYS: `k2:${key(2)}` })));
+    const onlyNew = new TokenVault(new AppConfig(validateEnv({ ...stack.api.env, TOKEN_ENCRYPTION_KEYS: `k2:${key(2)}` })));
     expect(onlyNew.decrypt(after.access_token, tokenAad('instagram_tokens', id, 'access_token'))).toBe(plain);
     expect((await reencryptAll(db, rotated)).moved).toBe(0); // re-running is a no-op
   });

@@ -3,7 +3,10 @@ import { validateEnv } from '../../config/env.schema';
 import { TokenVault } from './token-vault';
 
 const key = (b: number) => Buffer.alloc(32, b).toString('base64');
-const vaultWith = (ring: string) => new TokenVault(new AppConfig(validateEnv({ TOKEN_ENCRYPTION_KEYS: ring })));
+const vaultWith = (ring: string) =>
+  new TokenVault(
+    new AppConfig(validateEnv({ ENVIRONMENT: 'test', SECRET_KEY: 'unit-test-secret-key', TOKEN_ENCRYPTION_KEYS: ring })),
+  );
 
 describe('TokenVault', () => {
   it('should round-trip a token when decrypted with the same row and column', () => {
@@ -32,6 +35,19 @@ describe('TokenVault', () => {
     const ct = Buffer.from(parts[3], 'base64url');
     ct[0] ^= 1;
     parts[3] = ct.toString('base64url');
+    expect(() => vault.decrypt(parts.join('.'), 'x')).toThrow();
+  });
+
+  it('should refuse a truncated authentication tag even when its bytes are the real prefix', () => {
+    const vault = vaultWith(`k1:${key(1)}`);
+    const parts = vault.encrypt('EAAG-secret-token', 'x').split('.');
+    const tag = Buffer.from(parts[4], 'base64url');
+    expect(tag).toHaveLength(16);
+    for (const len of [4, 8, 12, 15]) {
+      parts[4] = tag.subarray(0, len).toString('base64url');
+      expect(() => vault.decrypt(parts.join('.'), 'x')).toThrow();
+    }
+    parts[4] = Buffer.concat([tag, Buffer.from([0])]).toString('base64url');
     expect(() => vault.decrypt(parts.join('.'), 'x')).toThrow();
   });
 

@@ -3,6 +3,8 @@ import { Injectable } from '@nestjs/common';
 import { AppConfig, type EncryptionKey } from '../../config/app-config';
 
 const VERSION = 'v1';
+/** GCM tag length, pinned: Node would otherwise accept a truncated tag (down to 4 bytes) on decrypt. */
+const TAG_BYTES = 16;
 
 /** Additional authenticated data: binds a ciphertext to one row and column so it cannot be moved. */
 export function tokenAad(table: string, rowId: string | number, column: string): string {
@@ -29,7 +31,7 @@ export class TokenVault {
   encrypt(plain: string, aad: string): string {
     const { id, key } = this.keys[0];
     const nonce = randomBytes(12);
-    const cipher = createCipheriv('aes-256-gcm', key, nonce);
+    const cipher = createCipheriv('aes-256-gcm', key, nonce, { authTagLength: TAG_BYTES });
     cipher.setAAD(Buffer.from(aad, 'utf8'));
     const ct = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
     const tag = cipher.getAuthTag();
@@ -41,9 +43,11 @@ export class TokenVault {
     if (version !== VERSION || !tag) throw new Error('Unrecognised ciphertext format');
     const entry = this.keys.find((k) => k.id === keyId);
     if (!entry) throw new Error(`Encryption key "${keyId}" is not in the key ring`);
-    const decipher = createDecipheriv('aes-256-gcm', entry.key, Buffer.from(nonce, 'base64url'));
+    const tagBytes = Buffer.from(tag, 'base64url');
+    if (tagBytes.length !== TAG_BYTES) throw new Error('Unrecognised ciphertext format');
+    const decipher = createDecipheriv('aes-256-gcm', entry.key, Buffer.from(nonce, 'base64url'), { authTagLength: TAG_BYTES });
     decipher.setAAD(Buffer.from(aad, 'utf8'));
-    decipher.setAuthTag(Buffer.from(tag, 'base64url'));
+    decipher.setAuthTag(tagBytes);
     return Buffer.concat([decipher.update(Buffer.from(ct, 'base64url')), decipher.final()]).toString('utf8');
   }
 
