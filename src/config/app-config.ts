@@ -51,6 +51,9 @@ export class AppConfig {
   readonly throttle: { authLimit: number; limit: number };
   /** express `trust proxy`: hop count or addresses/CIDRs/names (TRUST_PROXY). */
   readonly trustProxy: number | string[];
+  readonly loginLockout: { maxFailures: number; lockSeconds: number; maxLockSeconds: number };
+  readonly authUserCacheMs: number;
+  readonly metricsToken: string | undefined;
   readonly bodyLimit: string;
   readonly logLevel: string;
   readonly logFile: string | undefined;
@@ -107,6 +110,13 @@ export class AppConfig {
     this.jwt = { expiresInSeconds: env.JWT_EXPIRES_IN_SECONDS, issuer: 'autoreels-connect', audience: 'autoreels-api' };
     this.throttle = { authLimit: env.AUTH_THROTTLE_LIMIT, limit: env.THROTTLE_LIMIT };
     this.trustProxy = parseTrustProxy(env.TRUST_PROXY);
+    this.loginLockout = {
+      maxFailures: env.LOGIN_MAX_FAILURES,
+      lockSeconds: env.LOGIN_LOCK_SECONDS,
+      maxLockSeconds: Math.max(env.LOGIN_LOCK_MAX_SECONDS, env.LOGIN_LOCK_SECONDS),
+    };
+    this.authUserCacheMs = env.AUTH_USER_CACHE_MS;
+    this.metricsToken = env.METRICS_TOKEN;
     this.bodyLimit = env.BODY_LIMIT;
     // DEBUG raises the default log level; an explicit LOG_LEVEL wins
     this.logLevel = env.DEBUG && env.LOG_LEVEL === 'info' ? 'debug' : env.LOG_LEVEL;

@@ -172,6 +172,40 @@ export class EnvSchema {
   @Min(1)
   THROTTLE_LIMIT = 300;
 
+  /** Failed logins per account (e-mail) before it is locked; the counting window is LOGIN_LOCK_MAX_SECONDS. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  LOGIN_MAX_FAILURES = 5;
+
+  /** First lock of an account after LOGIN_MAX_FAILURES failures; doubles with each further failure. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(86400)
+  LOGIN_LOCK_SECONDS = 60;
+
+  /** Cap of the doubling lock, and the window in which failures are counted. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(86400)
+  LOGIN_LOCK_MAX_SECONDS = 900;
+
+  /** How long an api instance caches a user's role and token version (0 = read PostgreSQL on every request). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(60000)
+  AUTH_USER_CACHE_MS = 5000;
+
+  /** When set, /metrics needs `Authorization: Bearer <METRICS_TOKEN>`; unset, /metrics is 404 in production. */
+  @IsOptional()
+  @IsString()
+  @MinLength(8)
+  METRICS_TOKEN?: string;
+
   /**
    * Which proxies in front of the API are trusted for X-Forwarded-For (so rate limits see real
    * client IPs): a hop count (`1`), or a comma list of addresses, CIDRs and the names loopback,
@@ -284,6 +318,8 @@ export function validateEnv(raw: Record<string, unknown>): EnvSchema {
   }
   if (env.ENVIRONMENT === 'production') {
     problems.push(...productionProblems(env));
+    if (env.METRICS_TOKEN && env.METRICS_TOKEN.length < 32)
+      problems.push('METRICS_TOKEN: at least 32 characters in production (openssl rand -hex 32)');
   }
   if (env.FACEBOOK_APP_ID && !env.FACEBOOK_APP_SECRET) problems.push('FACEBOOK_APP_SECRET: required when FACEBOOK_APP_ID is set');
   if (env.TOKEN_ENCRYPTION_KEYS) {

@@ -11,9 +11,21 @@ interface Claims {
   email: string;
   role: AuthUser['role'];
   typ: string;
+  ver?: number;
 }
 
-/** Issues and verifies the API's own bearer tokens: HS256 only, with issuer, audience and type checked. */
+/** What a valid signature proves: who the token was issued to and under which token version. */
+export interface VerifiedToken {
+  id: number;
+  email: string;
+  /** The user's `token_version` when the token was issued (tokens from before versioning count as 0). */
+  version: number;
+}
+
+/**
+ * Issues and verifies the API's own bearer tokens: HS256 only, with issuer, audience and type checked.
+ * A valid signature is not enough to be let in: SessionAuthenticator then checks the user's row.
+ */
 @Injectable()
 export class AuthTokenService {
   /**
@@ -29,10 +41,14 @@ export class AuthTokenService {
     this.key = createSecretKey(Buffer.from(config.secretKey, 'utf8'));
   }
 
-  issue(user: AuthUser): { token: string; expiresIn: number } {
+  /**
+   * `role` is informational for clients (the API reads the role from PostgreSQL); `ver` is the
+   * user's token_version, so bumping it (POST /auth/logout-all) invalidates the token.
+   */
+  issue(user: AuthUser & { tokenVersion?: number }): { token: string; expiresIn: number } {
     const expiresIn = this.config.jwt.expiresInSeconds;
     const token = this.jwt.sign(
-      { sub: String(user.id), email: user.email, role: user.role, typ: 'access' },
+      { sub: String(user.id), email: user.email, role: user.role, typ: 'access', ver: user.tokenVersion ?? 0 },
       {
         secret: this.key as unknown as string, // jsonwebtoken accepts a KeyObject; @nestjs/jwt's type does not say so
         algorithm: 'HS256',
@@ -44,7 +60,7 @@ export class AuthTokenService {
     return { token, expiresIn };
   }
 
-  verify(token: string): AuthUser {
+  verify(token: string): VerifiedToken {
     try {
       const claims = this.jwt.verify<Claims>(token, {
         secret: this.key as unknown as string,
@@ -53,8 +69,9 @@ export class AuthTokenService {
         audience: this.config.jwt.audience,
       });
       const id = Number(claims.sub);
-      if (claims.typ !== 'access' || !Number.isInteger(id)) throw new Error('bad claims');
-      return { id, email: claims.email, role: claims.role };
+      const version = claims.ver ?? 0;
+      if (claims.typ !== 'access' || !Number.isInteger(id) || !Number.isInteger(version)) throw new Error('bad claims');
+      return { id, email: claims.email, version };
     } catch {
       throw new DomainError(ErrorCode.AUTH_TOKEN_INVALID, 'Your session is invalid or has expired; please sign in again.');
     }

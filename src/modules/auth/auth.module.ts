@@ -6,12 +6,22 @@ import { AuthController } from './auth.controller';
 import { AuthTokenService } from './auth-token.service';
 import { AuthService } from './auth.service';
 import { JwtAuthGuard } from './guards/jwt-auth.guard';
+import { LoginLockout } from './login-lockout';
+import { SessionAuthenticator } from './session-authenticator';
+import { UserAuthCache } from './user-auth-cache';
 import { UserEntity } from './user.entity';
 
 @Module({
   imports: [TypeOrmModule.forFeature([UserEntity]), JwtModule.register({})],
   controllers: [AuthController],
-  providers: [AuthService, AuthTokenService, { provide: APP_GUARD, useClass: JwtAuthGuard }],
-  exports: [AuthTokenService],
+  providers: [
+    AuthService,
+    AuthTokenService,
+    UserAuthCache,
+    SessionAuthenticator,
+    LoginLockout,
+    { provide: APP_GUARD, useClass: JwtAuthGuard },
+  ],
+  exports: [AuthTokenService, SessionAuthenticator],
 })
 export class AuthModule {}

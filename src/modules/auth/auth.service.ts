@@ -6,6 +6,8 @@ import { DomainError } from '../../common/errors/domain-error';
 import { ErrorCode } from '../../common/errors/error-codes';
 import type { AccessTokenDto, CredentialsDto, UserDto } from './dto/auth.dto';
 import { AuthTokenService } from './auth-token.service';
+import { LoginLockout } from './login-lockout';
+import { UserAuthCache } from './user-auth-cache';
 import { UserEntity } from './user.entity';
 
 /** OWASP's argon2id baseline: 19 MiB, 2 iterations, 1 lane (argon2id is the library's default algorithm). */
@@ -24,6 +26,8 @@ export class AuthService {
   constructor(
     @InjectRepository(UserEntity) private readonly users: Repository<UserEntity>,
     private readonly tokens: AuthTokenService,
+    private readonly lockout: LoginLockout,
+    private readonly userCache: UserAuthCache,
   ) {}
 
   async register(dto: CredentialsDto): Promise<UserDto> {
@@ -41,20 +45,38 @@ export class AuthService {
   }
 
   async login(dto: CredentialsDto): Promise<AccessTokenDto> {
-    const user = await this.users
-      .createQueryBuilder('u')
-      .where('lower(u.email) = :email', { email: dto.email.toLowerCase() })
-      .getOne();
+    const email = dto.email.toLowerCase();
+    // before the password is looked at: a locked account costs no argon2 and reveals nothing
+    await this.lockout.assertNotLocked(email);
+    const user = await this.users.createQueryBuilder('u').where('lower(u.email) = :email', { email }).getOne();
     const ok = user
       ? await verify(user.passwordHash, dto.password)
       : await verify(await this.dummyHash, dto.password).then(() => false);
     if (!user || !ok) {
-      this.logger.warn('login failed');
+      // unknown e-mails count too, so a lock says nothing about whether the account exists
+      const lockMs = await this.lockout.recordFailure(email);
+      this.logger.warn({ locked_for_s: lockMs ? Math.ceil(lockMs / 1000) : undefined }, 'login failed');
       throw new DomainError(ErrorCode.INVALID_CREDENTIALS, 'E-mail or password is incorrect.');
     }
-    const { token, expiresIn } = this.tokens.issue({ id: user.id, email: user.email, role: user.role });
+    await this.lockout.reset(email);
+    const { token, expiresIn } = this.tokens.issue({
+      id: user.id,
+      email: user.email,
+      role: user.role,
+      tokenVersion: user.tokenVersion,
+    });
     this.logger.log({ userId: user.id }, 'login succeeded');
     return { access_token: token, token_type: 'bearer', expires_in: expiresIn };
+  }
+
+  /**
+   * Signs the user out everywhere: bumps users.token_version, so every token issued before stops
+   * working at once on this instance and within AUTH_USER_CACHE_MS on the others.
+   */
+  async logoutAll(userId: number): Promise<void> {
+    await this.users.query(`UPDATE users SET token_version = token_version + 1, updated_at = now() WHERE id = $1`, [userId]);
+    this.userCache.forget(userId);
+    this.logger.log({ userId }, 'signed out everywhere');
   }
 
   async me(userId: number): Promise<UserDto> {

@@ -25,6 +25,10 @@ export class UserEntity {
   @Column({ type: 'varchar', length: 16, default: 'user' })
   role: UserRole;
 
+  /** Carried by every API token (claim `ver`); bumping it (POST /auth/logout-all) invalidates older tokens. */
+  @Column({ name: 'token_version', type: 'integer', default: 0 })
+  tokenVersion: number;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 
