@@ -269,7 +269,9 @@ export class ConnectService {
 
   /**
    * Exchange, make long-lived only when needed, inspect, read permissions and Pages, then the
-   * Instagram accounts. Independent calls run in parallel: at most 4 sequential round trips.
+   * Instagram accounts. Independent calls run in parallel: 3 sequential round trips when the code
+   * gives a long-lived token, 4 for a short-lived one with expires_in, 5 when expires_in is missing
+   * (README), plus one per extra result page of Pages.
    */
   private async verifyLogin(code: string): Promise<VerifiedLogin> {
     const grant = await this.exchangeCode(code);
