@@ -15,7 +15,7 @@ import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
-import { TokenVault, tokenAad } from '../src/modules/tokens/token-vault';
+import { TokenVault, tokenAad } from '../src/modules/connections/token-vault';
 import { deleteRedisPrefix, startSchedulerRole, waitFor } from '../test/helpers/lifecycle';
 import { SAM_ID, control } from '../test/helpers/sandbox';
 import { callback, dialog, newUser, startStack, type Stack } from '../test/helpers/stack';

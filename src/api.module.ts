@@ -10,7 +10,7 @@ import { AuthModule } from './modules/auth/auth.module';
 import { isNotAuthRateLimited } from './modules/auth/auth-throttle';
 import { HealthModule } from './modules/health/health.module';
 import { SocialModule } from './modules/social/social.module';
-import { ReconnectModule } from './modules/alerts/reconnect.module';
+import { AlertsApiModule } from './modules/alerts/alerts-api.module';
 import { OpsModule } from './modules/ops/ops.module';
 import { WebhooksModule } from './modules/webhooks/webhooks.module';
 
@@ -36,7 +36,7 @@ export class ApiModule {
         AuthModule,
         HealthModule,
         SocialModule,
-        ReconnectModule,
+        AlertsApiModule,
         OpsModule,
         WebhooksModule,
       ],

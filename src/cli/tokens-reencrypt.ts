@@ -4,50 +4,18 @@ import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { dataSourceOptions } from '../config/database';
 import { validateEnv } from '../config/env.schema';
-import { TokenVault, tokenAad } from '../modules/tokens/token-vault';
-
-interface Row {
-  id: number;
-  version: number;
-  long_lived_token: string | null;
-  access_token: string | null;
-}
+import { SystemClock } from '../common/clock';
+import { TypeormConnectionRepository } from '../modules/connections/persistence/typeorm-connection.repository';
+import { TokenVault } from '../modules/connections/token-vault';
 
 /**
  * Key rotation: moves every stored token to the first key of TOKEN_ENCRYPTION_KEYS. Put the new
  * key first, keep the old ones after it, run this, then drop the old keys. Safe to re-run and to
- * run while the service works (each row is updated only if its version did not change).
+ * run while the service works (each row is updated only if its version did not change); each
+ * account moved gets a `key_rotated` event in its history.
  */
-export async function reencryptAll(ds: DataSource, vault: TokenVault, batch = 500): Promise<{ moved: number; skipped: number }> {
-  let moved = 0;
-  let skipped = 0;
-  let lastId = 0;
-  for (;;) {
-    const rows = await ds.query<Row[]>(
-      `SELECT id, version, long_lived_token, access_token FROM instagram_tokens
-        WHERE id > $1 AND token_key_id IS DISTINCT FROM $2 AND (long_lived_token IS NOT NULL OR access_token IS NOT NULL)
-        ORDER BY id LIMIT $3`,
-      [lastId, vault.currentKeyId, batch],
-    );
-    if (!rows.length) break;
-    for (const row of rows) {
-      lastId = row.id;
-      const move = (col: 'long_lived_token' | 'access_token') => {
-        const blob = row[col];
-        if (!blob) return null;
-        const aad = tokenAad('instagram_tokens', row.id, col);
-        return vault.encrypt(vault.decrypt(blob, aad), aad);
-      };
-      const res = await ds.query<[unknown[], number]>(
-        `UPDATE instagram_tokens SET long_lived_token = $1, access_token = $2, token_key_id = $3, version = version + 1
-          WHERE id = $4 AND version = $5`,
-        [move('long_lived_token'), move('access_token'), vault.currentKeyId, row.id, row.version],
-      );
-      if (res[1] === 1) moved++;
-      else skipped++; // changed meanwhile: it was re-encrypted with the current key by that write
-    }
-  }
-  return { moved, skipped };
+export function reencryptAll(ds: DataSource, vault: TokenVault, batch = 500): Promise<{ moved: number; skipped: number }> {
+  return new TypeormConnectionRepository(ds, vault, new SystemClock()).reencryptAll(batch);
 }
 
 if (require.main === module) {

@@ -7,7 +7,7 @@ import { AppConfig } from '../../src/config/app-config';
 import { validateEnv } from '../../src/config/env.schema';
 import { reencryptAll } from '../../src/cli/tokens-reencrypt';
 import { ReconnectLinkService } from '../../src/modules/alerts/reconnect-link.service';
-import { TokenVault, tokenAad } from '../../src/modules/tokens/token-vault';
+import { TokenVault, tokenAad } from '../../src/modules/connections/token-vault';
 import { ACME_COFFEE_PAGE, ACME_ROASTERY_PAGE, ALEX_ID, SAM_ID, control } from '../helpers/sandbox';
 import { callback, dialog, newUser, startStack, type Stack } from '../helpers/stack';
 

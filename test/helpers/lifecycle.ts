@@ -9,7 +9,7 @@ import { DataSource } from 'typeorm';
 import { Clock } from '../../src/common/clock';
 import { AuthTokenService } from '../../src/modules/auth/auth-token.service';
 import { TOKEN_MAINTENANCE_QUEUE } from '../../src/modules/queue/queue.constants';
-import { TokenMaintenanceProcessor } from '../../src/modules/queue/token-maintenance.processor';
+import { TokenMaintenanceProcessor } from '../../src/modules/connections/token-maintenance.processor';
 import { TokenSweepService } from '../../src/modules/scheduler/token-sweep.service';
 import { SchedulerModule } from '../../src/scheduler.module';
 import { WorkerModule } from '../../src/worker.module';

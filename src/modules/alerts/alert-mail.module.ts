@@ -1,8 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { UserEntity } from '../auth/user.entity';
-import { InstagramTokenEntity } from '../tokens/persistence/instagram-token.entity';
-import { TokensModule } from '../tokens/tokens.module';
+import { ConnectionsModule } from '../connections/connections.module';
 import { AlertEntity } from './alert.entity';
 import { AlertMailerService } from './alert-mailer.service';
 import { ReconnectLinkEntity } from './reconnect-link.entity';
@@ -10,7 +9,7 @@ import { ReconnectLinkService } from './reconnect-link.service';
 
 /** Alert e-mail and the reconnect links in it (worker: sending; api: following a link). */
 @Module({
-  imports: [TypeOrmModule.forFeature([AlertEntity, ReconnectLinkEntity, UserEntity, InstagramTokenEntity]), TokensModule],
+  imports: [TypeOrmModule.forFeature([AlertEntity, ReconnectLinkEntity, UserEntity]), ConnectionsModule],
   providers: [ReconnectLinkService, AlertMailerService],
   exports: [ReconnectLinkService, AlertMailerService],
 })

@@ -5,25 +5,12 @@ import { Repository } from 'typeorm';
 import { Clock } from '../../common/clock';
 import { AppConfig } from '../../config/app-config';
 import { UserEntity } from '../auth/user.entity';
-import { InstagramTokenEntity } from '../tokens/persistence/instagram-token.entity';
-import { TokenEventsService } from '../tokens/token-events.service';
+import { ConnectionRepository } from '../connections/connection.repository';
 import { AlertEntity } from './alert.entity';
+import { alertSubject } from './domain/alert-rules';
 import { ReconnectLinkService } from './reconnect-link.service';
 
 export type MailOutcome = 'sent' | 'logged' | 'already_sent' | 'skipped';
-
-function subjectFor(alert: AlertEntity, who: string): string {
-  switch (alert.kind) {
-    case 'expiring':
-      return `${who}: reconnect within ${alert.thresholdDays ?? 'a few'} days to keep publishing`;
-    case 'expired':
-      return `${who}: Facebook access expired — reconnect to resume publishing`;
-    case 'token_invalid':
-      return `${who} stopped working — reconnect to resume publishing`;
-    case 'revoked':
-      return `${who} was disconnected at Facebook`;
-  }
-}
 
 /**
  * Sends one alert's e-mail: plain text, short, with a one-click reconnect link. Idempotent:
@@ -37,9 +24,8 @@ export class AlertMailerService implements OnApplicationShutdown {
   constructor(
     @InjectRepository(AlertEntity) private readonly alerts: Repository<AlertEntity>,
     @InjectRepository(UserEntity) private readonly users: Repository<UserEntity>,
-    @InjectRepository(InstagramTokenEntity) private readonly accounts: Repository<InstagramTokenEntity>,
     private readonly links: ReconnectLinkService,
-    private readonly events: TokenEventsService,
+    private readonly connections: ConnectionRepository,
     private readonly config: AppConfig,
     private readonly clock: Clock,
   ) {}
@@ -52,12 +38,12 @@ export class AlertMailerService implements OnApplicationShutdown {
     if (alert.readAt || !alert.accountId) return 'skipped';
     const [user, account] = await Promise.all([
       this.users.findOneBy({ id: alert.userId }),
-      this.accounts.findOneBy({ id: alert.accountId }),
+      this.connections.findById(alert.accountId),
     ]);
     if (!user || !account || account.status === 'disconnected') return 'skipped';
     const who = `@${account.instagramUsername ?? account.igUserId}`;
     const link = await this.links.issue(user.id, account.id, alert.id);
-    const subject = subjectFor(alert, who);
+    const subject = alertSubject(alert.kind, alert.thresholdDays, who);
     const text = [
       alert.message,
       '',
@@ -81,7 +67,7 @@ export class AlertMailerService implements OnApplicationShutdown {
     }
     await this.alerts.update({ id: alert.id }, { emailedAt: this.clock.now() });
     // the account's history says what the user was told, and when (never the link itself)
-    await this.events.record({
+    await this.connections.recordEvent({
       accountId: account.id,
       userId: user.id,
       type: 'alert_emailed',

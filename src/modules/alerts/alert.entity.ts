@@ -1,8 +1,10 @@
 import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
 import { UserEntity } from '../auth/user.entity';
-import { InstagramTokenEntity } from '../tokens/persistence/instagram-token.entity';
+import { InstagramTokenEntity } from '../connections/persistence/instagram-token.entity';
 
-export type AlertKind = 'expiring' | 'expired' | 'token_invalid' | 'revoked';
+import type { AlertKind } from './domain/alert-rules';
+
+export type { AlertKind };
 
 /** One row per (account, kind, dedupe key) so an alert is raised exactly once. */
 @Entity('alerts')

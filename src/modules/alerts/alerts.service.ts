@@ -1,70 +1,87 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { InjectQueue } from '@nestjs/bullmq';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Queue } from 'bullmq';
 import { IsNull, Repository } from 'typeorm';
 import { Clock } from '../../common/clock';
-import { formatDay } from '../../common/format-day';
 import { DomainError } from '../../common/errors/domain-error';
 import { ErrorCode } from '../../common/errors/error-codes';
 import { AppConfig } from '../../config/app-config';
+import { ConnectionEvents, ConnectionObserver } from '../connections/connection-observer';
+import type { Connection } from '../connections/connection.repository';
 import { notificationJobOptions } from '../queue/job-policy';
 import { NOTIFICATIONS_QUEUE, type NotificationJob } from '../queue/queue.constants';
-import { dueExpiryAlert } from '../tokens/domain/token-policy';
-import { InstagramTokenEntity } from '../tokens/persistence/instagram-token.entity';
-import { AlertEntity, type AlertKind } from './alert.entity';
+import { AlertEntity } from './alert.entity';
+import { dueAlert, type DueAlert } from './domain/alert-rules';
 
 /**
  * Raises alerts exactly once per (account, kind, dedupe key) — the unique index decides, so any
- * number of sweeps and workers can call it — and hands new ones to the notifications queue.
+ * number of sweeps and workers can call it — and hands new ones to the notifications queue. It
+ * hears of connections as their observer (the connections module knows nothing of alerts);
+ * which alert is due is decided in domain/alert-rules.ts.
  */
 @Injectable()
-export class AlertsService {
+export class AlertsService extends ConnectionObserver implements OnModuleInit {
   private readonly logger = new Logger(AlertsService.name);
 
   constructor(
     @InjectRepository(AlertEntity) private readonly alerts: Repository<AlertEntity>,
-    @InjectRepository(InstagramTokenEntity) private readonly accounts: Repository<InstagramTokenEntity>,
     @InjectQueue(NOTIFICATIONS_QUEUE) private readonly notifications: Queue<NotificationJob>,
+    private readonly connectionEvents: ConnectionEvents,
     private readonly config: AppConfig,
     private readonly clock: Clock,
-  ) {}
-
-  /** Raises whatever alert the account's current state calls for (expiry thresholds or a dead token). */
-  async evaluate(accountId: number): Promise<AlertEntity | null> {
-    const a = await this.accounts.findOneBy({ id: accountId });
-    return a ? this.evaluateRow(a) : null;
+  ) {
+    super();
   }
 
-  /** evaluate() for a caller that already holds the account's current row (no re-read). */
-  async evaluateRow(a: InstagramTokenEntity): Promise<AlertEntity | null> {
-    if (a.status === 'disconnected') return null;
-    const who = `@${a.instagramUsername ?? a.igUserId}`;
-    if (a.status === 'revoked') {
-      return this.raise(
-        a,
-        'revoked',
-        `revoked:${a.disconnectedAt?.toISOString() ?? a.updatedAt.toISOString()}`,
-        null,
-        `${who} was disconnected at Facebook (the app was removed or access revoked). Reconnect to keep publishing.`,
-      );
-    }
-    if (!a.isValid) {
-      return this.raise(
-        a,
-        'token_invalid',
-        `invalid:${a.expiresAt?.toISOString().slice(0, 10) ?? 'none'}:${a.lastErrorCode ?? ''}`,
-        null,
-        `${who} stopped working: ${a.statusReason ?? 'Facebook no longer accepts the connection.'}`,
-      );
-    }
-    const due = dueExpiryAlert(a.expiresAt, this.clock.now(), this.config.tokens);
-    if (!due || !a.expiresAt) return null;
-    const message =
-      due.kind === 'expired'
-        ? `${who}'s Facebook access expired on ${formatDay(a.expiresAt)}. Reconnect to resume publishing.`
-        : `${who}'s Facebook access ends on ${formatDay(a.expiresAt)} (in ${due.thresholdDays} days or less). Facebook only extends it when you pass its dialog again: one click.`;
-    return this.raise(a, due.kind, due.dedupeKey, due.thresholdDays, message);
+  onModuleInit(): void {
+    this.connectionEvents.subscribe(this);
+  }
+
+  /** A login stored it: its old alerts and links are settled, then whatever its new state calls for. */
+  override async connected(row: Connection): Promise<void> {
+    await this.resolveForAccount(row.id);
+    await this.evaluateRow(row);
+  }
+
+  override async changed(row: Connection): Promise<void> {
+    await this.evaluateRow(row);
+  }
+
+  override async disconnected(row: Connection): Promise<void> {
+    await this.resolveForAccount(row.id);
+  }
+
+  /** Raises whatever alert the account's current state calls for (expiry thresholds or a dead token). */
+  async evaluateRow(a: Connection): Promise<AlertEntity | null> {
+    const due = dueAlert(
+      {
+        status: a.status,
+        isValid: a.isValid,
+        igUserId: a.igUserId,
+        instagramUsername: a.instagramUsername,
+        expiresAt: a.expiresAt,
+        statusReason: a.statusReason,
+        lastErrorCode: a.lastErrorCode,
+        changedAt: a.disconnectedAt ?? a.updatedAt,
+      },
+      this.clock.now(),
+      this.config.tokens,
+    );
+    return due ? this.raise(a, due) : null;
+  }
+
+  /** Alerts whose e-mail never went out (enqueue lost with Redis, or jobs exhausted): the sweep re-sends them. */
+  async unsent(olderThanMs: number, limit: number): Promise<number[]> {
+    const rows = await this.alerts.query<Array<{ id: number }>>(
+      `SELECT id FROM alerts
+        WHERE emailed_at IS NULL AND read_at IS NULL
+          AND created_at < now() - make_interval(secs => $1::double precision / 1000)
+          AND created_at > now() - interval '7 days'
+        ORDER BY id LIMIT $2`,
+      [olderThanMs, limit],
+    );
+    return rows.map((r) => r.id);
   }
 
   /**
@@ -111,23 +128,17 @@ export class AlertsService {
     return alert;
   }
 
-  private async raise(
-    a: InstagramTokenEntity,
-    kind: AlertKind,
-    dedupeKey: string,
-    thresholdDays: number | null,
-    message: string,
-  ): Promise<AlertEntity | null> {
+  private async raise(a: Connection, due: DueAlert): Promise<AlertEntity | null> {
     const inserted = await this.alerts.query<Array<{ id: number }>>(
       `INSERT INTO alerts (user_id, account_id, kind, dedupe_key, threshold_days, token_expires_at, message)
        VALUES ($1, $2, $3, $4, $5, $6, $7)
        ON CONFLICT (account_id, kind, dedupe_key) DO NOTHING
        RETURNING id`,
-      [a.userId, a.id, kind, dedupeKey, thresholdDays, a.expiresAt, message],
+      [a.userId, a.id, due.kind, due.dedupeKey, due.thresholdDays, a.expiresAt, due.message],
     );
     if (!inserted.length) return null;
     const alert = await this.alerts.findOneByOrFail({ id: inserted[0].id });
-    this.logger.log({ alertId: alert.id, accountId: a.id, kind }, 'alert raised');
+    this.logger.log({ alertId: alert.id, accountId: a.id, kind: due.kind }, 'alert raised');
     await this.notifications
       .add('alert', { alertId: alert.id }, notificationJobOptions(alert.id, this.config.queue))
       .catch((err: unknown) =>

@@ -1,6 +1,6 @@
 import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
 import { UserEntity } from '../auth/user.entity';
-import { InstagramTokenEntity } from '../tokens/persistence/instagram-token.entity';
+import { InstagramTokenEntity } from '../connections/persistence/instagram-token.entity';
 import { AlertEntity } from './alert.entity';
 
 /** A one-click reconnect link from an alert e-mail: only the SHA-256 of the link is stored. */

@@ -2,8 +2,8 @@ import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable } from '@nestjs/common';
 import type { Queue } from 'bullmq';
 import { Gauge } from 'prom-client';
-import { DataSource } from 'typeorm';
 import { Clock } from '../../common/clock';
+import { ConnectionRepository } from '../connections/connection.repository';
 import { NOTIFICATIONS_QUEUE, TOKEN_MAINTENANCE_QUEUE } from '../queue/queue.constants';
 import { LifecycleMetrics } from './lifecycle-metrics';
 
@@ -15,7 +15,7 @@ const QUEUE_STATES = ['waiting', 'active', 'delayed', 'prioritized', 'failed', '
 export class ScrapeGauges {
   constructor(
     metrics: LifecycleMetrics,
-    dataSource: DataSource,
+    connections: ConnectionRepository,
     clock: Clock,
     @InjectQueue(TOKEN_MAINTENANCE_QUEUE) maintenance: Queue,
     @InjectQueue(NOTIFICATIONS_QUEUE) notifications: Queue,
@@ -27,9 +27,7 @@ export class ScrapeGauges {
       labelNames: ['status'] as const,
       registers,
       async collect() {
-        const rows = await dataSource.query<Array<{ status: string; n: number }>>(
-          `SELECT status, count(*)::int AS n FROM instagram_tokens GROUP BY status`,
-        );
+        const rows = await connections.countByStatus();
         for (const s of STATUSES) this.set({ status: s }, rows.find((r) => r.status === s)?.n ?? 0);
       },
     });
@@ -38,11 +36,8 @@ export class ScrapeGauges {
       help: 'Seconds until the earliest expiry among valid connected accounts (+Inf when none expires).',
       registers,
       async collect() {
-        const rows = await dataSource.query<Array<{ at: Date | null }>>(
-          `SELECT min(expires_at) AS at FROM instagram_tokens WHERE is_connected AND is_valid AND expires_at IS NOT NULL`,
-        );
-        const at = rows[0]?.at;
-        this.set(at ? (new Date(at).getTime() - clock.now().getTime()) / 1000 : Infinity);
+        const at = await connections.earliestExpiry();
+        this.set(at ? (at.getTime() - clock.now().getTime()) / 1000 : Infinity);
       },
     });
     new Gauge({

@@ -1,12 +1,12 @@
 import { Module } from '@nestjs/common';
+import { AlertsModule } from '../alerts/alerts.module';
+import { ConnectionsModule } from '../connections/connections.module';
 import { QueuesModule } from '../queue/queues.module';
-import { DueAccountsRepository } from './due-accounts.repository';
 import { TokenSweepService } from './token-sweep.service';
 
-/** The sweep (scheduler role and `npm run tokens:sweep`). */
 @Module({
-  imports: [QueuesModule],
-  providers: [DueAccountsRepository, TokenSweepService],
-  exports: [TokenSweepService, DueAccountsRepository],
+  imports: [QueuesModule, ConnectionsModule, AlertsModule],
+  providers: [TokenSweepService],
+  exports: [TokenSweepService],
 })
 export class TokenSweepModule {}

@@ -10,7 +10,8 @@ import {
   type NotificationJob,
   type TokenMaintenanceJob,
 } from '../queue/queue.constants';
-import { DueAccountsRepository } from './due-accounts.repository';
+import { AlertsService } from '../alerts/alerts.service';
+import { ConnectionRepository } from '../connections/connection.repository';
 
 /** addBulk calls in flight at once during a sweep. */
 const ADD_PIPELINE = 4;
@@ -41,7 +42,8 @@ export class TokenSweepService {
   private readonly logger = new Logger(TokenSweepService.name);
 
   constructor(
-    private readonly due: DueAccountsRepository,
+    private readonly due: ConnectionRepository,
+    private readonly alerts: AlertsService,
     @InjectQueue(TOKEN_MAINTENANCE_QUEUE) private readonly maintenance: Queue<TokenMaintenanceJob>,
     @InjectQueue(NOTIFICATIONS_QUEUE) private readonly notifications: Queue<NotificationJob>,
     private readonly config: AppConfig,
@@ -58,7 +60,7 @@ export class TokenSweepService {
     // the next page is read while earlier batches are still being added (bounded pipelining)
     const inFlight: Array<Promise<unknown>> = [];
     for (;;) {
-      const page = await this.due.page(now, after, batchSize);
+      const page = await this.due.duePage(now, after, batchSize);
       if (!page.length) break;
       const last = page[page.length - 1];
       after = { cursor: last.cursor, id: last.id };
@@ -87,7 +89,7 @@ export class TokenSweepService {
   /** PostgreSQL is the truth for alert e-mail too: anything never e-mailed is handed to the queue again. */
   private async requeueUnsentAlerts(olderThanMs: number): Promise<number> {
     let n = 0;
-    for (const alertId of await this.due.unsentAlerts(olderThanMs, 1000)) {
+    for (const alertId of await this.alerts.unsent(olderThanMs, 1000)) {
       const jobId = alertJobId(alertId);
       const existing = await this.notifications.getJob(jobId);
       if (!existing) {

@@ -1,12 +1,11 @@
-import type { InstagramTokenEntity } from '../tokens/persistence/instagram-token.entity';
-import { daysUntil } from '../tokens/domain/token-policy';
+import type { Connection, ConnectionEvent } from '../connections/connection.repository';
+import { daysUntil } from '../connections/domain/connection-policy';
 import type { AccountDto, StatusDto, TokenEventDto } from './dto/account.dto';
-import type { TokenEventEntity } from '../tokens/persistence/token-event.entity';
 
 const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);
 
 /** Public fields only: ciphertext columns never leave the server. */
-export function toAccountDto(row: InstagramTokenEntity, now: Date): AccountDto {
+export function toAccountDto(row: Connection, now: Date): AccountDto {
   return {
     id: row.id,
     ig_user_id: row.igUserId,
@@ -33,7 +32,7 @@ export function toAccountDto(row: InstagramTokenEntity, now: Date): AccountDto {
   };
 }
 
-export function toStatusDto(row: InstagramTokenEntity | null, count: number, now: Date): StatusDto {
+export function toStatusDto(row: Connection | null, count: number, now: Date): StatusDto {
   if (!row) {
     return {
       is_connected: false,
@@ -67,7 +66,7 @@ export function toStatusDto(row: InstagramTokenEntity | null, count: number, now
   };
 }
 
-export function toEventDto(e: TokenEventEntity): TokenEventDto {
+export function toEventDto(e: ConnectionEvent): TokenEventDto {
   return {
     id: String(e.id),
     type: e.type,

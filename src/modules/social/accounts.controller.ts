@@ -4,6 +4,7 @@ import { DomainError } from '../../common/errors/domain-error';
 import { ErrorCode } from '../../common/errors/error-codes';
 import { ErrorBodyDto } from '../../common/errors/error-body.dto';
 import { CurrentUser, type AuthUser } from '../auth/auth.decorators';
+import { Disconnect } from '../connections/use-cases/disconnect.use-case';
 import { AccountsService } from './accounts.service';
 import { AccountDto, AccountListDto, DisconnectResultDto, TokenEventListDto, UpdateAccountDto } from './dto/account.dto';
 
@@ -17,7 +18,10 @@ export const AccountIdPipe = new ParseIntPipe({
 @ApiResponse({ status: 404, description: "ACCOUNT_NOT_FOUND (also for another user's id)", type: ErrorBodyDto })
 @Controller('social/accounts')
 export class AccountsController {
-  constructor(private readonly accounts: AccountsService) {}
+  constructor(
+    private readonly accounts: AccountsService,
+    private readonly disconnectAccount: Disconnect,
+  ) {}
 
   @Get()
   @ApiOperation({ summary: 'Every Instagram account on your profile (all but the ones you disconnected)' })
@@ -54,6 +58,6 @@ export class AccountsController {
   @ApiOperation({ summary: 'Disconnect this account (revoke at Facebook unless another connection uses the same login)' })
   @ApiOkResponse({ type: DisconnectResultDto })
   disconnect(@CurrentUser() user: AuthUser, @Param('id', AccountIdPipe) id: number): Promise<DisconnectResultDto> {
-    return this.accounts.disconnect(user.id, id);
+    return this.disconnectAccount.execute(user.id, id);
   }
 }

@@ -1,34 +1,20 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { DataSource, In, type EntityManager } from 'typeorm';
 import { Clock } from '../../common/clock';
 import { DomainError } from '../../common/errors/domain-error';
 import { ErrorCode } from '../../common/errors/error-codes';
 import { AppConfig } from '../../config/app-config';
-import { AlertsService } from '../alerts/alerts.service';
+import { ConnectionRepository, type Connection } from '../connections/connection.repository';
+import { graphFailureVerdict } from '../connections/domain/graph-failure-policy';
+import { TokenVault, tokenAad } from '../connections/token-vault';
+import { ConnectAccounts } from '../connections/use-cases/connect-accounts.use-case';
 import { GraphApiClient, type GraphPage, type GraphPermission, type TokenInspection } from '../graph/graph-api.client';
 import { GraphError } from '../graph/graph-error';
-import { connectionExpiry, nextCheckAt, statusForValid } from '../tokens/domain/token-policy';
-import { ConnectionsRepository } from '../tokens/connections.repository';
-import { InstagramTokenEntity } from '../tokens/persistence/instagram-token.entity';
-import { TokenEventsService } from '../tokens/token-events.service';
-import { TokenVault, tokenAad } from '../tokens/token-vault';
 import { toAccountDto } from './account-view';
 import type { CallbackQuery, CallbackResultDto, CandidateDto, LoginUrlDto } from './dto/connect.dto';
 import type { OAuthStateEntity } from './oauth-state.entity';
 import { OAuthStateService } from './oauth-state.service';
 import { PageSubscriber } from './page-subscriber';
-
-/** What the product asks Facebook for (graph-api.md section 15). */
-export const REQUESTED_SCOPES = [
-  'instagram_basic',
-  'instagram_content_publish',
-  'pages_show_list',
-  'pages_read_engagement',
-  'pages_manage_metadata',
-  'business_management',
-];
-/** Without these the product cannot work; the other two only widen what it can find or hear. */
-export const REQUIRED_SCOPES = ['instagram_basic', 'instagram_content_publish', 'pages_show_list', 'pages_read_engagement'];
+import { REQUESTED_SCOPES, REQUIRED_SCOPES } from '../graph/scopes';
 
 const LONG_LIVED_MIN_MS = 7 * 86_400_000;
 
@@ -68,11 +54,9 @@ export class ConnectService {
     private readonly graph: GraphApiClient,
     private readonly states: OAuthStateService,
     private readonly vault: TokenVault,
-    private readonly events: TokenEventsService,
-    private readonly connections: ConnectionsRepository,
-    private readonly alerts: AlertsService,
+    private readonly connections: ConnectionRepository,
+    private readonly connectAccounts: ConnectAccounts,
     private readonly pageSubscriber: PageSubscriber,
-    private readonly dataSource: DataSource,
   ) {}
 
   async startLogin(userId: number, accountId?: number): Promise<LoginUrlDto> {
@@ -115,7 +99,7 @@ export class ConnectService {
         message: failure.message,
         details: failure.details ?? null,
       });
-      await this.events.record({
+      await this.connections.recordEvent({
         userId: attempt.userId,
         accountId: attempt.accountId,
         type: attempt.purpose,
@@ -183,10 +167,10 @@ export class ConnectService {
     }
     const dto = result as unknown as CallbackResultDto;
     if (dto.status === 'needs_selection') return { ...dto, state };
-    const ids = (dto.accounts ?? []).map((a) => a.id);
-    const rows = ids.length
-      ? await this.connections.repo.find({ where: { id: In(ids), userId: attempt.userId, isConnected: true } })
-      : [];
+    const rows = await this.connections.findConnected(
+      attempt.userId,
+      (dto.accounts ?? []).map((a) => a.id),
+    );
     if (!rows.length) {
       throw new DomainError(
         ErrorCode.OAUTH_STATE_INVALID,
@@ -196,7 +180,7 @@ export class ConnectService {
     return this.connectedResult(rows);
   }
 
-  private connectedResult(rows: InstagramTokenEntity[]): CallbackResultDto {
+  private connectedResult(rows: Connection[]): CallbackResultDto {
     const now = this.clock.now();
     return {
       status: 'connected',
@@ -220,11 +204,7 @@ export class ConnectService {
     const login = await this.verifyLogin(query.code);
     if (attempt.purpose === 'reconnect') return this.renew(attempt, login);
     if (login.candidates.length === 1) return this.connectChosen(attempt, login, login.candidates);
-    const existing = new Set(
-      (
-        await this.connections.repo.find({ where: { userId: attempt.userId, isConnected: true }, select: { igUserId: true } })
-      ).map((r) => r.igUserId),
-    );
+    const existing = await this.connections.connectedIgUserIds(attempt.userId);
     const candidates: CandidateDto[] = login.candidates.map((c) => ({
       ig_user_id: c.igUserId,
       username: c.username,
@@ -252,7 +232,7 @@ export class ConnectService {
   private async renew(attempt: OAuthStateEntity, login: VerifiedLogin): Promise<CallbackResultDto> {
     // the account may have been deleted meanwhile (data deletion): its id is gone from the attempt
     const target = attempt.accountId
-      ? await this.connections.repo.findOneBy({ id: attempt.accountId, userId: attempt.userId })
+      ? await this.connections.findOwned(attempt.userId, attempt.accountId).catch(() => null)
       : null;
     if (!target) throw new DomainError(ErrorCode.ACCOUNT_NOT_FOUND, 'The account you were renewing no longer exists.');
     const renewed = login.candidates.filter((c) => c.igUserId === target.igUserId);
@@ -359,27 +339,15 @@ export class ConnectService {
     }
   }
 
+  /** A Graph failure during a login: the one table says what the person is told. */
   private mapGraphFailure(err: unknown): DomainError {
     if (err instanceof GraphError) {
-      if (err.kind === 'rate-limited' || err.kind === 'quota') {
-        return new DomainError(
-          ErrorCode.META_RATE_LIMITED,
-          'Facebook is limiting requests right now; please try again in a few minutes.',
-        );
-      }
-      if (err.kind === 'transient') {
-        return new DomainError(ErrorCode.META_UNAVAILABLE, 'Facebook is not answering right now; please try again shortly.');
-      }
-      if (err.kind === 'permission') {
-        return new DomainError(
-          ErrorCode.PERMISSIONS_DECLINED,
-          'Facebook refused access to your Pages; connect again and allow every permission.',
-          {
-            declined: [],
-          },
-        );
-      }
-      return new DomainError(ErrorCode.META_REQUEST_FAILED, 'Facebook rejected the request; please connect again.');
+      const verdict = graphFailureVerdict(err);
+      return new DomainError(
+        verdict.callerCode,
+        verdict.callerMessage,
+        verdict.callerCode === ErrorCode.PERMISSIONS_DECLINED ? { declined: [] } : undefined,
+      );
     }
     this.logger.error({ err: err instanceof Error ? err.message : String(err) }, 'connect failed');
     return new DomainError(ErrorCode.INTERNAL_ERROR, 'Something went wrong on our side.');
@@ -390,89 +358,29 @@ export class ConnectService {
     login: VerifiedLogin,
     chosen: VerifiedCandidate[],
   ): Promise<CallbackResultDto> {
-    const rows: InstagramTokenEntity[] = [];
-    for (const candidate of chosen) rows.push(await this.persist(attempt.userId, login, candidate));
+    const rows = await this.connectAccounts.execute(
+      attempt.userId,
+      chosen.map((c) => ({
+        igUserId: c.igUserId,
+        username: c.username,
+        name: c.name,
+        profilePictureUrl: c.profilePictureUrl,
+        pageId: c.pageId,
+        pageName: c.pageName,
+        fbUserId: login.fbUserId,
+        userToken: login.userToken,
+        pageToken: c.pageToken,
+        userTokenExpiresAt: date(login.userTokenExpiresAt),
+        pageTokenExpiresAt: date(c.pageTokenExpiresAt),
+        dataAccessExpiresAt: date(login.dataAccessExpiresAt),
+        issuedAt: date(login.issuedAt),
+        permissions: login.granted,
+      })),
+    );
     const result = this.connectedResult(rows);
     await this.states.complete(attempt.id, result as unknown as Record<string, unknown>);
-    for (const row of rows) {
-      await this.alerts.evaluate(row.id);
-      void this.pageSubscriber.subscribe(row.id);
-    }
+    for (const row of rows) void this.pageSubscriber.subscribe(row.id);
     return result;
-  }
-
-  /** Insert or update in place (same id, history kept), tokens encrypted and bound to the row. */
-  private async persist(userId: number, login: VerifiedLogin, c: VerifiedCandidate): Promise<InstagramTokenEntity> {
-    const now = this.clock.now();
-    const settings = this.config.tokens;
-    const userTokenExpiresAt = date(login.userTokenExpiresAt);
-    const pageTokenExpiresAt = date(c.pageTokenExpiresAt);
-    const dataAccessExpiresAt = date(login.dataAccessExpiresAt);
-    const expiresAt = connectionExpiry({ userTokenExpiresAt, pageTokenExpiresAt, dataAccessExpiresAt });
-    const status = statusForValid(expiresAt, now, {
-      refreshWindowDays: settings.refreshWindowDays,
-      alertThresholdsDays: settings.alertThresholdsDays,
-    });
-    const id = await this.dataSource.transaction(async (m: EntityManager) => {
-      const existing = await m.findOne(InstagramTokenEntity, {
-        where: { userId, igUserId: c.igUserId },
-        lock: { mode: 'pessimistic_write' },
-      });
-      const rowId =
-        existing?.id ??
-        ((await m.insert(InstagramTokenEntity, { userId, igUserId: c.igUserId, connectedAt: now })).identifiers[0].id as number);
-      await m.update(
-        InstagramTokenEntity,
-        { id: rowId },
-        {
-          fbPageId: c.pageId,
-          fbPageName: c.pageName,
-          fbUserId: login.fbUserId,
-          instagramUsername: c.username,
-          instagramName: c.name,
-          igProfilePicture: c.profilePictureUrl,
-          longLivedToken: this.vault.encrypt(login.userToken, tokenAad('instagram_tokens', rowId, 'long_lived_token')),
-          accessToken: this.vault.encrypt(c.pageToken, tokenAad('instagram_tokens', rowId, 'access_token')),
-          tokenKeyId: this.vault.currentKeyId,
-          tokenType: 'bearer',
-          expiresAt,
-          tokenExpiresIn: expiresAt ? Math.max(0, Math.floor((expiresAt.getTime() - now.getTime()) / 1000)) : null,
-          tokenIssuedAt: date(login.issuedAt),
-          userTokenExpiresAt,
-          pageTokenExpiresAt,
-          dataAccessExpiresAt,
-          isValid: true,
-          isConnected: true,
-          status,
-          statusReason: null,
-          lastErrorCode: null,
-          permissions: login.granted,
-          lastCheckedAt: now,
-          lastRefreshedAt: now,
-          nextCheckAt: nextCheckAt(status, expiresAt, now, settings),
-          connectedAt: existing?.isConnected ? existing.connectedAt : now,
-          disconnectedAt: null,
-          leaseUntil: null,
-          version: () => 'version + 1',
-        },
-      );
-      await this.connections.ensureDefault(userId, m);
-      await this.events.record(
-        {
-          userId,
-          accountId: rowId,
-          type: existing ? 'reconnect' : 'connect',
-          outcome: 'success',
-          actor: 'user',
-          message: `Connected @${c.username} through the Page "${c.pageName}".`,
-          details: { expires_at: iso(expiresAt), data_access_expires_at: iso(dataAccessExpiresAt) },
-        },
-        m,
-      );
-      return rowId;
-    });
-    await this.alerts.resolveForAccount(id);
-    return await this.connections.repo.findOneByOrFail({ id });
   }
 }
 

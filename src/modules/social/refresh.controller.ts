@@ -2,7 +2,7 @@ import { Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { ErrorBodyDto } from '../../common/errors/error-body.dto';
 import { CurrentUser, type AuthUser } from '../auth/auth.decorators';
-import { TokenMaintenanceService } from '../tokens/token-maintenance.service';
+import { RefreshForUser } from '../connections/use-cases/refresh-for-user.use-case';
 import { AccountIdPipe } from './accounts.controller';
 import { RefreshResultDto } from './dto/account.dto';
 
@@ -13,7 +13,7 @@ import { RefreshResultDto } from './dto/account.dto';
 @ApiResponse({ status: 409, description: 'REFRESH_IN_PROGRESS', type: ErrorBodyDto })
 @Controller('social')
 export class RefreshController {
-  constructor(private readonly maintenance: TokenMaintenanceService) {}
+  constructor(private readonly refreshForUser: RefreshForUser) {}
 
   @Post('refresh-token')
   @HttpCode(200)
@@ -25,7 +25,7 @@ export class RefreshController {
   @ApiOkResponse({ type: RefreshResultDto })
   @ApiResponse({ status: 404, description: 'NOT_CONNECTED', type: ErrorBodyDto })
   refreshDefault(@CurrentUser() user: AuthUser): Promise<RefreshResultDto> {
-    return this.maintenance.refreshDefault(user.id);
+    return this.refreshForUser.execute(user.id, 'default');
   }
 
   @Post('accounts/:id/refresh-token')
@@ -34,6 +34,6 @@ export class RefreshController {
   @ApiOkResponse({ type: RefreshResultDto })
   @ApiResponse({ status: 404, description: 'ACCOUNT_NOT_FOUND', type: ErrorBodyDto })
   refresh(@CurrentUser() user: AuthUser, @Param('id', AccountIdPipe) id: number): Promise<RefreshResultDto> {
-    return this.maintenance.refreshForUser(user.id, id);
+    return this.refreshForUser.execute(user.id, id);
   }
 }

@@ -3,19 +3,21 @@ import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiQuery, ApiResponse, ApiT
 import type { Request, Response } from 'express';
 import { ErrorBodyDto } from '../../common/errors/error-body.dto';
 import { CurrentUser, Public, type AuthUser } from '../auth/auth.decorators';
+import { Disconnect } from '../connections/use-cases/disconnect.use-case';
 import { AccountsService } from './accounts.service';
 import { CallbackResponder } from './callback-responder';
 import { ConnectService } from './connect.service';
 import { DisconnectResultDto, StatusDto } from './dto/account.dto';
 import { CallbackResultDto, LoginRequestDto, LoginUrlDto, SelectRequestDto, type CallbackQuery } from './dto/connect.dto';
 
-/** The seed's routes, exactly: connect, callback, status, disconnect (refresh lives with maintenance). */
+/** The seed's routes, exactly: connect, callback, status, disconnect (refresh: refresh.controller.ts). */
 @ApiTags('social')
 @Controller('social')
 export class SocialController {
   constructor(
     private readonly connect: ConnectService,
     private readonly accounts: AccountsService,
+    private readonly disconnectAccount: Disconnect,
     private readonly responder: CallbackResponder,
   ) {}
 
@@ -103,6 +105,6 @@ export class SocialController {
   })
   @ApiOkResponse({ type: DisconnectResultDto })
   disconnect(@CurrentUser() user: AuthUser): Promise<DisconnectResultDto> {
-    return this.accounts.disconnectDefault(user.id);
+    return this.disconnectAccount.execute(user.id, 'default');
   }
 }

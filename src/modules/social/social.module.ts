@@ -1,10 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { AlertsController } from '../alerts/alerts.controller';
-import { AlertsModule } from '../alerts/alerts.module';
 import { GraphModule } from '../graph/graph.module';
-import { TokenMaintenanceModule } from '../tokens/token-maintenance.module';
-import { TokensModule } from '../tokens/tokens.module';
+import { ConnectionsModule } from '../connections/connections.module';
 import { RefreshController } from './refresh.controller';
 import { AccountsController } from './accounts.controller';
 import { AccountsService } from './accounts.service';
@@ -16,8 +13,8 @@ import { PageSubscriber } from './page-subscriber';
 import { SocialController } from './social.controller';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([OAuthStateEntity]), TokensModule, TokenMaintenanceModule, AlertsModule, GraphModule],
-  controllers: [SocialController, AccountsController, RefreshController, AlertsController],
+  imports: [TypeOrmModule.forFeature([OAuthStateEntity]), ConnectionsModule, GraphModule],
+  controllers: [SocialController, AccountsController, RefreshController],
   providers: [ConnectService, AccountsService, OAuthStateService, CallbackResponder, PageSubscriber],
   exports: [AccountsService, PageSubscriber, ConnectService],
 })

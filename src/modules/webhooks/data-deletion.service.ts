@@ -7,9 +7,8 @@ import { Clock } from '../../common/clock';
 import { DomainError } from '../../common/errors/domain-error';
 import { ErrorCode } from '../../common/errors/error-codes';
 import { AppConfig } from '../../config/app-config';
-import { ConnectionsRepository } from '../tokens/connections.repository';
-import { TokenEventsService } from '../tokens/token-events.service';
-import { TokenVault, tokenAad } from '../tokens/token-vault';
+import { ConnectionRepository } from '../connections/connection.repository';
+import { TokenVault, tokenAad } from '../connections/token-vault';
 import type { DeletionStatus } from './persistence/data-deletion-request.entity';
 import { DATA_DELETION_QUEUE, dataDeletionJobOptions, type DataDeletionJob } from './webhooks.constants';
 import { obtainedBeforeCutoff } from './domain/signed-request-freshness';
@@ -85,8 +84,7 @@ export class DataDeletionService {
     private readonly config: AppConfig,
     private readonly signatures: MetaSignatureService,
     private readonly dataSource: DataSource,
-    private readonly connections: ConnectionsRepository,
-    private readonly events: TokenEventsService,
+    private readonly connections: ConnectionRepository,
     private readonly vault: TokenVault,
     private readonly replays: SignedRequestReplayGuard,
     private readonly clock: Clock,
@@ -140,7 +138,7 @@ export class DataDeletionService {
       );
       if (widened.length) return widened[0];
     }
-    if (latest && !(await this.holdsDataOf(fbUserId, obtainedBeforeCutoff(issuedAt), m))) {
+    if (latest && !(await this.connections.holdsDataOf(fbUserId, obtainedBeforeCutoff(issuedAt), m))) {
       return { ...latest, status: 'completed' };
     }
     return (
@@ -167,7 +165,7 @@ export class DataDeletionService {
 
   /**
    * The job: delete every connection of that Facebook user whose tokens were obtained before the
-   * request's issued_at (see ConnectionRevoker.revokeAll for why `last_refreshed_at`), with
+   * request's issued_at (see TypeormConnectionRepository.revokeFacebookUser for why `last_refreshed_at`), with
    * everything that names the person: their audit events, alerts, login attempts (account-picker
    * attempts still holding that person's verified login included), stored webhook deliveries, and
    * any other event, alert, attempt or delivery whose text carries their Instagram username or
@@ -185,26 +183,14 @@ export class DataDeletionService {
       if (!req || req.status === 'completed' || !req.fb_user_id) return;
       const fbUserId = req.fb_user_id;
       const cutoff = obtainedBeforeCutoff(new Date(req.issued_at as Date));
-      const all = await m.query<Array<SubjectAccount & { id: number; user_id: number; obtained_before: boolean }>>(
-        `SELECT id, user_id, ig_user_id, fb_page_id, instagram_username, instagram_name, fb_page_name,
-                COALESCE(last_refreshed_at, '-infinity') < $2 AS obtained_before
-           FROM instagram_tokens WHERE fb_user_id = $1 FOR UPDATE`,
-        [fbUserId, cutoff],
-      );
-      const accounts = all.filter((a) => a.obtained_before);
+      const covered = await this.connections.personAccounts(fbUserId, cutoff, m);
+      const accounts = covered.deleted;
       const ids = accounts.map((a) => a.id);
-      const kept = all.filter((a) => !a.obtained_before).map((a) => a.id);
+      const kept = covered.kept;
       const attempts = await this.attemptsOf(fbUserId, cutoff, m);
       const subject = subjectOf(fbUserId, [...accounts, ...attempts.flatMap((a) => a.candidates)]);
       const owners = [...new Set([...accounts.map((a) => a.user_id), ...attempts.map((a) => a.userId)])];
 
-      await m.query(
-        `DELETE FROM token_events
-          WHERE account_id = ANY($1::int[])
-             OR (user_id = ANY($2::int[]) AND (account_id IS NULL OR NOT account_id = ANY($3::int[]))
-                 AND (message ~* ANY($4::text[]) OR details::text ~* ANY($4::text[])))`,
-        [ids, owners, kept, subject.patterns],
-      );
       await m.query(
         `DELETE FROM alerts
           WHERE account_id = ANY($1::int[])
@@ -222,22 +208,7 @@ export class DataDeletionService {
           WHERE received_at < $3 AND (entry_ids && $1::text[] OR payload::text ~* ANY($2::text[]))`,
         [subject.ids, subject.patterns, cutoff],
       );
-      await m.query(`DELETE FROM instagram_tokens WHERE id = ANY($1::int[])`, [ids]);
-      for (const userId of new Set(accounts.map((a) => a.user_id))) {
-        await this.connections.ensureDefault(userId, m);
-        const n = accounts.filter((a) => a.user_id === userId).length;
-        await this.events.record(
-          {
-            userId,
-            type: 'data_deletion',
-            outcome: 'success',
-            actor: 'meta',
-            message: `${n} Instagram connection(s) deleted at Meta's data-deletion request.`,
-            details: { request_id: requestId },
-          },
-          m,
-        );
-      }
+      await this.connections.deletePersonAccounts(covered, owners, subject.patterns, requestId, m);
       await m.query(
         `UPDATE data_deletion_requests SET status = 'completed', completed_at = $2, fb_user_id = NULL WHERE id = $1`,
         [requestId, this.clock.now()],
@@ -281,14 +252,6 @@ export class DataDeletionService {
       found.push({ id: r.id, userId: r.user_id, candidates });
     }
     return found;
-  }
-
-  private async holdsDataOf(fbUserId: string, obtainedBefore: Date, m: EntityManager): Promise<boolean> {
-    const [{ n }] = await m.query<Array<{ n: number }>>(
-      `SELECT count(*)::int n FROM instagram_tokens WHERE fb_user_id = $1 AND COALESCE(last_refreshed_at, '-infinity') < $2`,
-      [fbUserId, obtainedBefore],
-    );
-    return n > 0;
   }
 
   private receipt(code: string): DeletionReceipt {

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { ConnectionRevoker } from './connection-revoker.service';
+import { RevokeByMeta } from '../connections/use-cases/revoke-by-meta.use-case';
 import { obtainedBeforeCutoff } from './domain/signed-request-freshness';
 import { MetaSignatureService } from './meta-signature.service';
 import { SignedRequestReplayGuard } from './signed-request-replay.service';
@@ -13,19 +13,20 @@ import { SignedRequestReplayGuard } from './signed-request-replay.service';
 export class DeauthorizeService {
   constructor(
     private readonly signatures: MetaSignatureService,
-    private readonly revoker: ConnectionRevoker,
+    private readonly revoke: RevokeByMeta,
     private readonly replays: SignedRequestReplayGuard,
   ) {}
 
   async deauthorize(signedRequest: unknown): Promise<{ success: true }> {
     const { raw, payload, issuedAt } = this.signatures.signedRequest(signedRequest);
     const cutoff = obtainedBeforeCutoff(issuedAt);
+    let revoked: Awaited<ReturnType<RevokeByMeta['execute']>> = [];
     const { answer, first } = await this.replays.once('deauthorize', raw, issuedAt, async (m) => {
-      await this.revoker.revokeAll(payload.user_id, cutoff, m);
+      revoked = await this.revoke.execute(payload.user_id, cutoff, m);
       return { success: true as const };
     });
-    // after the commit, so the alert rules read the revoked rows (alerts dedupe: a retry raises nothing twice)
-    if (first) await this.revoker.raiseRevokedAlerts(payload.user_id);
+    // after the commit, so the observers (alerts) read the revoked rows; alerts dedupe, so a retry raises nothing twice
+    if (first) await this.revoke.announce(revoked);
     return answer;
   }
 }

@@ -2,8 +2,8 @@ import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { DomainError } from '../../common/errors/domain-error';
 import { ErrorCode } from '../../common/errors/error-codes';
-import { REQUIRED_SCOPES } from '../social/connect.service';
-import { ConnectionRevoker } from './connection-revoker.service';
+import { REQUIRED_SCOPES } from '../graph/scopes';
+import { PermissionRevokedByMeta } from '../connections/use-cases/revoke-by-meta.use-case';
 import { deliveryKey } from './domain/hub-signature';
 import { entryIds, objectOf, permissionRevocations, storable } from './domain/webhook-events';
 import { MetaSignatureService } from './meta-signature.service';
@@ -23,7 +23,7 @@ export class WebhookIngestService {
   constructor(
     private readonly signatures: MetaSignatureService,
     private readonly dataSource: DataSource,
-    private readonly revoker: ConnectionRevoker,
+    private readonly permissionRevoked: PermissionRevokedByMeta,
   ) {}
 
   async receive(raw: Buffer | undefined, signature: unknown): Promise<{ success: true }> {
@@ -68,7 +68,7 @@ export class WebhookIngestService {
   /** Only permission revocations touch connections today; every other object is kept for later use. */
   private async act(payload: unknown): Promise<void> {
     for (const r of permissionRevocations(payload, REQUIRED_SCOPES)) {
-      const n = await this.revoker.permissionRevoked(r.fbUserId, r.permission, r.targetIds);
+      const n = await this.permissionRevoked.execute(r.fbUserId, r.permission, r.targetIds);
       this.logger.log({ permission: r.permission, accounts: n }, 'permission revoked at Meta');
     }
   }

@@ -1,9 +1,7 @@
 import { BullModule } from '@nestjs/bullmq';
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { AlertsModule } from '../alerts/alerts.module';
-import { TokensModule } from '../tokens/tokens.module';
-import { ConnectionRevoker } from './connection-revoker.service';
+import { ConnectionsModule } from '../connections/connections.module';
 import { DataDeletionProcessor } from './data-deletion.processor';
 import { DataDeletionService } from './data-deletion.service';
 import { DeauthorizeService } from './deauthorize.service';
@@ -21,7 +19,7 @@ import { DATA_DELETION_QUEUE } from './webhooks.constants';
 @Module({
   imports: [
     TypeOrmModule.forFeature([WebhookDeliveryEntity, DataDeletionRequestEntity, MetaSignedRequestEntity]),
-    TokensModule,
+    ConnectionsModule,
     BullModule.registerQueue({ name: DATA_DELETION_QUEUE }),
   ],
   providers: [MetaSignatureService, SignedRequestReplayGuard, DataDeletionService],
@@ -31,9 +29,9 @@ export class WebhooksCoreModule {}
 
 /** The api role: Meta's callbacks (deauthorize, data deletion, webhooks). */
 @Module({
-  imports: [WebhooksCoreModule, TokensModule, AlertsModule],
+  imports: [WebhooksCoreModule, ConnectionsModule],
   controllers: [WebhooksController],
-  providers: [DeauthorizeService, ConnectionRevoker, WebhookIngestService, DeletionStatusResponder],
+  providers: [DeauthorizeService, WebhookIngestService, DeletionStatusResponder],
 })
 export class WebhooksModule {}
 

@@ -3,11 +3,11 @@ import { UnrecoverableError, type Job, type MinimalJob, type Worker } from 'bull
 import { Clock } from '../../common/clock';
 import { DomainError } from '../../common/errors/domain-error';
 import { AppConfig } from '../../config/app-config';
-import { DueAccountsRepository } from '../scheduler/due-accounts.repository';
-import { RetryLaterError, TokenMaintenanceService, type MaintenanceResult } from '../tokens/token-maintenance.service';
-import { dueAtOfJobId, LIFECYCLE_BACKOFF, retryDelayMs } from './job-policy';
-import { TOKEN_MAINTENANCE_QUEUE, type TokenMaintenanceJob } from './queue.constants';
-import { closeWorker, startWorker } from './worker-factory';
+import { ConnectionRepository } from './connection.repository';
+import { CheckConnection, RetryLaterError, type CheckResult } from './use-cases/check-connection.use-case';
+import { dueAtOfJobId, LIFECYCLE_BACKOFF, retryDelayMs } from '../queue/job-policy';
+import { TOKEN_MAINTENANCE_QUEUE, type TokenMaintenanceJob } from '../queue/queue.constants';
+import { closeWorker, startWorker } from '../queue/worker-factory';
 
 /** A check that ended without moving next_check_at is looked at again this much later. */
 const RECHECK_AFTER_SUCCESS_MS = 15 * 60_000;
@@ -25,7 +25,7 @@ export function lifecycleBackoff(
 }
 
 /**
- * token-maintenance queue → one TokenMaintenanceService.maintain(accountId, 'worker') per job.
+ * token-maintenance queue → one CheckConnection.execute(accountId, 'worker') per job.
  * Transient Meta failures retry with backoff (RetryLaterError); 190/permission failures are stored
  * by the service and complete the job (never retried); an unexpected rejection is unrecoverable.
  */
@@ -35,8 +35,8 @@ export class TokenMaintenanceProcessor implements OnApplicationBootstrap, Before
   private _worker: Worker<TokenMaintenanceJob> | undefined;
 
   constructor(
-    private readonly maintenance: TokenMaintenanceService,
-    private readonly due: DueAccountsRepository,
+    private readonly check: CheckConnection,
+    private readonly due: ConnectionRepository,
     private readonly config: AppConfig,
     private readonly clock: Clock,
   ) {}
@@ -55,11 +55,11 @@ export class TokenMaintenanceProcessor implements OnApplicationBootstrap, Before
     await closeWorker(this._worker);
   }
 
-  async process(job: Job<TokenMaintenanceJob>): Promise<MaintenanceResult> {
+  async process(job: Job<TokenMaintenanceJob>): Promise<CheckResult> {
     const { accountId } = job.data;
     const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
     try {
-      const result = await this.maintenance.maintain(accountId, 'worker');
+      const result = await this.check.execute(accountId, 'worker');
       // a check that moved next_check_at away from this job's due time needs no defer (saves a query)
       const next = result.next_check_at === null ? null : Date.parse(result.next_check_at);
       if (next !== null && next === dueAtOfJobId(job.id)) await this.deferIfUnmoved(job, RECHECK_AFTER_SUCCESS_MS);

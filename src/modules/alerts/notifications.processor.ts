@@ -1,10 +1,10 @@
 import { Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import type { Job, Worker } from 'bullmq';
 import { AppConfig } from '../../config/app-config';
-import { AlertMailerService, type MailOutcome } from '../alerts/alert-mailer.service';
+import { AlertMailerService, type MailOutcome } from './alert-mailer.service';
 import { LifecycleMetrics } from '../ops/lifecycle-metrics';
-import { NOTIFICATIONS_QUEUE, type NotificationJob } from './queue.constants';
-import { closeWorker, startWorker } from './worker-factory';
+import { NOTIFICATIONS_QUEUE, type NotificationJob } from '../queue/queue.constants';
+import { closeWorker, startWorker } from '../queue/worker-factory';
 
 /** notifications queue → one AlertMailerService.send(alertId) per job (idempotent via emailed_at). */
 @Injectable()

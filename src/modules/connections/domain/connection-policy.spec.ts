@@ -1,18 +1,10 @@
-import {
-  connectionExpiry,
-  daysUntil,
-  dueExpiryAlert,
-  nextCheckAt,
-  reasonForTokenError,
-  statusForValid,
-  verdictForGraphError,
-} from './token-policy';
+import { connectionExpiry, daysUntil, nextCheckAt, statusForValid } from './connection-policy';
 
 const now = new Date('2026-11-27T12:00:00Z');
 const inDays = (d: number) => new Date(now.getTime() + d * 86_400_000);
 const settings = { refreshWindowDays: 10, alertThresholdsDays: [14, 7, 2] };
 
-describe('token policy', () => {
+describe('connection policy', () => {
   describe('connectionExpiry', () => {
     it.each([
       ['the user token when it is earliest', inDays(60), null, inDays(90), inDays(60)],
@@ -67,54 +59,6 @@ describe('token policy', () => {
 
     it.each(['needs_reconnect', 'revoked', 'disconnected'] as const)('should stop checking when the state is %s', (state) => {
       expect(nextCheckAt(state, inDays(30), now, settings)).toBeNull();
-    });
-  });
-
-  describe('dueExpiryAlert', () => {
-    it.each([
-      [inDays(20), null],
-      [inDays(13), { kind: 'expiring', thresholdDays: 14 }],
-      [inDays(5), { kind: 'expiring', thresholdDays: 7 }],
-      [inDays(1), { kind: 'expiring', thresholdDays: 2 }],
-      [inDays(-1), { kind: 'expired', thresholdDays: null }],
-    ])('should raise the most urgent alert when the token expires at %s', (expires, expected) => {
-      const alert = dueExpiryAlert(expires, now, settings);
-      if (expected === null) expect(alert).toBeNull();
-      else expect(alert).toMatchObject(expected);
-    });
-
-    it('should give the same dedupe key on every sweep for one threshold and expiry date', () => {
-      const expires = inDays(13);
-      const later = new Date(now.getTime() + 3_600_000);
-      expect(dueExpiryAlert(expires, now, settings)?.dedupeKey).toBe(dueExpiryAlert(expires, later, settings)?.dedupeKey);
-    });
-
-    it('should give a new dedupe key when the expiry moves', () => {
-      expect(dueExpiryAlert(inDays(13), now, settings)?.dedupeKey).not.toBe(dueExpiryAlert(inDays(12), now, settings)?.dedupeKey);
-    });
-  });
-
-  describe('verdictForGraphError', () => {
-    it.each([
-      [{ kind: 'transient' as const, code: 2 }, 'retry'],
-      [{ kind: 'rate-limited' as const, code: 4, retryAfterMs: 60_000 }, 'retry'],
-      [{ kind: 'token-invalid' as const, code: 190, subcode: 460 }, 'needs_reconnect'],
-      [{ kind: 'permission' as const, code: 200 }, 'needs_reconnect'],
-      [{ kind: 'bad-request' as const, code: 100 }, 'fail'],
-    ])('should answer %j with %s', (err, action) => {
-      expect(verdictForGraphError(err).action).toBe(action);
-    });
-
-    it('should carry the usage-header delay when Meta rate-limits', () => {
-      expect(verdictForGraphError({ kind: 'rate-limited', retryAfterMs: 120_000 })).toEqual({
-        action: 'retry',
-        delayMs: 120_000,
-      });
-    });
-
-    it('should explain a password change differently from a removed app', () => {
-      expect(reasonForTokenError(460)).toMatch(/password/);
-      expect(reasonForTokenError(458)).toMatch(/removed/);
     });
   });
 });

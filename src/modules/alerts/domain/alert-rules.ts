@@ -1,0 +1,94 @@
+/**
+ * Every alert decision in one pure file (DESIGN.md section 5): which alert a connection's state
+ * calls for, its once-only key, its sentence, and the e-mail's subject. No Nest, no I/O; `now`
+ * is passed in.
+ */
+import { formatDay } from '../../../common/format-day';
+import type { LifecycleSettings } from '../../connections/domain/connection-policy';
+
+const DAY = 86_400_000;
+
+export type AlertKind = 'expiring' | 'expired' | 'token_invalid' | 'revoked';
+
+/** What the rules need to know about a connection. */
+export interface AlertFacts {
+  status: string;
+  isValid: boolean;
+  igUserId: string;
+  instagramUsername: string | null;
+  expiresAt: Date | null;
+  statusReason: string | null;
+  lastErrorCode: string | null;
+  /** When it was revoked (or last changed), so a later revoke is a new alert. */
+  changedAt: Date;
+}
+
+export interface DueAlert {
+  kind: AlertKind;
+  thresholdDays: number | null;
+  /** Unique per account and kind: an alert is raised once per (account, kind, key). */
+  dedupeKey: string;
+  message: string;
+}
+
+/**
+ * The alert due now for a connection's expiry: the most urgent threshold already crossed (an
+ * account connected with 5 days left gets the 7-day alert once, not three alerts), or "expired".
+ */
+export function dueExpiryAlert(
+  expiresAt: Date | null,
+  now: Date,
+  s: LifecycleSettings,
+): { kind: 'expiring' | 'expired'; thresholdDays: number | null; dedupeKey: string } | null {
+  if (!expiresAt) return null;
+  const day = expiresAt.toISOString().slice(0, 10);
+  const left = expiresAt.getTime() - now.getTime();
+  if (left <= 0) return { kind: 'expired', thresholdDays: null, dedupeKey: `expired:${day}` };
+  const crossed = s.alertThresholdsDays.filter((d) => left <= d * DAY);
+  if (!crossed.length) return null;
+  const threshold = Math.min(...crossed);
+  return { kind: 'expiring', thresholdDays: threshold, dedupeKey: `${threshold}d:${day}` };
+}
+
+/** The alert a connection's current state calls for, if any: a dead token first, then its expiry. */
+export function dueAlert(a: AlertFacts, now: Date, s: LifecycleSettings): DueAlert | null {
+  if (a.status === 'disconnected') return null;
+  const who = `@${a.instagramUsername ?? a.igUserId}`;
+  if (a.status === 'revoked') {
+    return {
+      kind: 'revoked',
+      thresholdDays: null,
+      dedupeKey: `revoked:${a.changedAt.toISOString()}`,
+      message: `${who} was disconnected at Facebook (the app was removed or access revoked). Reconnect to keep publishing.`,
+    };
+  }
+  if (!a.isValid) {
+    return {
+      kind: 'token_invalid',
+      thresholdDays: null,
+      dedupeKey: `invalid:${a.expiresAt?.toISOString().slice(0, 10) ?? 'none'}:${a.lastErrorCode ?? ''}`,
+      message: `${who} stopped working: ${a.statusReason ?? 'Facebook no longer accepts the connection.'}`,
+    };
+  }
+  const due = dueExpiryAlert(a.expiresAt, now, s);
+  if (!due || !a.expiresAt) return null;
+  const message =
+    due.kind === 'expired'
+      ? `${who}'s Facebook access expired on ${formatDay(a.expiresAt)}. Reconnect to resume publishing.`
+      : `${who}'s Facebook access ends on ${formatDay(a.expiresAt)} (in ${due.thresholdDays} days or less). Facebook only extends it when you pass its dialog again: one click.`;
+  return { ...due, message };
+}
+
+/** The alert e-mail's subject line. */
+export function alertSubject(kind: AlertKind, thresholdDays: number | null, who: string): string {
+  switch (kind) {
+    case 'expiring':
+      return `${who}: reconnect within ${thresholdDays ?? 'a few'} days to keep publishing`;
+    case 'expired':
+      return `${who}: Facebook access expired — reconnect to resume publishing`;
+    case 'token_invalid':
+      return `${who} stopped working — reconnect to resume publishing`;
+    case 'revoked':
+      return `${who} was disconnected at Facebook`;
+  }
+}

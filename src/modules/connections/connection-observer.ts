@@ -1,0 +1,75 @@
+import { Injectable, Logger } from '@nestjs/common';
+import type { Connection } from './connection.repository';
+
+export type CheckActor = 'user' | 'worker';
+/** ok, retry, failed, or the status a failed check left (needs_reconnect, revoked, …). */
+export type CheckOutcome = string;
+
+/**
+ * What other modules hear about connections (alerts, metrics, later outbound webhooks), so the
+ * connections module imports none of them: they implement this port and subscribe to the hub.
+ * Every method has a no-op default; an observer overrides what it cares about.
+ */
+export abstract class ConnectionObserver {
+  /** A login stored the account (new or renewed). */
+  connected(_row: Connection): Promise<void> {
+    return Promise.resolve();
+  }
+  /** Its state changed (checked and stored, needs a reconnect, revoked by Meta, …). */
+  changed(_row: Connection): Promise<void> {
+    return Promise.resolve();
+  }
+  /** The user disconnected it. */
+  disconnected(_row: Connection): Promise<void> {
+    return Promise.resolve();
+  }
+  /** A check ran (counted by metrics): who asked and how it ended. */
+  checked(_actor: CheckActor, _outcome: CheckOutcome, _extended?: boolean): void {}
+}
+
+/**
+ * The one place connection events fan out. Observers subscribe on module init; the use cases
+ * publish after the change is stored. Every observer is called; the first failure is then
+ * rethrown, so a job retries (observers are idempotent: alerts dedupe by key).
+ */
+@Injectable()
+export class ConnectionEvents extends ConnectionObserver {
+  private readonly logger = new Logger(ConnectionEvents.name);
+  private readonly observers: ConnectionObserver[] = [];
+
+  subscribe(observer: ConnectionObserver): void {
+    if (!this.observers.includes(observer)) this.observers.push(observer);
+  }
+
+  override async connected(row: Connection): Promise<void> {
+    await this.each('connected', (o) => o.connected(row));
+  }
+
+  override async changed(row: Connection): Promise<void> {
+    await this.each('changed', (o) => o.changed(row));
+  }
+
+  override async disconnected(row: Connection): Promise<void> {
+    await this.each('disconnected', (o) => o.disconnected(row));
+  }
+
+  override checked(actor: CheckActor, outcome: CheckOutcome, extended?: boolean): void {
+    for (const o of this.observers) o.checked(actor, outcome, extended);
+  }
+
+  private async each(event: string, call: (o: ConnectionObserver) => Promise<void>): Promise<void> {
+    let first: Error | undefined;
+    for (const o of this.observers) {
+      try {
+        await call(o);
+      } catch (err) {
+        first ??= err instanceof Error ? err : new Error(String(err));
+        this.logger.warn(
+          { event, observer: o.constructor.name, err: err instanceof Error ? err.message : String(err) },
+          'observer failed',
+        );
+      }
+    }
+    if (first !== undefined) throw first;
+  }
+}

@@ -1,0 +1,503 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, In, IsNull, Not, type EntityManager, type Repository } from 'typeorm';
+import { Clock } from '../../../common/clock';
+import { DomainError } from '../../../common/errors/domain-error';
+import { ErrorCode } from '../../../common/errors/error-codes';
+import { GraphError } from '../../graph/graph-error';
+import {
+  ConnectionRepository,
+  type Connection,
+  type ConnectionEvent,
+  type ConnectionTimes,
+  type DueAccount,
+  type EventInput,
+  type PersonAccounts,
+  type VerifiedCheck,
+  type VerifiedLoginPair,
+} from '../connection.repository';
+import { applyTransition, type Transition } from '../domain/connection-transitions';
+import { TokenVault, tokenAad } from '../token-vault';
+import { InstagramTokenEntity } from './instagram-token.entity';
+import { TokenEventEntity } from './token-event.entity';
+
+const secondsUntil = (at: Date | null, now: Date): number | null =>
+  at ? Math.max(0, Math.floor((at.getTime() - now.getTime()) / 1000)) : null;
+
+/** Every SQL statement on instagram_tokens and token_events (DESIGN.md section 4). */
+@Injectable()
+export class TypeormConnectionRepository extends ConnectionRepository {
+  private readonly rows: Repository<InstagramTokenEntity>;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly vault: TokenVault,
+    private readonly clock: Clock,
+  ) {
+    super();
+    this.rows = dataSource.getRepository(InstagramTokenEntity);
+  }
+
+  private encrypt(rowId: number, column: 'long_lived_token' | 'access_token', plain: string): string {
+    return this.vault.encrypt(plain, tokenAad('instagram_tokens', rowId, column));
+  }
+
+  // --- reads ---------------------------------------------------------------------------------
+
+  async findOwned(userId: number, id: number): Promise<Connection> {
+    const row = Number.isSafeInteger(id) ? await this.rows.findOneBy({ id, userId }) : null;
+    if (!row) throw new DomainError(ErrorCode.ACCOUNT_NOT_FOUND, 'No such Instagram account on your profile.');
+    return row;
+  }
+
+  findById(id: number): Promise<Connection | null> {
+    return Number.isSafeInteger(id) ? this.rows.findOneBy({ id }) : Promise.resolve(null);
+  }
+
+  findConnected(userId: number, ids: number[]): Promise<Connection[]> {
+    return ids.length
+      ? this.rows.find({ where: { id: In(ids), userId, isConnected: true }, order: { id: 'ASC' } })
+      : Promise.resolve([]);
+  }
+
+  listVisible(userId: number): Promise<Connection[]> {
+    return this.rows.find({
+      where: { userId, status: Not('disconnected') },
+      order: { isDefault: 'DESC', connectedAt: 'ASC', id: 'ASC' },
+    });
+  }
+
+  async findDefaultWithCount(userId: number): Promise<{ row: Connection | null; count: number }> {
+    const { entities, raw } = await this.rows
+      .createQueryBuilder('a')
+      .addSelect('count(*) OVER ()', 'visible_count')
+      .where('a.user_id = :userId AND a.status <> :gone', { userId, gone: 'disconnected' })
+      .orderBy('a.is_default', 'DESC')
+      .addOrderBy('a.connected_at', 'ASC')
+      .addOrderBy('a.id', 'ASC')
+      .limit(1)
+      .getRawAndEntities<{ visible_count: string }>();
+    return { row: entities[0] ?? null, count: Number(raw[0]?.visible_count ?? 0) };
+  }
+
+  findDefaultConnected(userId: number): Promise<Connection | null> {
+    return this.rows.findOne({
+      where: { userId, isConnected: true },
+      order: { isDefault: 'DESC', connectedAt: 'ASC', id: 'ASC' },
+    });
+  }
+
+  async connectedIgUserIds(userId: number): Promise<Set<string>> {
+    const rows = await this.rows.find({ where: { userId, isConnected: true }, select: { igUserId: true } });
+    return new Set(rows.map((r) => r.igUserId));
+  }
+
+  countSharingGrant(fbUserId: string, exceptId: number): Promise<number> {
+    return this.rows.count({ where: { fbUserId, isConnected: true, id: Not(exceptId), longLivedToken: Not(IsNull()) } });
+  }
+
+  listEvents(accountId: number, limit = 100): Promise<ConnectionEvent[]> {
+    return this.dataSource.getRepository(TokenEventEntity).find({ where: { accountId }, order: { id: 'DESC' }, take: limit });
+  }
+
+  async holdsDataOf(fbUserId: string, cutoff: Date, m: EntityManager = this.dataSource.manager): Promise<boolean> {
+    const [{ n }] = await m.query<Array<{ n: number }>>(
+      `SELECT count(*)::int n FROM instagram_tokens WHERE fb_user_id = $1 AND COALESCE(last_refreshed_at, '-infinity') < $2`,
+      [fbUserId, cutoff],
+    );
+    return n > 0;
+  }
+
+  countByStatus(): Promise<Array<{ status: string; n: number }>> {
+    return this.dataSource.query(`SELECT status, count(*)::int AS n FROM instagram_tokens GROUP BY status`);
+  }
+
+  async earliestExpiry(): Promise<Date | null> {
+    const rows = await this.dataSource.query<Array<{ at: Date | null }>>(
+      `SELECT min(expires_at) AS at FROM instagram_tokens WHERE is_connected AND is_valid AND expires_at IS NOT NULL`,
+    );
+    return rows[0]?.at ? new Date(rows[0].at) : null;
+  }
+
+  // --- the connect flow ----------------------------------------------------------------------
+
+  async storeVerifiedLogin(userId: number, c: VerifiedLoginPair, times: ConnectionTimes): Promise<Connection> {
+    const now = this.clock.now();
+    const id = await this.dataSource.transaction(async (m) => {
+      const existing = await m.findOne(InstagramTokenEntity, {
+        where: { userId, igUserId: c.igUserId },
+        lock: { mode: 'pessimistic_write' },
+      });
+      const rowId =
+        existing?.id ??
+        ((await m.insert(InstagramTokenEntity, { userId, igUserId: c.igUserId, connectedAt: now })).identifiers[0].id as number);
+      await m.update(
+        InstagramTokenEntity,
+        { id: rowId },
+        {
+          fbPageId: c.pageId,
+          fbPageName: c.pageName,
+          fbUserId: c.fbUserId,
+          instagramUsername: c.username,
+          instagramName: c.name,
+          igProfilePicture: c.profilePictureUrl,
+          longLivedToken: this.encrypt(rowId, 'long_lived_token', c.userToken),
+          accessToken: this.encrypt(rowId, 'access_token', c.pageToken),
+          tokenKeyId: this.vault.currentKeyId,
+          tokenType: 'bearer',
+          expiresAt: times.expiresAt,
+          tokenExpiresIn: secondsUntil(times.expiresAt, now),
+          tokenIssuedAt: c.issuedAt,
+          userTokenExpiresAt: c.userTokenExpiresAt,
+          pageTokenExpiresAt: c.pageTokenExpiresAt,
+          dataAccessExpiresAt: c.dataAccessExpiresAt,
+          isValid: true,
+          isConnected: true,
+          status: times.status,
+          statusReason: null,
+          lastErrorCode: null,
+          permissions: c.permissions,
+          lastCheckedAt: now,
+          lastRefreshedAt: now,
+          nextCheckAt: times.nextCheckAt,
+          connectedAt: existing?.isConnected ? existing.connectedAt : now,
+          disconnectedAt: null,
+          leaseUntil: null,
+          version: () => 'version + 1',
+        },
+      );
+      await this.ensureDefault(userId, m);
+      await this.recordEvent(
+        {
+          userId,
+          accountId: rowId,
+          type: existing ? 'reconnect' : 'connect',
+          outcome: 'success',
+          actor: 'user',
+          message: `Connected @${c.username} through the Page "${c.pageName}".`,
+          details: {
+            expires_at: times.expiresAt?.toISOString() ?? null,
+            data_access_expires_at: c.dataAccessExpiresAt?.toISOString() ?? null,
+          },
+        },
+        m,
+      );
+      return rowId;
+    });
+    return this.rows.findOneByOrFail({ id });
+  }
+
+  async setDefault(userId: number, id: number): Promise<void> {
+    await this.dataSource.transaction(async (m) => {
+      await m.update(InstagramTokenEntity, { userId, isDefault: true }, { isDefault: false });
+      await m.update(InstagramTokenEntity, { userId, id }, { isDefault: true });
+    });
+  }
+
+  /** Promotes the oldest still-connected account when the default one leaves. */
+  private async ensureDefault(userId: number, m: EntityManager): Promise<void> {
+    const hasDefault = await m.count(InstagramTokenEntity, { where: { userId, isDefault: true, isConnected: true } });
+    if (hasDefault) return;
+    const next = await m.findOne(InstagramTokenEntity, {
+      where: { userId, isConnected: true },
+      order: { connectedAt: 'ASC', id: 'ASC' },
+    });
+    if (next) await m.update(InstagramTokenEntity, { id: next.id }, { isDefault: true });
+  }
+
+  // --- checks ---------------------------------------------------------------------------------
+
+  async acquireLease(accountId: number, leaseMs: number, unlessUserCheckedWithinMs: number): Promise<Connection | null> {
+    const now = this.clock.now();
+    // one round trip: the lease UPDATE returns the leased row itself
+    const [rows] = await this.dataSource.query<[Array<Record<string, unknown>>, number]>(
+      `UPDATE instagram_tokens SET lease_until = $2, version = version + 1
+        WHERE id = $1 AND is_connected AND (lease_until IS NULL OR lease_until < $3)
+          AND NOT EXISTS (SELECT 1 FROM token_events e
+                           WHERE e.account_id = $1 AND e.type = 'refresh' AND e.actor = 'user' AND e.created_at > $4)
+        RETURNING *`,
+      [accountId, new Date(now.getTime() + leaseMs), now, new Date(now.getTime() - unlessUserCheckedWithinMs)],
+    );
+    return rows?.length ? this.hydrate(rows[0]) : null;
+  }
+
+  async releaseLease(row: Connection, extra: { lastCheckedAt?: Date; lastErrorCode?: string } = {}): Promise<void> {
+    await this.rows.update({ id: row.id, version: row.version }, { ...extra, leaseUntil: null, version: () => 'version + 1' });
+  }
+
+  async storeVerifiedCheck(row: Connection, v: VerifiedCheck): Promise<Connection | null> {
+    const now = this.clock.now();
+    // The verified update and its audit event in ONE statement (atomic like a transaction, one
+    // round trip instead of BEGIN/UPDATE/INSERT/COMMIT); the event is written only when the
+    // conditional update matched. RETURNING gives the stored row to the observers.
+    const [stored] = await this.dataSource.query<Array<Record<string, unknown>>>(
+      `WITH u AS (
+         UPDATE instagram_tokens
+            SET long_lived_token = $3, access_token = $4, token_key_id = $5, expires_at = $6, token_expires_in = $7,
+                token_issued_at = $8, user_token_expires_at = $9, page_token_expires_at = $10,
+                data_access_expires_at = $11, permissions = $12::jsonb, is_valid = true, status = $13,
+                status_reason = NULL, last_error_code = NULL, last_checked_at = $14, last_refreshed_at = $14,
+                refresh_count = refresh_count + 1, next_check_at = $15, lease_until = NULL,
+                version = version + 1, updated_at = CURRENT_TIMESTAMP
+          WHERE id = $1 AND version = $2
+          RETURNING *),
+       e AS (
+         INSERT INTO token_events (account_id, user_id, type, outcome, actor, message, details, created_at)
+         SELECT u.id, $16::int, 'refresh', 'success', $17, $18, $19::jsonb, $14 FROM u)
+       SELECT * FROM u`,
+      [
+        row.id,
+        row.version,
+        this.encrypt(row.id, 'long_lived_token', v.userToken),
+        this.encrypt(row.id, 'access_token', v.pageToken),
+        this.vault.currentKeyId,
+        v.expiresAt,
+        secondsUntil(v.expiresAt, now),
+        v.issuedAt ?? row.tokenIssuedAt,
+        v.userTokenExpiresAt,
+        v.pageTokenExpiresAt,
+        v.dataAccessExpiresAt,
+        JSON.stringify(v.permissions.length ? v.permissions : (row.permissions ?? [])),
+        v.status,
+        now,
+        v.nextCheckAt,
+        row.userId,
+        v.actor,
+        v.message,
+        JSON.stringify(v.details),
+      ],
+    );
+    return stored ? this.hydrate(stored) : null;
+  }
+
+  async apply(row: Connection, t: Transition): Promise<boolean> {
+    const { patch, event } = applyTransition(t, this.clock.now());
+    return this.dataSource.transaction(async (m) => {
+      const res = await m.update(
+        InstagramTokenEntity,
+        { id: row.id, version: row.version },
+        { ...patch, version: () => 'version + 1' },
+      );
+      if (res.affected !== 1) return false;
+      if (patch.isConnected === false) await this.ensureDefault(row.userId, m);
+      await this.recordEvent({ ...event, accountId: row.id, userId: row.userId }, m);
+      return true;
+    });
+  }
+
+  async recordEvent(input: EventInput, m?: EntityManager): Promise<void> {
+    const repo = (m ?? this.dataSource.manager).getRepository(TokenEventEntity);
+    const graph = input.error instanceof GraphError ? input.error : undefined;
+    await repo.insert({
+      accountId: input.accountId ?? null,
+      userId: input.userId ?? null,
+      type: input.type,
+      outcome: input.outcome,
+      actor: input.actor,
+      message: input.message ?? null,
+      errorCode: input.errorCode ?? (graph ? `GRAPH_${graph.kind.toUpperCase().replace('-', '_')}` : null),
+      graphErrorCode: graph?.code ?? input.graph?.code ?? null,
+      graphErrorSubcode: graph?.subcode ?? input.graph?.subcode ?? null,
+      details: (input.details ?? null) as never, // jsonb: TypeORM's deep-partial typing cannot express an open record
+      // the app's clock, like every other lifecycle time, so history and lifecycle rules agree
+      createdAt: this.clock.now(),
+    });
+  }
+
+  // --- Meta's notices --------------------------------------------------------------------------
+
+  /**
+   * "Obtained" is `last_refreshed_at`: the app's clock writes it each time we get tokens (connect,
+   * reconnect, refresh). `connected_at` survives a reconnect of a row still marked connected (a
+   * revoked one is), and `token_issued_at` is Meta's optional debug_token field, so neither tells
+   * a reconnect apart. No refresh can succeed once Meta revoked the grant, so a later
+   * `last_refreshed_at` means the user granted the app again. Null counts as before.
+   */
+  async revokeFacebookUser(fbUserId: string, obtainedBefore: Date, t: Transition, m: EntityManager): Promise<Connection[]> {
+    const rows = await m
+      .createQueryBuilder(InstagramTokenEntity, 'a')
+      .setLock('pessimistic_write')
+      .where(`a.fb_user_id = :fbUserId AND a.status NOT IN ('revoked', 'disconnected')`, { fbUserId })
+      .andWhere(`COALESCE(a.last_refreshed_at, '-infinity') < :before`, { before: obtainedBefore })
+      .getMany();
+    return this.applyEach(rows, t, m);
+  }
+
+  async permissionRevoked(fbUserId: string, targetIds: string[], t: Transition): Promise<Connection[]> {
+    return this.dataSource.transaction(async (m) => {
+      const rows = await m
+        .createQueryBuilder(InstagramTokenEntity, 'a')
+        .setLock('pessimistic_write')
+        .where(`a.fb_user_id = :fbUserId AND a.is_connected AND a.status IN ('active', 'expiring', 'needs_reconnect')`, {
+          fbUserId,
+        })
+        .andWhere(
+          targetIds.length ? '(a.ig_user_id = ANY(:targets) OR a.fb_page_id = ANY(:targets))' : 'TRUE',
+          targetIds.length ? { targets: targetIds } : {},
+        )
+        .getMany();
+      return this.applyEach(rows, t, m);
+    });
+  }
+
+  /** One transition over locked rows, in the caller's transaction; returns the rows as stored. */
+  private async applyEach(rows: Connection[], t: Transition, m: EntityManager): Promise<Connection[]> {
+    const { patch, event } = applyTransition(t, this.clock.now());
+    if (!rows.length) return [];
+    // the version bump makes an in-flight check's conditional write miss: it cannot write tokens back
+    await m.update(InstagramTokenEntity, { id: In(rows.map((r) => r.id)) }, { ...patch, version: () => 'version + 1' });
+    for (const r of rows) await this.recordEvent({ ...event, accountId: r.id, userId: r.userId }, m);
+    return m.find(InstagramTokenEntity, { where: { id: In(rows.map((r) => r.id)) }, order: { id: 'ASC' } });
+  }
+
+  async personAccounts(fbUserId: string, cutoff: Date, m: EntityManager): Promise<PersonAccounts> {
+    const all = await m.query<Array<PersonAccounts['deleted'][number] & { obtained_before: boolean }>>(
+      `SELECT id, user_id, ig_user_id, fb_page_id, instagram_username, instagram_name, fb_page_name,
+              COALESCE(last_refreshed_at, '-infinity') < $2 AS obtained_before
+         FROM instagram_tokens WHERE fb_user_id = $1 FOR UPDATE`,
+      [fbUserId, cutoff],
+    );
+    return {
+      deleted: all.filter((a) => a.obtained_before).map(({ obtained_before: _, ...a }) => a),
+      kept: all.filter((a) => !a.obtained_before).map((a) => a.id),
+    };
+  }
+
+  async deletePersonAccounts(
+    covered: PersonAccounts,
+    owners: number[],
+    patterns: string[],
+    requestId: number,
+    m: EntityManager,
+  ): Promise<void> {
+    const ids = covered.deleted.map((a) => a.id);
+    await m.query(
+      `DELETE FROM token_events
+        WHERE account_id = ANY($1::int[])
+           OR (user_id = ANY($2::int[]) AND (account_id IS NULL OR NOT account_id = ANY($3::int[]))
+               AND (message ~* ANY($4::text[]) OR details::text ~* ANY($4::text[])))`,
+      [ids, owners, covered.kept, patterns],
+    );
+    await m.query(`DELETE FROM instagram_tokens WHERE id = ANY($1::int[])`, [ids]);
+    for (const userId of new Set(covered.deleted.map((a) => a.user_id))) {
+      await this.ensureDefault(userId, m);
+      const n = covered.deleted.filter((a) => a.user_id === userId).length;
+      await this.recordEvent(
+        {
+          userId,
+          type: 'data_deletion',
+          outcome: 'success',
+          actor: 'meta',
+          message: `${n} Instagram connection(s) deleted at Meta's data-deletion request.`,
+          details: { request_id: requestId },
+        },
+        m,
+      );
+    }
+  }
+
+  // --- the scheduler ---------------------------------------------------------------------------
+
+  async countDue(now: Date): Promise<number> {
+    const rows = await this.dataSource.query<Array<{ n: number }>>(
+      `SELECT count(*)::int AS n FROM instagram_tokens WHERE is_connected AND next_check_at <= $1`,
+      [now],
+    );
+    return rows[0].n;
+  }
+
+  /**
+   * One page of due accounts in (next_check_at, id) order after the cursor: a keyset scan on the
+   * partial index idx_instagram_tokens_due, so page 1,000 costs what page 1 does.
+   */
+  async duePage(now: Date, after: { cursor: string; id: number } | null, limit: number): Promise<DueAccount[]> {
+    // two statements rather than `$2 IS NULL OR …`, which would keep the planner off the index
+    const select = `SELECT id, floor(extract(epoch FROM next_check_at) * 1000)::bigint AS due_ms, next_check_at::text AS cursor
+                      FROM instagram_tokens WHERE is_connected AND next_check_at <= $1`;
+    type Row = { id: number; due_ms: string; cursor: string };
+    const rows = after
+      ? await this.dataSource.query<Row[]>(
+          `${select} AND (next_check_at, id) > ($3::timestamptz, $4::int) ORDER BY next_check_at, id LIMIT $2`,
+          [now, limit, after.cursor, after.id],
+        )
+      : await this.dataSource.query<Row[]>(`${select} ORDER BY next_check_at, id LIMIT $2`, [now, limit]);
+    return rows.map((r) => ({ id: r.id, dueAtMs: Number(r.due_ms), cursor: r.cursor }));
+  }
+
+  async deferIfUnchanged(accountId: number, dueAtMs: number, at: Date): Promise<boolean> {
+    const res = await this.dataSource.query<[unknown[], number]>(
+      `UPDATE instagram_tokens SET next_check_at = $3
+        WHERE id = $1 AND is_connected AND floor(extract(epoch FROM next_check_at) * 1000)::bigint = $2`,
+      [accountId, dueAtMs, at],
+    );
+    return res[1] === 1;
+  }
+
+  // --- key rotation ----------------------------------------------------------------------------
+
+  async reencryptAll(batch = 500): Promise<{ moved: number; skipped: number }> {
+    type Row = {
+      id: number;
+      user_id: number;
+      version: number;
+      token_key_id: string | null;
+      long_lived_token: string | null;
+      access_token: string | null;
+    };
+    let moved = 0;
+    let skipped = 0;
+    let lastId = 0;
+    const key = this.vault.currentKeyId;
+    for (;;) {
+      const rows = await this.dataSource.query<Row[]>(
+        `SELECT id, user_id, version, token_key_id, long_lived_token, access_token FROM instagram_tokens
+          WHERE id > $1 AND token_key_id IS DISTINCT FROM $2 AND (long_lived_token IS NOT NULL OR access_token IS NOT NULL)
+          ORDER BY id LIMIT $3`,
+        [lastId, key, batch],
+      );
+      if (!rows.length) break;
+      for (const row of rows) {
+        lastId = row.id;
+        const move = (col: 'long_lived_token' | 'access_token') => {
+          const blob = row[col];
+          return blob ? this.encrypt(row.id, col, this.vault.decrypt(blob, tokenAad('instagram_tokens', row.id, col))) : null;
+        };
+        const done = await this.dataSource.transaction(async (m) => {
+          const res = await m.query<[unknown[], number]>(
+            `UPDATE instagram_tokens SET long_lived_token = $1, access_token = $2, token_key_id = $3, version = version + 1
+              WHERE id = $4 AND version = $5`,
+            [move('long_lived_token'), move('access_token'), key, row.id, row.version],
+          );
+          if (res[1] !== 1) return false;
+          await this.recordEvent(
+            {
+              accountId: row.id,
+              userId: row.user_id,
+              type: 'key_rotated',
+              outcome: 'success',
+              actor: 'system',
+              message: `Tokens re-encrypted with key "${key}".`,
+              details: { from_key: row.token_key_id, to_key: key },
+            },
+            m,
+          );
+          return true;
+        });
+        if (done) moved++;
+        else skipped++; // changed meanwhile: it was re-encrypted with the current key by that write
+      }
+    }
+    return { moved, skipped };
+  }
+
+  /** A raw instagram_tokens row (RETURNING *) as the entity findOneBy would give. */
+  private hydrate(raw: Record<string, unknown>): Connection {
+    const meta = this.dataSource.getMetadata(InstagramTokenEntity);
+    const entity = meta.create() as InstagramTokenEntity;
+    const target = entity as unknown as Record<string, unknown>;
+    for (const column of meta.columns) {
+      if (column.databaseName in raw)
+        target[column.propertyName] = this.dataSource.driver.prepareHydratedValue(raw[column.databaseName], column);
+    }
+    return entity;
+  }
+}
