@@ -1,7 +1,4 @@
-import type {
-  Account,
-  Candidate,
-} from '../features/settings/social-accounts/social-accounts.model';
+import type { Account, Candidate } from '../features/social-accounts/data/social-accounts.model';
 
 /** A healthy account as GET /social/accounts returns it; override what a test cares about. */
 export function anAccount(overrides: Partial<Account> = {}): Account {

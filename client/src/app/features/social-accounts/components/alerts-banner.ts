@@ -3,8 +3,8 @@ import { firstValueFrom } from 'rxjs';
 
 import { toUserMessage } from '../../../core/http/api-error';
 import { ConnectLauncher } from './connect-launcher';
-import { ConnectedAccountsApi } from './social-accounts.api';
-import type { AccountAlert, EntityId } from './social-accounts.model';
+import { ConnectedAccountsApi } from '../data/social-accounts.api';
+import type { AccountAlert, EntityId } from '../data/social-accounts.model';
 
 /** Unread alerts: only the user can fix these, so they sit on top with a one-click fix. */
 @Component({

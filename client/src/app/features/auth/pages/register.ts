@@ -14,7 +14,7 @@ import {
   focusFirstInvalid,
   passwordControl,
   passwordError,
-} from '../auth-form';
+} from '../components/auth-form';
 
 @Component({
   selector: 'app-register',

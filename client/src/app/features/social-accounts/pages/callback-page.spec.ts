@@ -9,8 +9,8 @@ import { allByTestId, byTestId, settle } from '../../../testing/dom';
 import { aCandidate, anAccount } from '../../../testing/social-accounts.fixtures';
 import { TEST_API, provideTestApp } from '../../../testing/test-providers';
 import { CallbackPage, PENDING_SELECTION_KEY } from './callback-page';
-import { FlashStore } from './flash.store';
-import type { NeedsSelectionResult } from './social-accounts.model';
+import { FlashStore } from '../data/flash.store';
+import type { NeedsSelectionResult } from '../data/social-accounts.model';
 
 @Component({ template: 'settings' })
 class SettingsStub {}

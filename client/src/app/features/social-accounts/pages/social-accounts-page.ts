@@ -13,12 +13,12 @@ import { AuthApi } from '../../../core/auth/auth.api';
 import { CLOCK } from '../../../core/clock';
 import { toUserMessage } from '../../../core/http/api-error';
 import { errorMessageFor } from '../../../core/http/error-messages';
-import { AccountCard } from './account-card';
-import { AlertsBanner } from './alerts-banner';
-import { ConnectLauncher } from './connect-launcher';
-import { type Flash, FlashStore } from './flash.store';
-import { ConnectedAccountsApi } from './social-accounts.api';
-import type { Account, AccountAlert, EntityId } from './social-accounts.model';
+import { AccountCard } from '../components/account-card';
+import { AlertsBanner } from '../components/alerts-banner';
+import { ConnectLauncher } from '../components/connect-launcher';
+import { type Flash, FlashStore } from '../data/flash.store';
+import { ConnectedAccountsApi } from '../data/social-accounts.api';
+import type { Account, AccountAlert, EntityId } from '../data/social-accounts.model';
 
 /** Codes after which starting the dialog again is the fix. */
 const RETRYABLE = new Set([

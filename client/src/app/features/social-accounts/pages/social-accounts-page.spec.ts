@@ -8,9 +8,9 @@ import { TokenStore } from '../../../core/auth/token.store';
 import { allByTestId, byTestId, settle } from '../../../testing/dom';
 import { anAccount } from '../../../testing/social-accounts.fixtures';
 import { TEST_API, provideTestApp } from '../../../testing/test-providers';
-import { BrowserNavigator } from './connect-launcher';
-import { FlashStore } from './flash.store';
-import type { Account, AccountAlert } from './social-accounts.model';
+import { BrowserNavigator } from '../components/connect-launcher';
+import { FlashStore } from '../data/flash.store';
+import type { Account, AccountAlert } from '../data/social-accounts.model';
 import { SocialAccountsPage } from './social-accounts-page';
 
 @Component({ template: 'login' })
