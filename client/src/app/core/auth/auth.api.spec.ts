@@ -3,6 +3,7 @@ import { TestBed } from '@angular/core/testing';
 import { provideRouter } from '@angular/router';
 import { firstValueFrom } from 'rxjs';
 
+import { aUser } from '../../testing/auth.fixtures';
 import { TEST_API, TEST_NOW, provideTestApp } from '../../testing/test-providers';
 import { ApiError } from '../http/api-error';
 import { AuthApi } from './auth.api';
@@ -28,10 +29,7 @@ describe('AuthApi', () => {
     const req = httpMock.expectOne(`${TEST_API}/auth/register`);
     expect(req.request.method).toBe('POST');
     expect(req.request.body).toEqual({ email: 'a@b.co', password: 'secret123' });
-    req.flush(
-      { id: '1', email: 'a@b.co', role: 'user', created_at: '2026-01-01T00:00:00Z' },
-      { status: 201, statusText: 'Created' },
-    );
+    req.flush(aUser({ email: 'a@b.co' }), { status: 201, statusText: 'Created' });
     expect((await p).email).toBe('a@b.co');
   });
 
@@ -53,7 +51,11 @@ describe('AuthApi', () => {
     httpMock
       .expectOne(`${TEST_API}/auth/login`)
       .flush(
-        { statusCode: 401, code: 'INVALID_CREDENTIALS', message: 'Invalid' },
+        {
+          statusCode: 401,
+          code: 'INVALID_CREDENTIALS',
+          message: 'E-mail or password is incorrect.',
+        },
         { status: 401, statusText: 'Unauthorized' },
       );
     const err = (await p.catch((e: unknown) => e)) as ApiError;
@@ -66,7 +68,7 @@ describe('AuthApi', () => {
     const p = firstValueFrom(api.me());
     const req = httpMock.expectOne(`${TEST_API}/auth/me`);
     expect(req.request.headers.get('Authorization')).toBe('Bearer jwt-1');
-    req.flush({ id: '1', email: 'a@b.co', role: 'user', created_at: '2026-01-01T00:00:00Z' });
+    req.flush(aUser({ email: 'a@b.co' }));
     await p;
     expect(api.currentUser()?.email).toBe('a@b.co');
   });

@@ -122,7 +122,11 @@ describe('Login', () => {
     httpMock
       .expectOne(`${TEST_API}/auth/login`)
       .flush(
-        { statusCode: 401, code: 'INVALID_CREDENTIALS', message: 'x' },
+        {
+          statusCode: 401,
+          code: 'INVALID_CREDENTIALS',
+          message: 'E-mail or password is incorrect.',
+        },
         { status: 401, statusText: 'Unauthorized' },
       );
     await settle(harness.fixture);

@@ -27,7 +27,8 @@ export class AlertsBanner {
     if (this.busy()[alert.id]) return;
     this.setState(alert.id, 'reconnect', undefined);
     try {
-      await this.launcher.launch(alert.account_id);
+      // The API sends account_id null once the account was removed: connect anew instead.
+      await this.launcher.launch(alert.account_id ?? undefined);
       // Leaving the page: keep the button disabled.
     } catch (err) {
       this.setState(alert.id, undefined, toUserMessage(err));

@@ -6,7 +6,13 @@ import { RouterTestingHarness } from '@angular/router/testing';
 
 import { TokenStore } from '../../../core/auth/token.store';
 import { allByTestId, byTestId, settle } from '../../../testing/dom';
-import { anAccount } from '../../../testing/social-accounts.fixtures';
+import { aUser } from '../../../testing/auth.fixtures';
+import {
+  aDisconnectResult,
+  aLoginUrl,
+  anAccount,
+  anAlert,
+} from '../../../testing/social-accounts.fixtures';
 import { TEST_API, provideTestApp } from '../../../testing/test-providers';
 import { BrowserNavigator } from '../components/connect-launcher';
 import { FlashStore } from '../data/flash.store';
@@ -16,15 +22,15 @@ import { SocialAccountsPage } from './social-accounts-page';
 @Component({ template: 'login' })
 class LoginStub {}
 
-const ALERT: AccountAlert = {
-  id: 'al-1',
-  account_id: 'acc-2',
+const ALERT: AccountAlert = anAlert({
+  id: 3,
+  account_id: 2,
   kind: 'token_invalid',
+  threshold_days: null,
   message: 'Facebook no longer accepts the connection. Reconnect to keep posting.',
   instagram_username: 'bob',
-  created_at: '2026-06-15T10:00:00Z',
-  read_at: null,
-};
+  token_expires_at: null,
+});
 
 describe('SocialAccountsPage', () => {
   let harness: RouterTestingHarness;
@@ -40,9 +46,7 @@ describe('SocialAccountsPage', () => {
     harness = await RouterTestingHarness.create();
     await harness.navigateByUrl(url, SocialAccountsPage);
     el = harness.routeNativeElement as HTMLElement;
-    httpMock
-      .expectOne(`${TEST_API}/auth/me`)
-      .flush({ id: 'u1', email: 'ann@example.com', role: 'user', created_at: 'x' });
+    httpMock.expectOne(`${TEST_API}/auth/me`).flush(aUser({ email: 'ann@example.com' }));
     httpMock.expectOne(`${TEST_API}/social/alerts?unread=true`).flush({ alerts });
     httpMock.expectOne(`${TEST_API}/social/accounts`).flush({ accounts });
     await settle(harness.fixture);
@@ -71,7 +75,7 @@ describe('SocialAccountsPage', () => {
     await open('/settings/social-accounts', [
       anAccount(),
       anAccount({
-        id: 'acc-2',
+        id: 2,
         instagram_username: 'bob',
         is_default: false,
         status: 'expiring',
@@ -131,7 +135,7 @@ describe('SocialAccountsPage', () => {
     expect(byTestId<HTMLButtonElement>(el, 'connect-button')!.disabled).toBe(true);
     const req = httpMock.expectOne(`${TEST_API}/social/facebook/login`);
     expect(req.request.body).toEqual({});
-    req.flush({ login_url: 'http://sandbox.test/dialog/oauth?state=s', state: 's' });
+    req.flush(aLoginUrl('http://sandbox.test/dialog/oauth?state=s'));
     await settle(harness.fixture);
     expect(goTo).toHaveBeenCalledWith('http://sandbox.test/dialog/oauth?state=s');
   });
@@ -163,9 +167,7 @@ describe('SocialAccountsPage', () => {
     );
     expect(flash.className).toContain('message-error');
     byTestId<HTMLButtonElement>(el, 'flash-retry')!.click();
-    httpMock
-      .expectOne(`${TEST_API}/social/facebook/login`)
-      .flush({ login_url: 'http://x/dialog', state: 's' });
+    httpMock.expectOne(`${TEST_API}/social/facebook/login`).flush(aLoginUrl('http://x/dialog'));
     await settle(harness.fixture);
     expect(goTo).toHaveBeenCalledWith('http://x/dialog');
   });
@@ -178,7 +180,9 @@ describe('SocialAccountsPage', () => {
     byTestId<HTMLButtonElement>(el, 'alert-dismiss')!.click();
     await settle(harness.fixture);
     expect(byTestId<HTMLButtonElement>(el, 'alert-dismiss')!.disabled).toBe(true);
-    httpMock.expectOne(`${TEST_API}/social/alerts/al-1/read`).flush({ ...ALERT, read_at: 'now' });
+    httpMock
+      .expectOne(`${TEST_API}/social/alerts/3/read`)
+      .flush({ ...ALERT, read_at: '2026-06-15T12:00:00Z' });
     await settle(harness.fixture);
     expect(byTestId(el, 'alert-banner')).toBeNull();
   });
@@ -187,8 +191,8 @@ describe('SocialAccountsPage', () => {
     await open('/settings/social-accounts', [anAccount()], [ALERT]);
     byTestId<HTMLButtonElement>(el, 'alert-reconnect')!.click();
     const req = httpMock.expectOne(`${TEST_API}/social/facebook/login`);
-    expect(req.request.body).toEqual({ account_id: 'acc-2' });
-    req.flush({ login_url: 'http://x/renew', state: 's' });
+    expect(req.request.body).toEqual({ account_id: 2 });
+    req.flush(aLoginUrl('http://x/renew'));
     await settle(harness.fixture);
     expect(goTo).toHaveBeenCalledWith('http://x/renew');
   });
@@ -198,9 +202,7 @@ describe('SocialAccountsPage', () => {
     await harness.navigateByUrl('/settings/social-accounts', SocialAccountsPage);
     el = harness.routeNativeElement as HTMLElement;
     expect(el.textContent).toContain('Loading your accounts…');
-    httpMock
-      .expectOne(`${TEST_API}/auth/me`)
-      .flush({ id: 'u1', email: 'a@b.co', role: 'user', created_at: 'x' });
+    httpMock.expectOne(`${TEST_API}/auth/me`).flush(aUser());
     httpMock.expectOne(`${TEST_API}/social/alerts?unread=true`).flush({ alerts: [] });
     httpMock
       .expectOne(`${TEST_API}/social/accounts`)
@@ -213,15 +215,15 @@ describe('SocialAccountsPage', () => {
   it('should remove the card and say so when an account is disconnected', async () => {
     await open('/settings/social-accounts', [
       anAccount(),
-      anAccount({ id: 'acc-2', instagram_username: 'bob', is_default: false }),
+      anAccount({ id: 2, instagram_username: 'bob', is_default: false }),
     ]);
     const bob = allByTestId(el, 'account-card')[1];
     byTestId<HTMLButtonElement>(bob, 'disconnect-button')!.click();
     await settle(harness.fixture);
     byTestId<HTMLButtonElement>(bob, 'confirm-disconnect')!.click();
     httpMock
-      .expectOne(`${TEST_API}/social/accounts/acc-2`)
-      .flush({ success: true, message: 'Disconnected @bob.', disconnected: true });
+      .expectOne(`${TEST_API}/social/accounts/2`)
+      .flush(aDisconnectResult({ message: 'Disconnected @bob.', account_id: 2 }));
     await settle(harness.fixture);
     expect(allByTestId(el, 'account-card').map((c) => c.getAttribute('data-username'))).toEqual([
       'alice',
