@@ -48,16 +48,14 @@ describe('AuthApi', () => {
 
   it('should store nothing and reject with INVALID_CREDENTIALS when login fails', async () => {
     const p = firstValueFrom(api.login({ email: 'a@b.co', password: 'wrong-pass' }));
-    httpMock
-      .expectOne(`${TEST_API}/auth/login`)
-      .flush(
-        {
-          statusCode: 401,
-          code: 'INVALID_CREDENTIALS',
-          message: 'E-mail or password is incorrect.',
-        },
-        { status: 401, statusText: 'Unauthorized' },
-      );
+    httpMock.expectOne(`${TEST_API}/auth/login`).flush(
+      {
+        statusCode: 401,
+        code: 'INVALID_CREDENTIALS',
+        message: 'E-mail or password is incorrect.',
+      },
+      { status: 401, statusText: 'Unauthorized' },
+    );
     const err = (await p.catch((e: unknown) => e)) as ApiError;
     expect(err.code).toBe('INVALID_CREDENTIALS');
     expect(tokens.isAuthenticated()).toBe(false);
@@ -79,6 +77,37 @@ describe('AuthApi', () => {
     expect(tokens.token()).toBeNull();
     expect(localStorage.getItem(SESSION_STORAGE_KEY)).toBeNull();
     expect(api.currentUser()).toBeNull();
+  });
+
+  it('should forget the token and the user when the API confirms signing out everywhere', async () => {
+    tokens.save('jwt-1', 3600);
+    api.currentUser.set(aUser());
+    const p = firstValueFrom(api.logoutAll(), { defaultValue: undefined });
+    const req = httpMock.expectOne(`${TEST_API}/auth/logout-all`);
+    expect(req.request.method).toBe('POST');
+    expect(req.request.headers.get('Authorization')).toBe('Bearer jwt-1');
+    expect(tokens.token()).toBe('jwt-1');
+    req.flush(null, { status: 204, statusText: 'No Content' });
+    await p;
+    expect(tokens.token()).toBeNull();
+    expect(localStorage.getItem(SESSION_STORAGE_KEY)).toBeNull();
+    expect(api.currentUser()).toBeNull();
+  });
+
+  it('should keep the session when signing out everywhere fails', async () => {
+    tokens.save('jwt-1', 3600);
+    const p = firstValueFrom(api.logoutAll());
+    httpMock.expectOne(`${TEST_API}/auth/logout-all`).flush(
+      {
+        statusCode: 503,
+        code: 'SERVICE_UNAVAILABLE',
+        message: 'A backing service is unavailable; please try again shortly.',
+      },
+      { status: 503, statusText: 'Service Unavailable' },
+    );
+    const err = (await p.catch((e: unknown) => e)) as ApiError;
+    expect(err.code).toBe('SERVICE_UNAVAILABLE');
+    expect(tokens.token()).toBe('jwt-1');
   });
 });
 

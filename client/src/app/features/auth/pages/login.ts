@@ -5,8 +5,9 @@ import { ActivatedRoute, Router, RouterLink } from '@angular/router';
 import { firstValueFrom } from 'rxjs';
 
 import { AuthApi } from '../../../core/auth/auth.api';
+import type { LoginPageState } from '../../../core/auth/auth.model';
 import { safeReturnUrl } from '../../../core/auth/return-url';
-import { toUserMessage } from '../../../core/http/api-error';
+import { ApiError, toUserMessage } from '../../../core/http/api-error';
 import {
   emailControl,
   emailError,
@@ -40,6 +41,8 @@ export class Login {
   protected readonly finishingConnect = (
     this.route.snapshot.queryParamMap.get('returnUrl') ?? ''
   ).startsWith('/settings/social-accounts/callback');
+  /** A sentence handed over by the page that sent us here (e.g. "Signed out on every device."). */
+  protected readonly notice = noticeFrom(this.router.currentNavigation()?.extras.state);
   protected readonly emailError = emailError;
   protected readonly passwordError = passwordError;
 
@@ -64,9 +67,28 @@ export class Login {
       const target = safeReturnUrl(this.route.snapshot.queryParamMap.get('returnUrl'));
       await this.router.navigateByUrl(target, { replaceUrl: true });
     } catch (err) {
-      this.error.set(toUserMessage(err));
+      this.error.set(signInErrorMessage(err));
     } finally {
       this.submitting.set(false);
     }
   }
+}
+
+function noticeFrom(state: LoginPageState | undefined): string | null {
+  const notice = state?.notice;
+  return typeof notice === 'string' && notice !== '' ? notice : null;
+}
+
+/**
+ * LOGIN_LOCKED (this account, after repeated wrong passwords) says how long to wait; RATE_LIMITED
+ * (this network address) keeps its generic sentence.
+ */
+export function signInErrorMessage(err: unknown): string {
+  if (err instanceof ApiError && err.code === 'LOGIN_LOCKED' && err.retryAfterSeconds !== null) {
+    const minutes = Math.max(1, Math.ceil(err.retryAfterSeconds / 60));
+    return `Too many failed sign-ins for this account. Try again in ${minutes} ${
+      minutes === 1 ? 'minute' : 'minutes'
+    }.`;
+  }
+  return toUserMessage(err);
 }

@@ -65,16 +65,14 @@ describe('Register', () => {
     typeInto(byTestId<HTMLInputElement>(el, 'register-email')!, 'ann@example.com');
     typeInto(byTestId<HTMLInputElement>(el, 'register-password')!, 'long-enough');
     byTestId<HTMLButtonElement>(el, 'register-submit')!.click();
-    httpMock
-      .expectOne(`${TEST_API}/auth/register`)
-      .flush(
-        {
-          statusCode: 409,
-          code: 'EMAIL_TAKEN',
-          message: 'An account with this e-mail already exists.',
-        },
-        { status: 409, statusText: 'Conflict' },
-      );
+    httpMock.expectOne(`${TEST_API}/auth/register`).flush(
+      {
+        statusCode: 409,
+        code: 'EMAIL_TAKEN',
+        message: 'An account with this e-mail already exists.',
+      },
+      { status: 409, statusText: 'Conflict' },
+    );
     await settle(harness.fixture);
     const error = byTestId(el, 'form-error')!;
     expect(error.textContent).toContain('already exists');

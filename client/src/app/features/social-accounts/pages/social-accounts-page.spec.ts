@@ -5,6 +5,7 @@ import { Router, provideRouter } from '@angular/router';
 import { RouterTestingHarness } from '@angular/router/testing';
 
 import { TokenStore } from '../../../core/auth/token.store';
+import { Login } from '../../auth/pages/login';
 import { allByTestId, byTestId, settle } from '../../../testing/dom';
 import { aUser } from '../../../testing/auth.fixtures';
 import {
@@ -18,9 +19,6 @@ import { BrowserNavigator } from '../components/connect-launcher';
 import { FlashStore } from '../data/flash.store';
 import type { Account, AccountAlert } from '../data/social-accounts.model';
 import { SocialAccountsPage } from './social-accounts-page';
-
-@Component({ template: 'login' })
-class LoginStub {}
 
 const ALERT: AccountAlert = anAlert({
   id: 3,
@@ -60,7 +58,7 @@ describe('SocialAccountsPage', () => {
         provideTestApp(),
         provideRouter([
           { path: 'settings/social-accounts', component: SocialAccountsPage },
-          { path: 'login', component: LoginStub },
+          { path: 'login', component: Login },
         ]),
         { provide: BrowserNavigator, useValue: { goTo } },
       ],
@@ -197,6 +195,16 @@ describe('SocialAccountsPage', () => {
     expect(goTo).toHaveBeenCalledWith('http://x/renew');
   });
 
+  it('should start a new connection when Reconnect is clicked in an alert with no account (account_id null)', async () => {
+    await open('/settings/social-accounts', [], [anAlert({ account_id: null })]);
+    byTestId<HTMLButtonElement>(el, 'alert-reconnect')!.click();
+    const req = httpMock.expectOne(`${TEST_API}/social/facebook/login`);
+    expect(req.request.body).toEqual({});
+    req.flush(aLoginUrl('http://x/new'));
+    await settle(harness.fixture);
+    expect(goTo).toHaveBeenCalledWith('http://x/new');
+  });
+
   it('should show an error with a retry when the accounts cannot be loaded', async () => {
     harness = await RouterTestingHarness.create();
     await harness.navigateByUrl('/settings/social-accounts', SocialAccountsPage);
@@ -242,5 +250,76 @@ describe('SocialAccountsPage', () => {
     await settle(harness.fixture);
     expect(TestBed.inject(TokenStore).token()).toBeNull();
     expect(TestBed.inject(Router).url).toBe('/login');
+  });
+
+  it('should ask first and call nothing when Sign out everywhere is clicked', async () => {
+    await open('/settings/social-accounts', [anAccount()]);
+    byTestId<HTMLButtonElement>(el, 'sign-out-everywhere')!.click();
+    await settle(harness.fixture);
+    const dialog = byTestId<HTMLDialogElement>(el, 'sign-out-everywhere-dialog')!;
+    expect(dialog.open).toBe(true);
+    expect(dialog.textContent).toContain(
+      'Every browser and device signed in to this AutoReels account, this one included, will have to sign in again.',
+    );
+    expect(document.activeElement?.textContent?.trim()).toBe('Cancel');
+    httpMock.expectNone(`${TEST_API}/auth/logout-all`);
+    expect(TestBed.inject(TokenStore).token()).toBe('jwt');
+  });
+
+  it('should close the dialog, stay signed in and refocus the button when Cancel is chosen', async () => {
+    await open('/settings/social-accounts', [anAccount()]);
+    const trigger = byTestId<HTMLButtonElement>(el, 'sign-out-everywhere')!;
+    trigger.click();
+    await settle(harness.fixture);
+    (document.activeElement as HTMLButtonElement).click();
+    await settle(harness.fixture);
+    expect(byTestId<HTMLDialogElement>(el, 'sign-out-everywhere-dialog')!.open).toBe(false);
+    expect(document.activeElement).toBe(trigger);
+    httpMock.expectNone(`${TEST_API}/auth/logout-all`);
+    expect(TestBed.inject(TokenStore).token()).toBe('jwt');
+    expect(TestBed.inject(Router).url).toBe('/settings/social-accounts');
+  });
+
+  it('should end every session, clear this one and say so on the sign-in page when confirmed', async () => {
+    await open('/settings/social-accounts', [anAccount()]);
+    byTestId<HTMLButtonElement>(el, 'sign-out-everywhere')!.click();
+    await settle(harness.fixture);
+    byTestId<HTMLButtonElement>(el, 'confirm-sign-out-everywhere')!.click();
+    await settle(harness.fixture);
+    const confirm = byTestId<HTMLButtonElement>(el, 'confirm-sign-out-everywhere')!;
+    expect(confirm.textContent).toContain('Signing out…');
+    expect(confirm.disabled).toBe(true);
+    const req = httpMock.expectOne(`${TEST_API}/auth/logout-all`);
+    expect(req.request.method).toBe('POST');
+    expect(req.request.headers.get('Authorization')).toBe('Bearer jwt');
+    req.flush(null, { status: 204, statusText: 'No Content' });
+    await settle(harness.fixture);
+    expect(TestBed.inject(TokenStore).token()).toBeNull();
+    expect(TestBed.inject(Router).url).toBe('/login');
+    const login = harness.routeNativeElement as HTMLElement;
+    expect(byTestId(login, 'login-notice')!.textContent).toContain('Signed out on every device.');
+  });
+
+  it('should stay signed in and show why in the dialog when the API cannot sign out everywhere', async () => {
+    await open('/settings/social-accounts', [anAccount()]);
+    byTestId<HTMLButtonElement>(el, 'sign-out-everywhere')!.click();
+    await settle(harness.fixture);
+    byTestId<HTMLButtonElement>(el, 'confirm-sign-out-everywhere')!.click();
+    httpMock.expectOne(`${TEST_API}/auth/logout-all`).flush(
+      {
+        statusCode: 503,
+        code: 'SERVICE_UNAVAILABLE',
+        message: 'A backing service is unavailable; please try again shortly.',
+      },
+      { status: 503, statusText: 'Service Unavailable' },
+    );
+    await settle(harness.fixture);
+    expect(byTestId<HTMLDialogElement>(el, 'sign-out-everywhere-dialog')!.open).toBe(true);
+    expect(byTestId(el, 'sign-out-everywhere-error')!.textContent).toContain(
+      'The service is temporarily unavailable.',
+    );
+    expect(byTestId<HTMLButtonElement>(el, 'confirm-sign-out-everywhere')!.disabled).toBe(false);
+    expect(TestBed.inject(TokenStore).token()).toBe('jwt');
+    expect(TestBed.inject(Router).url).toBe('/settings/social-accounts');
   });
 });
