@@ -27,7 +27,7 @@ export class AlertsBanner {
     if (this.busy()[alert.id]) return;
     this.setState(alert.id, 'reconnect', undefined);
     try {
-      // The API sends account_id null once the account was removed: connect anew instead.
+      // account_id is nullable in the API (an alert tied to no account): connect anew then.
       await this.launcher.launch(alert.account_id ?? undefined);
       // Leaving the page: keep the button disabled.
     } catch (err) {
