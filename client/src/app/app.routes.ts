@@ -8,20 +8,20 @@ export const routes: Routes = [
     path: 'login',
     title: 'Sign in · AutoReels',
     canActivate: [guestGuard],
-    loadComponent: () => import('./features/auth/login/login').then((m) => m.Login),
+    loadComponent: () => import('./features/auth/pages/login').then((m) => m.Login),
   },
   {
     path: 'register',
     title: 'Create account · AutoReels',
     canActivate: [guestGuard],
-    loadComponent: () => import('./features/auth/register/register').then((m) => m.Register),
+    loadComponent: () => import('./features/auth/pages/register').then((m) => m.Register),
   },
   {
     path: 'settings/social-accounts',
     title: 'Instagram accounts · AutoReels',
     canActivate: [authGuard],
     loadComponent: () =>
-      import('./features/settings/social-accounts/social-accounts-page').then(
+      import('./features/social-accounts/pages/social-accounts-page').then(
         (m) => m.SocialAccountsPage,
       ),
   },
@@ -30,7 +30,7 @@ export const routes: Routes = [
     title: 'Connecting… · AutoReels',
     canActivate: [authGuard],
     loadComponent: () =>
-      import('./features/settings/social-accounts/callback-page').then((m) => m.CallbackPage),
+      import('./features/social-accounts/pages/callback-page').then((m) => m.CallbackPage),
   },
   { path: '**', redirectTo: 'settings/social-accounts' },
 ];

@@ -3,6 +3,7 @@ import { TestBed } from '@angular/core/testing';
 import { provideRouter } from '@angular/router';
 import { firstValueFrom } from 'rxjs';
 
+import { aUser } from '../../testing/auth.fixtures';
 import { TEST_API, TEST_NOW, provideTestApp } from '../../testing/test-providers';
 import { ApiError } from '../http/api-error';
 import { AuthApi } from './auth.api';
@@ -28,10 +29,7 @@ describe('AuthApi', () => {
     const req = httpMock.expectOne(`${TEST_API}/auth/register`);
     expect(req.request.method).toBe('POST');
     expect(req.request.body).toEqual({ email: 'a@b.co', password: 'secret123' });
-    req.flush(
-      { id: '1', email: 'a@b.co', role: 'user', created_at: '2026-01-01T00:00:00Z' },
-      { status: 201, statusText: 'Created' },
-    );
+    req.flush(aUser({ email: 'a@b.co' }), { status: 201, statusText: 'Created' });
     expect((await p).email).toBe('a@b.co');
   });
 
@@ -50,12 +48,14 @@ describe('AuthApi', () => {
 
   it('should store nothing and reject with INVALID_CREDENTIALS when login fails', async () => {
     const p = firstValueFrom(api.login({ email: 'a@b.co', password: 'wrong-pass' }));
-    httpMock
-      .expectOne(`${TEST_API}/auth/login`)
-      .flush(
-        { statusCode: 401, code: 'INVALID_CREDENTIALS', message: 'Invalid' },
-        { status: 401, statusText: 'Unauthorized' },
-      );
+    httpMock.expectOne(`${TEST_API}/auth/login`).flush(
+      {
+        statusCode: 401,
+        code: 'INVALID_CREDENTIALS',
+        message: 'E-mail or password is incorrect.',
+      },
+      { status: 401, statusText: 'Unauthorized' },
+    );
     const err = (await p.catch((e: unknown) => e)) as ApiError;
     expect(err.code).toBe('INVALID_CREDENTIALS');
     expect(tokens.isAuthenticated()).toBe(false);
@@ -66,7 +66,7 @@ describe('AuthApi', () => {
     const p = firstValueFrom(api.me());
     const req = httpMock.expectOne(`${TEST_API}/auth/me`);
     expect(req.request.headers.get('Authorization')).toBe('Bearer jwt-1');
-    req.flush({ id: '1', email: 'a@b.co', role: 'user', created_at: '2026-01-01T00:00:00Z' });
+    req.flush(aUser({ email: 'a@b.co' }));
     await p;
     expect(api.currentUser()?.email).toBe('a@b.co');
   });
@@ -77,6 +77,37 @@ describe('AuthApi', () => {
     expect(tokens.token()).toBeNull();
     expect(localStorage.getItem(SESSION_STORAGE_KEY)).toBeNull();
     expect(api.currentUser()).toBeNull();
+  });
+
+  it('should forget the token and the user when the API confirms signing out everywhere', async () => {
+    tokens.save('jwt-1', 3600);
+    api.currentUser.set(aUser());
+    const p = firstValueFrom(api.logoutAll(), { defaultValue: undefined });
+    const req = httpMock.expectOne(`${TEST_API}/auth/logout-all`);
+    expect(req.request.method).toBe('POST');
+    expect(req.request.headers.get('Authorization')).toBe('Bearer jwt-1');
+    expect(tokens.token()).toBe('jwt-1');
+    req.flush(null, { status: 204, statusText: 'No Content' });
+    await p;
+    expect(tokens.token()).toBeNull();
+    expect(localStorage.getItem(SESSION_STORAGE_KEY)).toBeNull();
+    expect(api.currentUser()).toBeNull();
+  });
+
+  it('should keep the session when signing out everywhere fails', async () => {
+    tokens.save('jwt-1', 3600);
+    const p = firstValueFrom(api.logoutAll());
+    httpMock.expectOne(`${TEST_API}/auth/logout-all`).flush(
+      {
+        statusCode: 503,
+        code: 'SERVICE_UNAVAILABLE',
+        message: 'A backing service is unavailable; please try again shortly.',
+      },
+      { status: 503, statusText: 'Service Unavailable' },
+    );
+    const err = (await p.catch((e: unknown) => e)) as ApiError;
+    expect(err.code).toBe('SERVICE_UNAVAILABLE');
+    expect(tokens.token()).toBe('jwt-1');
   });
 });
 

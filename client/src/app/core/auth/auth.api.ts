@@ -29,6 +29,14 @@ export class AuthApi {
     return this.http.get<User>(this.url('/auth/me')).pipe(tap((u) => this.currentUser.set(u)));
   }
 
+  /**
+   * POST /auth/logout-all (204): the API stops accepting every token issued to this user so far,
+   * this one included, so the local session is cleared too. On failure nothing changes here.
+   */
+  logoutAll(): Observable<void> {
+    return this.http.post<void>(this.url('/auth/logout-all'), {}).pipe(tap(() => this.logout()));
+  }
+
   logout(): void {
     this.tokens.clear();
     this.currentUser.set(null);

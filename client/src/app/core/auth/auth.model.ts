@@ -12,6 +12,12 @@ export interface Credentials {
   password: string;
 }
 
+/** Router navigation state the login page reads (not kept across a reload). */
+export interface LoginPageState {
+  /** A sentence shown above the form, e.g. after signing out everywhere. */
+  notice?: string;
+}
+
 export interface LoginResponse {
   access_token: string;
   token_type: 'bearer';

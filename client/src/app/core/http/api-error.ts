@@ -15,6 +15,8 @@ export class ApiError extends Error {
     readonly serverMessage: string | null = null,
     /** Extra fields of the error body, e.g. `declined` for PERMISSIONS_DECLINED. */
     readonly details: Readonly<Record<string, unknown>> = {},
+    /** Seconds to wait (LOGIN_LOCKED): the body's `retry_after`, else the Retry-After header. */
+    readonly retryAfterSeconds: number | null = null,
   ) {
     super(message);
   }
@@ -40,8 +42,25 @@ export class ApiError extends Error {
     const declined = Array.isArray(details['declined'])
       ? (details['declined'] as unknown[]).filter((x): x is string => typeof x === 'string')
       : undefined;
-    return new ApiError(err.status, code, errorMessageFor(code, declined), serverMessage, details);
+    return new ApiError(
+      err.status,
+      code,
+      errorMessageFor(code, declined),
+      serverMessage,
+      details,
+      retryAfterOf(details['retry_after'], err.headers?.get('Retry-After') ?? null),
+    );
   }
+}
+
+/**
+ * The body is preferred: a cross-origin client can only read Retry-After when the API exposes it
+ * (Access-Control-Expose-Headers). Only the delay-seconds form is used; an HTTP date is ignored.
+ */
+function retryAfterOf(body: unknown, header: string | null): number | null {
+  if (typeof body === 'number' && Number.isFinite(body) && body >= 0) return body;
+  if (header !== null && /^\d+$/.test(header.trim())) return Number(header.trim());
+  return null;
 }
 
 /** Turns anything thrown into a sentence for the user. */

@@ -55,14 +55,18 @@ describe('errorInterceptor', () => {
 
   it('should turn the API error body into an ApiError with a readable sentence', async () => {
     const err = await fail(
-      { statusCode: 409, code: 'EMAIL_TAKEN', message: 'Email already registered' },
+      {
+        statusCode: 409,
+        code: 'EMAIL_TAKEN',
+        message: 'An account with this e-mail already exists.',
+      },
       409,
     );
     expect(err).toBeInstanceOf(ApiError);
     expect(err.status).toBe(409);
     expect(err.code).toBe('EMAIL_TAKEN');
     expect(err.message).toBe('An account with this email already exists. Sign in instead.');
-    expect(err.serverMessage).toBe('Email already registered');
+    expect(err.serverMessage).toBe('An account with this e-mail already exists.');
   });
 
   it('should keep extra fields such as declined when the body has them', async () => {
@@ -70,7 +74,8 @@ describe('errorInterceptor', () => {
       {
         statusCode: 400,
         code: 'PERMISSIONS_DECLINED',
-        message: 'x',
+        message:
+          'AutoReels needs every requested permission; these were declined: instagram_basic. Connect again and allow them.',
         declined: ['instagram_basic'],
       },
       400,
@@ -79,13 +84,19 @@ describe('errorInterceptor', () => {
     expect(err.message).toContain('instagram_basic');
   });
 
-  it('should use a generic sentence when the code is unknown or the body is not JSON', async () => {
+  it('should use a generic sentence when the code has no sentence or the body is not JSON', async () => {
+    // A code the API sends (body-parser's charset error) that this client has no sentence for.
     const unknown = await fail(
-      { statusCode: 418, code: 'TEAPOT', message: 'short and stout' },
-      418,
+      {
+        statusCode: 415,
+        code: 'UNSUPPORTED_ENCODING',
+        message: 'The charset of the request body is not supported.',
+      },
+      415,
     );
-    expect(unknown.code).toBe('TEAPOT');
+    expect(unknown.code).toBe('UNSUPPORTED_ENCODING');
     expect(unknown.message).toBe('Something went wrong on our side. Please try again.');
+    // What a reverse proxy in front of the API answers when the API is down.
     const html = await fail('<html>Bad gateway</html>', 502);
     expect(html.code).toBe('UNKNOWN_ERROR');
     expect(html.message).toBe('Something went wrong on our side. Please try again.');
@@ -99,11 +110,14 @@ describe('errorInterceptor', () => {
     expect(err.message).toMatch(/^Can't reach the server/);
   });
 
-  it.each(['AUTH_TOKEN_INVALID', 'AUTH_REQUIRED'])(
+  it.each([
+    ['AUTH_TOKEN_INVALID', 'You were signed out; please sign in again.'],
+    ['AUTH_REQUIRED', 'Unauthorized'],
+  ])(
     'should clear the session and go to /login with a returnUrl when a 401 says %s',
-    async (code) => {
+    async (code, message) => {
       tokens.save('abc', 3600);
-      await fail({ statusCode: 401, code, message: 'no' }, 401);
+      await fail({ statusCode: 401, code, message }, 401);
       await new Promise((r) => setTimeout(r));
       expect(tokens.token()).toBeNull();
       expect(router.url).toBe('/login?returnUrl=%2Fsettings%2Fsocial-accounts');
@@ -112,7 +126,10 @@ describe('errorInterceptor', () => {
 
   it('should keep the session when a 401 means wrong credentials', async () => {
     tokens.save('abc', 3600);
-    const err = await fail({ statusCode: 401, code: 'INVALID_CREDENTIALS', message: 'no' }, 401);
+    const err = await fail(
+      { statusCode: 401, code: 'INVALID_CREDENTIALS', message: 'E-mail or password is incorrect.' },
+      401,
+    );
     await new Promise((r) => setTimeout(r));
     expect(err.code).toBe('INVALID_CREDENTIALS');
     expect(tokens.token()).toBe('abc');

@@ -1,8 +1,8 @@
 import { Injectable, inject } from '@angular/core';
 import { firstValueFrom } from 'rxjs';
 
-import { ConnectedAccountsApi } from './social-accounts.api';
-import type { EntityId } from './social-accounts.model';
+import { ConnectedAccountsApi } from '../data/social-accounts.api';
+import type { EntityId } from '../data/social-accounts.model';
 
 /** Leaves the app for a full-page navigation (the Facebook dialog). Replaceable in tests. */
 @Injectable({ providedIn: 'root' })

@@ -2,23 +2,26 @@ import {
   ChangeDetectionStrategy,
   Component,
   DestroyRef,
+  type ElementRef,
   type OnInit,
   inject,
   signal,
+  viewChild,
 } from '@angular/core';
 import { ActivatedRoute, Router } from '@angular/router';
 import { firstValueFrom } from 'rxjs';
 
 import { AuthApi } from '../../../core/auth/auth.api';
+import type { LoginPageState } from '../../../core/auth/auth.model';
 import { CLOCK } from '../../../core/clock';
 import { toUserMessage } from '../../../core/http/api-error';
 import { errorMessageFor } from '../../../core/http/error-messages';
-import { AccountCard } from './account-card';
-import { AlertsBanner } from './alerts-banner';
-import { ConnectLauncher } from './connect-launcher';
-import { type Flash, FlashStore } from './flash.store';
-import { ConnectedAccountsApi } from './social-accounts.api';
-import type { Account, AccountAlert, EntityId } from './social-accounts.model';
+import { AccountCard } from '../components/account-card';
+import { AlertsBanner } from '../components/alerts-banner';
+import { ConnectLauncher } from '../components/connect-launcher';
+import { type Flash, FlashStore } from '../data/flash.store';
+import { ConnectedAccountsApi } from '../data/social-accounts.api';
+import type { Account, AccountAlert, EntityId } from '../data/social-accounts.model';
 
 /** Codes after which starting the dialog again is the fix. */
 const RETRYABLE = new Set([
@@ -58,6 +61,16 @@ export class SocialAccountsPage implements OnInit {
   protected readonly connecting = signal(false);
   protected readonly connectError = signal<string | null>(null);
   protected readonly now = signal(this.clock());
+  protected readonly signingOut = signal(false);
+  protected readonly signOutError = signal<string | null>(null);
+
+  private readonly signOutDialog =
+    viewChild.required<ElementRef<HTMLDialogElement>>('signOutDialog');
+  private readonly signOutEverywhereButton =
+    viewChild.required<ElementRef<HTMLButtonElement>>('signOutEverywhereButton');
+  private readonly signOutCancelButton =
+    viewChild.required<ElementRef<HTMLButtonElement>>('signOutCancelButton');
+  private leaving = false;
 
   constructor() {
     // Keep "3 hours ago" and the life bars current on a page left open.
@@ -131,6 +144,57 @@ export class SocialAccountsPage implements OnInit {
   signOut(): void {
     this.auth.logout();
     void this.router.navigateByUrl('/login');
+  }
+
+  // "Sign out everywhere" uses the same native <dialog> pattern as an account card's Disconnect.
+
+  openSignOutEverywhere(): void {
+    if (this.signingOut()) return;
+    this.signOutError.set(null);
+    const dialog = this.signOutDialog().nativeElement;
+    if (typeof dialog.showModal === 'function') dialog.showModal();
+    else dialog.setAttribute('open', '');
+    // Start on the harmless choice.
+    this.signOutCancelButton().nativeElement.focus();
+  }
+
+  closeSignOutEverywhere(): void {
+    const dialog = this.signOutDialog().nativeElement;
+    if (typeof dialog.close === 'function') {
+      dialog.close();
+    } else {
+      // Without native <dialog> support no `close` event follows: hand focus back here.
+      dialog.removeAttribute('open');
+      this.onSignOutDialogClosed();
+    }
+  }
+
+  /** Native `close` (Cancel or Escape): give focus back to the trigger. */
+  onSignOutDialogClosed(): void {
+    if (!this.leaving) this.signOutEverywhereButton().nativeElement.focus();
+  }
+
+  /** Escape while the request runs would hide the progress: keep the dialog open. */
+  onSignOutDialogCancel(event: Event): void {
+    if (this.signingOut()) event.preventDefault();
+  }
+
+  async confirmSignOutEverywhere(): Promise<void> {
+    if (this.signingOut()) return;
+    this.signingOut.set(true);
+    this.signOutError.set(null);
+    try {
+      // AuthApi clears the stored token once the API has answered 204.
+      await firstValueFrom(this.auth.logoutAll());
+      this.leaving = true;
+      this.closeSignOutEverywhere();
+      const state: LoginPageState = { notice: 'Signed out on every device.' };
+      await this.router.navigateByUrl('/login', { state });
+    } catch (err) {
+      this.signOutError.set(toUserMessage(err));
+    } finally {
+      this.signingOut.set(false);
+    }
   }
 
   /** Reads ?connected=1 / ?error=CODE once, then cleans the address bar. */

@@ -6,7 +6,7 @@ import {
   statusBadge,
   tokenLifeLeft,
 } from './account-view';
-import type { Account } from './social-accounts.model';
+import type { Account } from '../data/social-accounts.model';
 
 const NOW = new Date('2026-06-15T12:00:00Z');
 

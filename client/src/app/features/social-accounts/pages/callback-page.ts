@@ -5,10 +5,10 @@ import { firstValueFrom } from 'rxjs';
 import { CLOCK } from '../../../core/clock';
 import { ApiError, errorCodeOf } from '../../../core/http/api-error';
 import { errorMessageFor } from '../../../core/http/error-messages';
-import { AccountPicker } from './account-picker';
-import { FlashStore } from './flash.store';
-import { ConnectedAccountsApi } from './social-accounts.api';
-import type { ConnectedResult, NeedsSelectionResult } from './social-accounts.model';
+import { AccountPicker } from '../components/account-picker';
+import { FlashStore } from '../data/flash.store';
+import { ConnectedAccountsApi } from '../data/social-accounts.api';
+import type { ConnectedResult, NeedsSelectionResult } from '../data/social-accounts.model';
 
 export const SETTINGS_URL = '/settings/social-accounts';
 export const PENDING_SELECTION_KEY = 'autoreels.pendingSelection';

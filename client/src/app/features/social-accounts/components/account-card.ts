@@ -15,8 +15,8 @@ import { toUserMessage } from '../../../core/http/api-error';
 import { expiryText, formatDate, relativeTime, statusBadge, tokenLifeLeft } from './account-view';
 import { ConnectLauncher } from './connect-launcher';
 import { EventHistory } from './event-history';
-import { ConnectedAccountsApi } from './social-accounts.api';
-import type { Account } from './social-accounts.model';
+import { ConnectedAccountsApi } from '../data/social-accounts.api';
+import type { Account } from '../data/social-accounts.model';
 
 type Busy = 'refresh' | 'renew' | 'default' | 'disconnect' | null;
 

@@ -18,8 +18,8 @@ import { firstValueFrom } from 'rxjs';
 
 import { ApiError, toUserMessage } from '../../../core/http/api-error';
 import { formatDate } from './account-view';
-import { ConnectedAccountsApi } from './social-accounts.api';
-import type { Candidate, ConnectedResult } from './social-accounts.model';
+import { ConnectedAccountsApi } from '../data/social-accounts.api';
+import type { Candidate, ConnectedResult } from '../data/social-accounts.model';
 
 function atLeastOne(group: AbstractControl): ValidationErrors | null {
   const values = Object.values((group as FormRecord<FormControl<boolean>>).getRawValue());

@@ -23,10 +23,9 @@ export interface Account {
   last_error_code: string | null;
   status_reason: string | null;
   connected_at: string | null;
-  /** Optional in fixtures; always sent by the API. */
-  is_connected?: boolean;
-  next_check_at?: string | null;
-  permissions?: string[];
+  is_connected: boolean;
+  next_check_at: string | null;
+  permissions: string[];
 }
 
 export interface AccountsResponse {
@@ -51,7 +50,7 @@ export interface ConnectionStatus {
 export interface LoginUrlResponse {
   login_url: string;
   state: string;
-  expires_at?: string;
+  expires_at: string;
 }
 
 export interface Candidate {
@@ -86,23 +85,26 @@ export interface RefreshResult {
   extended: boolean;
   status: AccountStatus;
   account_id: EntityId;
-  next_check_at?: string | null;
+  next_check_at: string | null;
 }
 
 export interface DisconnectResult {
   success: boolean;
   message: string;
   disconnected: boolean;
-  revoked_at_facebook?: boolean;
-  account_id?: EntityId | null;
+  revoked_at_facebook: boolean;
+  account_id: EntityId | null;
 }
 
 export interface TokenEvent {
   id: EntityId;
   type: string;
   outcome: string;
+  actor: string;
   message: string | null;
-  graph_error_code: number | string | null;
+  error_code: string | null;
+  graph_error_code: number | null;
+  graph_error_subcode: number | null;
   created_at: string;
 }
 
@@ -114,12 +116,15 @@ export type AlertKind = 'expiring' | 'expired' | 'token_invalid' | 'revoked';
 
 export interface AccountAlert {
   id: EntityId;
-  account_id: EntityId;
+  account_id: EntityId | null;
   kind: AlertKind;
+  threshold_days: number | null;
   message: string;
   instagram_username: string | null;
+  token_expires_at: string | null;
   created_at: string;
   read_at: string | null;
+  emailed_at: string | null;
 }
 
 export interface AlertsResponse {

@@ -4,7 +4,13 @@ import { provideRouter } from '@angular/router';
 
 import { TokenStore } from '../../../core/auth/token.store';
 import { allByTestId, byTestId, settle } from '../../../testing/dom';
-import { anAccount } from '../../../testing/social-accounts.fixtures';
+import {
+  aDisconnectResult,
+  aLoginUrl,
+  aRefreshResult,
+  anAccount,
+  anEvent,
+} from '../../../testing/social-accounts.fixtures';
 import { TEST_API, TEST_NOW, provideTestApp } from '../../../testing/test-providers';
 import { AccountCard } from './account-card';
 import { BrowserNavigator } from './connect-launcher';
@@ -54,15 +60,11 @@ describe('AccountCard', () => {
     expect(button.disabled).toBe(true);
     expect(byTestId<HTMLButtonElement>(el, 'disconnect-button')!.disabled).toBe(true);
     button.click();
-    const message = 'Facebook keeps this token until 12 Jan 2027; reconnect before then to extend.';
-    httpMock.expectOne(`${TEST_API}/social/accounts/acc-1/refresh-token`).flush({
-      success: true,
-      message,
-      new_expires_at: '2027-01-12T00:00:00Z',
-      extended: false,
-      status: 'active',
-      account_id: 'acc-1',
-    });
+    const message =
+      'Connection verified. Facebook keeps this token until 4 Aug 2026; reconnect before then to extend it.';
+    httpMock
+      .expectOne(`${TEST_API}/social/accounts/1/refresh-token`)
+      .flush(aRefreshResult({ message }));
     await settle(fixture);
     expect(byTestId(el, 'refresh-result')!.textContent).toContain(message);
     expect(byTestId<HTMLButtonElement>(el, 'refresh-button')!.textContent).toContain(
@@ -88,37 +90,61 @@ describe('AccountCard', () => {
 
   it('should not repeat the reason as a refresh result when the check finds the connection dead', async () => {
     byTestId<HTMLButtonElement>(el, 'refresh-button')!.click();
-    httpMock.expectOne(`${TEST_API}/social/accounts/acc-1/refresh-token`).flush({
-      success: false,
-      message: 'Your Facebook password changed.',
-      new_expires_at: null,
-      extended: false,
-      status: 'needs_reconnect',
-      account_id: 'acc-1',
-    });
+    // A dead connection is not an HTTP error: the route answers 200 with success false.
+    httpMock.expectOne(`${TEST_API}/social/accounts/1/refresh-token`).flush(
+      aRefreshResult({
+        success: false,
+        message: 'Your Facebook password changed.',
+        new_expires_at: null,
+        status: 'needs_reconnect',
+        next_check_at: null,
+      }),
+    );
     await settle(fixture);
     expect(byTestId(el, 'refresh-result')).toBeNull();
     expect(changed).toBe(1);
   });
 
-  it('should show the error next to the card when the refresh fails', async () => {
-    byTestId<HTMLButtonElement>(el, 'refresh-button')!.click();
-    httpMock
-      .expectOne(`${TEST_API}/social/accounts/acc-1/refresh-token`)
-      .flush(
-        { statusCode: 409, code: 'NEEDS_RECONNECT', message: 'x' },
-        { status: 409, statusText: 'Conflict' },
-      );
-    await settle(fixture);
-    expect(byTestId(el, 'card-error')!.textContent).toContain('Renew access');
-    expect(byTestId(el, 'refresh-result')).toBeNull();
-  });
+  // The refresh route's documented failures (refresh.controller.ts, statuses from error-codes.ts).
+  it.each([
+    [
+      502,
+      'META_UNAVAILABLE',
+      'Facebook is not answering right now; your connection is unchanged. Try again shortly.',
+      'Facebook is not responding right now.',
+    ],
+    [
+      429,
+      'META_RATE_LIMITED',
+      'Facebook is limiting requests right now; your connection is unchanged. Try again later.',
+      'Facebook is limiting requests right now.',
+    ],
+    [
+      409,
+      'REFRESH_IN_PROGRESS',
+      'A check of this account is already running; try again in a minute.',
+      'A refresh for this account is already running.',
+    ],
+  ])(
+    'should show the error next to the card and allow a retry when the refresh answers %i %s',
+    async (status, code, message, shown) => {
+      byTestId<HTMLButtonElement>(el, 'refresh-button')!.click();
+      httpMock
+        .expectOne(`${TEST_API}/social/accounts/1/refresh-token`)
+        .flush({ statusCode: status, code, message }, { status, statusText: 'Error' });
+      await settle(fixture);
+      expect(byTestId(el, 'card-error')!.textContent).toContain(shown);
+      expect(byTestId(el, 'refresh-result')).toBeNull();
+      expect(byTestId<HTMLButtonElement>(el, 'refresh-button')!.disabled).toBe(false);
+      expect(changed).toBe(0);
+    },
+  );
 
   it('should ask to renew this account when Renew access is clicked', async () => {
     byTestId<HTMLButtonElement>(el, 'renew-button')!.click();
     const req = httpMock.expectOne(`${TEST_API}/social/facebook/login`);
-    expect(req.request.body).toEqual({ account_id: 'acc-1' });
-    req.flush({ login_url: 'http://x/dialog', state: 's' });
+    expect(req.request.body).toEqual({ account_id: 1 });
+    req.flush(aLoginUrl('http://x/dialog'));
     await settle(fixture);
     expect(goTo).toHaveBeenCalledWith('http://x/dialog');
   });
@@ -132,16 +158,16 @@ describe('AccountCard', () => {
       "We'll revoke AutoReels' access at Facebook (unless another connected account still uses it) and delete the stored tokens. Scheduled posts for @alice will stop.",
     );
     expect(document.activeElement?.textContent?.trim()).toBe('Cancel');
-    httpMock.expectNone(`${TEST_API}/social/accounts/acc-1`);
+    httpMock.expectNone(`${TEST_API}/social/accounts/1`);
 
     byTestId<HTMLButtonElement>(el, 'confirm-disconnect')!.click();
     await settle(fixture);
     expect(byTestId<HTMLButtonElement>(el, 'confirm-disconnect')!.textContent).toContain(
       'Disconnecting…',
     );
-    const req = httpMock.expectOne(`${TEST_API}/social/accounts/acc-1`);
+    const req = httpMock.expectOne(`${TEST_API}/social/accounts/1`);
     expect(req.request.method).toBe('DELETE');
-    req.flush({ success: true, message: 'Disconnected @alice.', disconnected: true });
+    req.flush(aDisconnectResult({ message: 'Disconnected @alice.' }));
     await settle(fixture);
     expect(removed).toEqual(['Disconnected @alice.']);
     expect(dialog.open).toBe(false);
@@ -153,7 +179,7 @@ describe('AccountCard', () => {
     (document.activeElement as HTMLButtonElement).click();
     await settle(fixture);
     expect(el.querySelector('dialog')!.open).toBe(false);
-    httpMock.expectNone(`${TEST_API}/social/accounts/acc-1`);
+    httpMock.expectNone(`${TEST_API}/social/accounts/1`);
     expect(removed).toEqual([]);
   });
 
@@ -163,37 +189,36 @@ describe('AccountCard', () => {
     history.click();
     await settle(fixture);
     expect(history.getAttribute('aria-expanded')).toBe('true');
-    httpMock.expectOne(`${TEST_API}/social/accounts/acc-1/events`).flush({
+    httpMock.expectOne(`${TEST_API}/social/accounts/1/events`).flush({
       events: [
-        {
-          id: 'e2',
-          type: 'token_refreshed',
-          outcome: 'success',
-          message: 'Expiry unchanged',
-          graph_error_code: null,
-          created_at: '2026-06-15T11:00:00Z',
-        },
-        {
-          id: 'e1',
-          type: 'token_check',
-          outcome: 'failure',
-          message: 'Rate limited',
+        anEvent({
+          id: '42',
+          message: 'Connection verified. Facebook keeps this token until 4 Aug 2026.',
+        }),
+        anEvent({
+          id: '41',
+          outcome: 'skipped',
+          actor: 'worker',
+          message: 'Meta was unavailable; will retry.',
+          error_code: 'GRAPH_RATE_LIMITED',
           graph_error_code: 4,
           created_at: '2026-06-14T12:00:00Z',
-        },
+        }),
       ],
     });
     await settle(fixture);
     const items = allByTestId(el, 'event-item');
     expect(items).toHaveLength(2);
-    expect(items[0].textContent).toContain('Token refreshed');
+    expect(items[0].textContent).toContain('Refresh');
+    expect(items[0].textContent).toContain('Success');
     expect(items[0].textContent).toContain('1 hour ago');
+    expect(items[1].textContent).toContain('Skipped');
     expect(items[1].textContent).toContain('Facebook error code 4');
   });
 
   it('should make the account the default when asked', async () => {
     byTestId<HTMLButtonElement>(el, 'default-button')!.click();
-    const req = httpMock.expectOne(`${TEST_API}/social/accounts/acc-1`);
+    const req = httpMock.expectOne(`${TEST_API}/social/accounts/1`);
     expect(req.request.method).toBe('PATCH');
     req.flush(anAccount({ is_default: true }));
     await settle(fixture);

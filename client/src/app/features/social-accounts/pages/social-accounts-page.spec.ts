@@ -5,26 +5,30 @@ import { Router, provideRouter } from '@angular/router';
 import { RouterTestingHarness } from '@angular/router/testing';
 
 import { TokenStore } from '../../../core/auth/token.store';
+import { Login } from '../../auth/pages/login';
 import { allByTestId, byTestId, settle } from '../../../testing/dom';
-import { anAccount } from '../../../testing/social-accounts.fixtures';
+import { aUser } from '../../../testing/auth.fixtures';
+import {
+  aDisconnectResult,
+  aLoginUrl,
+  anAccount,
+  anAlert,
+} from '../../../testing/social-accounts.fixtures';
 import { TEST_API, provideTestApp } from '../../../testing/test-providers';
-import { BrowserNavigator } from './connect-launcher';
-import { FlashStore } from './flash.store';
-import type { Account, AccountAlert } from './social-accounts.model';
+import { BrowserNavigator } from '../components/connect-launcher';
+import { FlashStore } from '../data/flash.store';
+import type { Account, AccountAlert } from '../data/social-accounts.model';
 import { SocialAccountsPage } from './social-accounts-page';
 
-@Component({ template: 'login' })
-class LoginStub {}
-
-const ALERT: AccountAlert = {
-  id: 'al-1',
-  account_id: 'acc-2',
+const ALERT: AccountAlert = anAlert({
+  id: 3,
+  account_id: 2,
   kind: 'token_invalid',
+  threshold_days: null,
   message: 'Facebook no longer accepts the connection. Reconnect to keep posting.',
   instagram_username: 'bob',
-  created_at: '2026-06-15T10:00:00Z',
-  read_at: null,
-};
+  token_expires_at: null,
+});
 
 describe('SocialAccountsPage', () => {
   let harness: RouterTestingHarness;
@@ -40,9 +44,7 @@ describe('SocialAccountsPage', () => {
     harness = await RouterTestingHarness.create();
     await harness.navigateByUrl(url, SocialAccountsPage);
     el = harness.routeNativeElement as HTMLElement;
-    httpMock
-      .expectOne(`${TEST_API}/auth/me`)
-      .flush({ id: 'u1', email: 'ann@example.com', role: 'user', created_at: 'x' });
+    httpMock.expectOne(`${TEST_API}/auth/me`).flush(aUser({ email: 'ann@example.com' }));
     httpMock.expectOne(`${TEST_API}/social/alerts?unread=true`).flush({ alerts });
     httpMock.expectOne(`${TEST_API}/social/accounts`).flush({ accounts });
     await settle(harness.fixture);
@@ -56,7 +58,7 @@ describe('SocialAccountsPage', () => {
         provideTestApp(),
         provideRouter([
           { path: 'settings/social-accounts', component: SocialAccountsPage },
-          { path: 'login', component: LoginStub },
+          { path: 'login', component: Login },
         ]),
         { provide: BrowserNavigator, useValue: { goTo } },
       ],
@@ -71,7 +73,7 @@ describe('SocialAccountsPage', () => {
     await open('/settings/social-accounts', [
       anAccount(),
       anAccount({
-        id: 'acc-2',
+        id: 2,
         instagram_username: 'bob',
         is_default: false,
         status: 'expiring',
@@ -131,7 +133,7 @@ describe('SocialAccountsPage', () => {
     expect(byTestId<HTMLButtonElement>(el, 'connect-button')!.disabled).toBe(true);
     const req = httpMock.expectOne(`${TEST_API}/social/facebook/login`);
     expect(req.request.body).toEqual({});
-    req.flush({ login_url: 'http://sandbox.test/dialog/oauth?state=s', state: 's' });
+    req.flush(aLoginUrl('http://sandbox.test/dialog/oauth?state=s'));
     await settle(harness.fixture);
     expect(goTo).toHaveBeenCalledWith('http://sandbox.test/dialog/oauth?state=s');
   });
@@ -163,9 +165,7 @@ describe('SocialAccountsPage', () => {
     );
     expect(flash.className).toContain('message-error');
     byTestId<HTMLButtonElement>(el, 'flash-retry')!.click();
-    httpMock
-      .expectOne(`${TEST_API}/social/facebook/login`)
-      .flush({ login_url: 'http://x/dialog', state: 's' });
+    httpMock.expectOne(`${TEST_API}/social/facebook/login`).flush(aLoginUrl('http://x/dialog'));
     await settle(harness.fixture);
     expect(goTo).toHaveBeenCalledWith('http://x/dialog');
   });
@@ -178,7 +178,9 @@ describe('SocialAccountsPage', () => {
     byTestId<HTMLButtonElement>(el, 'alert-dismiss')!.click();
     await settle(harness.fixture);
     expect(byTestId<HTMLButtonElement>(el, 'alert-dismiss')!.disabled).toBe(true);
-    httpMock.expectOne(`${TEST_API}/social/alerts/al-1/read`).flush({ ...ALERT, read_at: 'now' });
+    httpMock
+      .expectOne(`${TEST_API}/social/alerts/3/read`)
+      .flush({ ...ALERT, read_at: '2026-06-15T12:00:00Z' });
     await settle(harness.fixture);
     expect(byTestId(el, 'alert-banner')).toBeNull();
   });
@@ -187,10 +189,20 @@ describe('SocialAccountsPage', () => {
     await open('/settings/social-accounts', [anAccount()], [ALERT]);
     byTestId<HTMLButtonElement>(el, 'alert-reconnect')!.click();
     const req = httpMock.expectOne(`${TEST_API}/social/facebook/login`);
-    expect(req.request.body).toEqual({ account_id: 'acc-2' });
-    req.flush({ login_url: 'http://x/renew', state: 's' });
+    expect(req.request.body).toEqual({ account_id: 2 });
+    req.flush(aLoginUrl('http://x/renew'));
     await settle(harness.fixture);
     expect(goTo).toHaveBeenCalledWith('http://x/renew');
+  });
+
+  it('should start a new connection when Reconnect is clicked in an alert with no account (account_id null)', async () => {
+    await open('/settings/social-accounts', [], [anAlert({ account_id: null })]);
+    byTestId<HTMLButtonElement>(el, 'alert-reconnect')!.click();
+    const req = httpMock.expectOne(`${TEST_API}/social/facebook/login`);
+    expect(req.request.body).toEqual({});
+    req.flush(aLoginUrl('http://x/new'));
+    await settle(harness.fixture);
+    expect(goTo).toHaveBeenCalledWith('http://x/new');
   });
 
   it('should show an error with a retry when the accounts cannot be loaded', async () => {
@@ -198,9 +210,7 @@ describe('SocialAccountsPage', () => {
     await harness.navigateByUrl('/settings/social-accounts', SocialAccountsPage);
     el = harness.routeNativeElement as HTMLElement;
     expect(el.textContent).toContain('Loading your accounts…');
-    httpMock
-      .expectOne(`${TEST_API}/auth/me`)
-      .flush({ id: 'u1', email: 'a@b.co', role: 'user', created_at: 'x' });
+    httpMock.expectOne(`${TEST_API}/auth/me`).flush(aUser());
     httpMock.expectOne(`${TEST_API}/social/alerts?unread=true`).flush({ alerts: [] });
     httpMock
       .expectOne(`${TEST_API}/social/accounts`)
@@ -213,15 +223,15 @@ describe('SocialAccountsPage', () => {
   it('should remove the card and say so when an account is disconnected', async () => {
     await open('/settings/social-accounts', [
       anAccount(),
-      anAccount({ id: 'acc-2', instagram_username: 'bob', is_default: false }),
+      anAccount({ id: 2, instagram_username: 'bob', is_default: false }),
     ]);
     const bob = allByTestId(el, 'account-card')[1];
     byTestId<HTMLButtonElement>(bob, 'disconnect-button')!.click();
     await settle(harness.fixture);
     byTestId<HTMLButtonElement>(bob, 'confirm-disconnect')!.click();
     httpMock
-      .expectOne(`${TEST_API}/social/accounts/acc-2`)
-      .flush({ success: true, message: 'Disconnected @bob.', disconnected: true });
+      .expectOne(`${TEST_API}/social/accounts/2`)
+      .flush(aDisconnectResult({ message: 'Disconnected @bob.', account_id: 2 }));
     await settle(harness.fixture);
     expect(allByTestId(el, 'account-card').map((c) => c.getAttribute('data-username'))).toEqual([
       'alice',
@@ -240,5 +250,76 @@ describe('SocialAccountsPage', () => {
     await settle(harness.fixture);
     expect(TestBed.inject(TokenStore).token()).toBeNull();
     expect(TestBed.inject(Router).url).toBe('/login');
+  });
+
+  it('should ask first and call nothing when Sign out everywhere is clicked', async () => {
+    await open('/settings/social-accounts', [anAccount()]);
+    byTestId<HTMLButtonElement>(el, 'sign-out-everywhere')!.click();
+    await settle(harness.fixture);
+    const dialog = byTestId<HTMLDialogElement>(el, 'sign-out-everywhere-dialog')!;
+    expect(dialog.open).toBe(true);
+    expect(dialog.textContent).toContain(
+      'Every browser and device signed in to this AutoReels account, this one included, will have to sign in again.',
+    );
+    expect(document.activeElement?.textContent?.trim()).toBe('Cancel');
+    httpMock.expectNone(`${TEST_API}/auth/logout-all`);
+    expect(TestBed.inject(TokenStore).token()).toBe('jwt');
+  });
+
+  it('should close the dialog, stay signed in and refocus the button when Cancel is chosen', async () => {
+    await open('/settings/social-accounts', [anAccount()]);
+    const trigger = byTestId<HTMLButtonElement>(el, 'sign-out-everywhere')!;
+    trigger.click();
+    await settle(harness.fixture);
+    (document.activeElement as HTMLButtonElement).click();
+    await settle(harness.fixture);
+    expect(byTestId<HTMLDialogElement>(el, 'sign-out-everywhere-dialog')!.open).toBe(false);
+    expect(document.activeElement).toBe(trigger);
+    httpMock.expectNone(`${TEST_API}/auth/logout-all`);
+    expect(TestBed.inject(TokenStore).token()).toBe('jwt');
+    expect(TestBed.inject(Router).url).toBe('/settings/social-accounts');
+  });
+
+  it('should end every session, clear this one and say so on the sign-in page when confirmed', async () => {
+    await open('/settings/social-accounts', [anAccount()]);
+    byTestId<HTMLButtonElement>(el, 'sign-out-everywhere')!.click();
+    await settle(harness.fixture);
+    byTestId<HTMLButtonElement>(el, 'confirm-sign-out-everywhere')!.click();
+    await settle(harness.fixture);
+    const confirm = byTestId<HTMLButtonElement>(el, 'confirm-sign-out-everywhere')!;
+    expect(confirm.textContent).toContain('Signing out…');
+    expect(confirm.disabled).toBe(true);
+    const req = httpMock.expectOne(`${TEST_API}/auth/logout-all`);
+    expect(req.request.method).toBe('POST');
+    expect(req.request.headers.get('Authorization')).toBe('Bearer jwt');
+    req.flush(null, { status: 204, statusText: 'No Content' });
+    await settle(harness.fixture);
+    expect(TestBed.inject(TokenStore).token()).toBeNull();
+    expect(TestBed.inject(Router).url).toBe('/login');
+    const login = harness.routeNativeElement as HTMLElement;
+    expect(byTestId(login, 'login-notice')!.textContent).toContain('Signed out on every device.');
+  });
+
+  it('should stay signed in and show why in the dialog when the API cannot sign out everywhere', async () => {
+    await open('/settings/social-accounts', [anAccount()]);
+    byTestId<HTMLButtonElement>(el, 'sign-out-everywhere')!.click();
+    await settle(harness.fixture);
+    byTestId<HTMLButtonElement>(el, 'confirm-sign-out-everywhere')!.click();
+    httpMock.expectOne(`${TEST_API}/auth/logout-all`).flush(
+      {
+        statusCode: 503,
+        code: 'SERVICE_UNAVAILABLE',
+        message: 'A backing service is unavailable; please try again shortly.',
+      },
+      { status: 503, statusText: 'Service Unavailable' },
+    );
+    await settle(harness.fixture);
+    expect(byTestId<HTMLDialogElement>(el, 'sign-out-everywhere-dialog')!.open).toBe(true);
+    expect(byTestId(el, 'sign-out-everywhere-error')!.textContent).toContain(
+      'The service is temporarily unavailable.',
+    );
+    expect(byTestId<HTMLButtonElement>(el, 'confirm-sign-out-everywhere')!.disabled).toBe(false);
+    expect(TestBed.inject(TokenStore).token()).toBe('jwt');
+    expect(TestBed.inject(Router).url).toBe('/settings/social-accounts');
   });
 });

@@ -6,40 +6,37 @@ import { firstValueFrom } from 'rxjs';
 
 import { AuthApi } from '../../../core/auth/auth.api';
 import { safeReturnUrl } from '../../../core/auth/return-url';
-import { toUserMessage } from '../../../core/http/api-error';
+import { ApiError, toUserMessage } from '../../../core/http/api-error';
 import {
+  PASSWORD_MIN_LENGTH,
   emailControl,
   emailError,
   focusFirstInvalid,
   passwordControl,
   passwordError,
-} from '../auth-form';
+} from '../components/auth-form';
 
 @Component({
-  selector: 'app-login',
+  selector: 'app-register',
   imports: [ReactiveFormsModule, RouterLink],
-  templateUrl: './login.html',
+  templateUrl: './register.html',
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
-export class Login {
+export class Register {
   private readonly auth = inject(AuthApi);
   private readonly router = inject(Router);
   private readonly route = inject(ActivatedRoute);
 
+  protected readonly minLength = PASSWORD_MIN_LENGTH;
   protected readonly form = new FormGroup({
     email: emailControl(),
-    // Login does not enforce the length: old passwords must still work.
-    password: passwordControl(),
+    password: passwordControl(PASSWORD_MIN_LENGTH),
   });
   protected readonly submitting = signal(false);
   protected readonly submitted = signal(false);
   protected readonly error = signal<string | null>(null);
-  // Re-evaluate error messages whenever the form changes.
+  protected readonly emailTaken = signal(false);
   protected readonly formStatus = toSignal(this.form.statusChanges);
-  /** Arriving from Facebook (or an e-mailed reconnect link) signed out: say why we ask. */
-  protected readonly finishingConnect = (
-    this.route.snapshot.queryParamMap.get('returnUrl') ?? ''
-  ).startsWith('/settings/social-accounts/callback');
   protected readonly emailError = emailError;
   protected readonly passwordError = passwordError;
 
@@ -53,17 +50,21 @@ export class Login {
     if (this.submitting()) return;
     this.submitted.set(true);
     this.error.set(null);
+    this.emailTaken.set(false);
     if (this.form.invalid) {
       this.form.markAllAsTouched();
       focusFirstInvalid();
       return;
     }
     this.submitting.set(true);
+    const credentials = this.form.getRawValue();
     try {
-      await firstValueFrom(this.auth.login(this.form.getRawValue()));
+      await firstValueFrom(this.auth.register(credentials));
+      await firstValueFrom(this.auth.login(credentials));
       const target = safeReturnUrl(this.route.snapshot.queryParamMap.get('returnUrl'));
       await this.router.navigateByUrl(target, { replaceUrl: true });
     } catch (err) {
+      this.emailTaken.set(err instanceof ApiError && err.code === 'EMAIL_TAKEN');
       this.error.set(toUserMessage(err));
     } finally {
       this.submitting.set(false);

@@ -7,7 +7,13 @@ import { TokenStore } from '../../../core/auth/token.store';
 import { ApiError } from '../../../core/http/api-error';
 import { TEST_API, provideTestApp } from '../../../testing/test-providers';
 import { ConnectedAccountsApi } from './social-accounts.api';
-import { anAccount } from '../../../testing/social-accounts.fixtures';
+import {
+  aDisconnectResult,
+  aLoginUrl,
+  aRefreshResult,
+  anAccount,
+  anAlert,
+} from '../../../testing/social-accounts.fixtures';
 
 describe('ConnectedAccountsApi', () => {
   let api: ConnectedAccountsApi;
@@ -29,22 +35,15 @@ describe('ConnectedAccountsApi', () => {
     expect(req.request.method).toBe('POST');
     expect(req.request.body).toEqual({});
     expect(req.request.headers.get('Authorization')).toBe('Bearer jwt');
-    req.flush({ login_url: 'https://facebook.example/dialog', state: 's' });
+    req.flush(aLoginUrl('https://facebook.example/dialog'));
     expect((await p).login_url).toBe('https://facebook.example/dialog');
-  });
-
-  it('should send the account_id when renewing one account', () => {
-    api.startLogin('acc-9').subscribe();
-    const req = httpMock.expectOne(`${TEST_API}/social/facebook/login`);
-    expect(req.request.body).toEqual({ account_id: 'acc-9' });
-    req.flush({ login_url: 'x', state: 's' });
   });
 
   it('should keep a numeric account id a number when renewing (the API validates it)', () => {
     api.startLogin(7).subscribe();
     const req = httpMock.expectOne(`${TEST_API}/social/facebook/login`);
     expect(req.request.body).toEqual({ account_id: 7 });
-    req.flush({ login_url: 'x', state: 's' });
+    req.flush(aLoginUrl());
   });
 
   it('should forward the callback query unchanged and ask for JSON', () => {
@@ -55,14 +54,14 @@ describe('ConnectedAccountsApi', () => {
     expect(req.request.method).toBe('GET');
     expect(req.request.headers.get('Accept')).toBe('application/json');
     expect(req.request.headers.get('Authorization')).toBe('Bearer jwt');
-    req.flush({ status: 'connected', accounts: [], message: 'ok' });
+    req.flush({ status: 'connected', accounts: [anAccount()], message: 'Connected @alice.' });
   });
 
   it('should post the state and chosen ids when submitting the picker', () => {
     api.selectAccounts('st', ['1', '2']).subscribe();
     const req = httpMock.expectOne(`${TEST_API}/social/facebook/select`);
     expect(req.request.body).toEqual({ state: 'st', ig_user_ids: ['1', '2'] });
-    req.flush({ status: 'connected', accounts: [], message: 'ok' });
+    req.flush({ status: 'connected', accounts: [anAccount()], message: 'Connected @alice.' });
   });
 
   it('should unwrap the accounts list', async () => {
@@ -82,32 +81,34 @@ describe('ConnectedAccountsApi', () => {
     patch.flush(anAccount());
     const refresh = httpMock.expectOne(`${TEST_API}/social/accounts/a1/refresh-token`);
     expect(refresh.request.method).toBe('POST');
-    refresh.flush({});
+    refresh.flush(aRefreshResult());
     const del = httpMock.expectOne(`${TEST_API}/social/accounts/a1`);
     expect(del.request.method).toBe('DELETE');
-    del.flush({});
+    del.flush(aDisconnectResult());
     httpMock.expectOne(`${TEST_API}/social/accounts/a1/events`).flush({ events: [] });
   });
 
   it('should ask only for unread alerts and mark one read', async () => {
     const p = firstValueFrom(api.unreadAlerts());
     const req = httpMock.expectOne(`${TEST_API}/social/alerts?unread=true`);
-    req.flush({ alerts: [{ id: 'al1' }] });
-    expect((await p).length).toBe(1);
-    api.markAlertRead('al1').subscribe();
-    const read = httpMock.expectOne(`${TEST_API}/social/alerts/al1/read`);
+    req.flush({ alerts: [anAlert({ id: 3 })] });
+    expect((await p).map((a) => a.id)).toEqual([3]);
+    api.markAlertRead(3).subscribe();
+    const read = httpMock.expectOne(`${TEST_API}/social/alerts/3/read`);
     expect(read.request.method).toBe('POST');
-    read.flush({});
+    read.flush(anAlert({ id: 3, read_at: '2026-06-15T12:00:00Z' }));
   });
 
   it('should surface API errors as ApiError with the code', async () => {
     const p = firstValueFrom(api.refresh('a1'));
-    httpMock
-      .expectOne(`${TEST_API}/social/accounts/a1/refresh-token`)
-      .flush(
-        { statusCode: 409, code: 'REFRESH_IN_PROGRESS', message: 'busy' },
-        { status: 409, statusText: 'Conflict' },
-      );
+    httpMock.expectOne(`${TEST_API}/social/accounts/a1/refresh-token`).flush(
+      {
+        statusCode: 409,
+        code: 'REFRESH_IN_PROGRESS',
+        message: 'A check of this account is already running; try again in a minute.',
+      },
+      { status: 409, statusText: 'Conflict' },
+    );
     const err = (await p.catch((e: unknown) => e)) as ApiError;
     expect(err).toBeInstanceOf(ApiError);
     expect(err.code).toBe('REFRESH_IN_PROGRESS');

@@ -1,4 +1,4 @@
-import type { Account, AccountStatus } from './social-accounts.model';
+import type { Account, AccountStatus } from '../data/social-accounts.model';
 
 /** Pure view computations for an account card; `now` is always passed in. */
 

@@ -3,8 +3,8 @@ import { firstValueFrom } from 'rxjs';
 
 import { toUserMessage } from '../../../core/http/api-error';
 import { ConnectLauncher } from './connect-launcher';
-import { ConnectedAccountsApi } from './social-accounts.api';
-import type { AccountAlert, EntityId } from './social-accounts.model';
+import { ConnectedAccountsApi } from '../data/social-accounts.api';
+import type { AccountAlert, EntityId } from '../data/social-accounts.model';
 
 /** Unread alerts: only the user can fix these, so they sit on top with a one-click fix. */
 @Component({
@@ -27,7 +27,8 @@ export class AlertsBanner {
     if (this.busy()[alert.id]) return;
     this.setState(alert.id, 'reconnect', undefined);
     try {
-      await this.launcher.launch(alert.account_id);
+      // account_id is nullable in the API (an alert tied to no account): connect anew then.
+      await this.launcher.launch(alert.account_id ?? undefined);
       // Leaving the page: keep the button disabled.
     } catch (err) {
       this.setState(alert.id, undefined, toUserMessage(err));

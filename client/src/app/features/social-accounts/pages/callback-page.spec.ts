@@ -9,8 +9,8 @@ import { allByTestId, byTestId, settle } from '../../../testing/dom';
 import { aCandidate, anAccount } from '../../../testing/social-accounts.fixtures';
 import { TEST_API, provideTestApp } from '../../../testing/test-providers';
 import { CallbackPage, PENDING_SELECTION_KEY } from './callback-page';
-import { FlashStore } from './flash.store';
-import type { NeedsSelectionResult } from './social-accounts.model';
+import { FlashStore } from '../data/flash.store';
+import type { NeedsSelectionResult } from '../data/social-accounts.model';
 
 @Component({ template: 'settings' })
 class SettingsStub {}
@@ -64,7 +64,7 @@ describe('CallbackPage', () => {
     const req = httpMock.expectOne(`${CALLBACK}?code=AQ-x&state=st-1`);
     expect(req.request.headers.get('Accept')).toBe('application/json');
     expect(req.request.headers.get('Authorization')).toBe('Bearer jwt');
-    req.flush({ status: 'connected', accounts: [anAccount()], message: 'Connected.' });
+    req.flush({ status: 'connected', accounts: [anAccount()], message: 'Connected @alice.' });
     await settle(harness.fixture);
     expect(router.url).toBe('/settings/social-accounts?connected=1');
     expect(TestBed.inject(FlashStore).take()).toEqual({
@@ -82,7 +82,12 @@ describe('CallbackPage', () => {
       `${CALLBACK}?error=access_denied&error_reason=user_denied&error_description=Permissions%20error&state=st-1`,
     );
     req.flush(
-      { statusCode: 400, code: 'OAUTH_DENIED', message: 'denied' },
+      {
+        statusCode: 400,
+        code: 'OAUTH_DENIED',
+        message: 'You cancelled the Facebook dialog; nothing was changed.',
+        reason: 'user_denied',
+      },
       { status: 400, statusText: 'Bad Request' },
     );
     await settle(harness.fixture);
@@ -100,7 +105,8 @@ describe('CallbackPage', () => {
         {
           statusCode: 400,
           code: 'PERMISSIONS_DECLINED',
-          message: 'x',
+          message:
+            'AutoReels needs every requested permission; these were declined: instagram_content_publish. Connect again and allow them.',
           declined: ['instagram_content_publish'],
         },
         { status: 400, statusText: 'Bad Request' },
@@ -113,13 +119,22 @@ describe('CallbackPage', () => {
     expect(flash.declined).toEqual(['instagram_content_publish']);
   });
 
-  it.each(['OAUTH_STATE_EXPIRED', 'NO_INSTAGRAM_ACCOUNT', 'META_UNAVAILABLE'])(
-    'should go back to the settings page with ?error=%s when the API refuses',
-    async (code) => {
+  // Status per code as the API's error-codes.ts maps them.
+  it.each([
+    ['OAUTH_STATE_EXPIRED', 400, 'This connection attempt expired; please start again.'],
+    [
+      'NO_INSTAGRAM_ACCOUNT',
+      422,
+      'No Instagram business account found. Make sure your Instagram account is a professional (Business or Creator) account linked to a Facebook Page you manage, then connect again and tick that Page.',
+    ],
+    ['META_UNAVAILABLE', 502, 'Facebook is not answering right now; please try again shortly.'],
+  ])(
+    'should go back to the settings page with ?error=%s when the API refuses with %i',
+    async (code, status, message) => {
       await open('/settings/social-accounts/callback?code=c&state=s');
       httpMock
         .expectOne((r) => r.url.startsWith(CALLBACK))
-        .flush({ statusCode: 400, code, message: 'x' }, { status: 400, statusText: 'Bad Request' });
+        .flush({ statusCode: status, code, message }, { status, statusText: 'Error' });
       await settle(harness.fixture);
       expect(router.url).toBe(`/settings/social-accounts?error=${code}`);
     },
@@ -154,9 +169,9 @@ describe('CallbackPage', () => {
       status: 'connected',
       accounts: [
         anAccount({ instagram_username: 'alice' }),
-        anAccount({ id: 'a2', instagram_username: 'bob' }),
+        anAccount({ id: 2, instagram_username: 'bob', is_default: false }),
       ],
-      message: 'ok',
+      message: 'Connected @alice, @bob.',
     });
     await settle(harness.fixture);
     expect(router.url).toBe('/settings/social-accounts?connected=1');

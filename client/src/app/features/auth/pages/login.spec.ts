@@ -119,17 +119,102 @@ describe('Login', () => {
     typeInto(byTestId<HTMLInputElement>(el, 'login-email')!, 'ann@example.com');
     typeInto(byTestId<HTMLInputElement>(el, 'login-password')!, 'wrong-pass');
     byTestId<HTMLButtonElement>(el, 'login-submit')!.click();
-    httpMock
-      .expectOne(`${TEST_API}/auth/login`)
-      .flush(
-        { statusCode: 401, code: 'INVALID_CREDENTIALS', message: 'x' },
-        { status: 401, statusText: 'Unauthorized' },
-      );
+    httpMock.expectOne(`${TEST_API}/auth/login`).flush(
+      {
+        statusCode: 401,
+        code: 'INVALID_CREDENTIALS',
+        message: 'E-mail or password is incorrect.',
+      },
+      { status: 401, statusText: 'Unauthorized' },
+    );
     await settle(harness.fixture);
     expect(byTestId(el, 'form-error')!.textContent).toContain(
       'That email and password do not match',
     );
     expect(byTestId<HTMLButtonElement>(el, 'login-submit')!.disabled).toBe(false);
     expect(TestBed.inject(Router).url).toBe('/login');
+  });
+
+  async function submitWrongPassword(): Promise<void> {
+    await open();
+    typeInto(byTestId<HTMLInputElement>(el, 'login-email')!, 'ann@example.com');
+    typeInto(byTestId<HTMLInputElement>(el, 'login-password')!, 'wrong-pass');
+    byTestId<HTMLButtonElement>(el, 'login-submit')!.click();
+    await settle(harness.fixture);
+  }
+
+  // POST /auth/login while the account is locked: 429 with retry_after and Retry-After (seconds).
+  it.each([
+    [600, 'Try again in 10 minutes.'],
+    [61, 'Try again in 2 minutes.'],
+    [45, 'Try again in 1 minute.'],
+  ])(
+    'should say how many minutes to wait when the account is locked for %i seconds',
+    async (seconds, wait) => {
+      await submitWrongPassword();
+      httpMock.expectOne(`${TEST_API}/auth/login`).flush(
+        {
+          statusCode: 429,
+          code: 'LOGIN_LOCKED',
+          message: `Too many failed sign-ins for this account; try again in ${seconds} s.`,
+          retry_after: seconds,
+        },
+        {
+          status: 429,
+          statusText: 'Too Many Requests',
+          headers: { 'Retry-After': String(seconds) },
+        },
+      );
+      await settle(harness.fixture);
+      expect(byTestId(el, 'form-error')!.textContent!.trim()).toBe(
+        `Too many failed sign-ins for this account. ${wait}`,
+      );
+      expect(byTestId<HTMLButtonElement>(el, 'login-submit')!.disabled).toBe(false);
+    },
+  );
+
+  it('should read the Retry-After header when a lock answer has no retry_after in its body', async () => {
+    await submitWrongPassword();
+    httpMock.expectOne(`${TEST_API}/auth/login`).flush(
+      {
+        statusCode: 429,
+        code: 'LOGIN_LOCKED',
+        message: 'Too many failed sign-ins for this account; try again in 300 s.',
+      },
+      { status: 429, statusText: 'Too Many Requests', headers: { 'Retry-After': '300' } },
+    );
+    await settle(harness.fixture);
+    expect(byTestId(el, 'form-error')!.textContent).toContain('Try again in 5 minutes.');
+  });
+
+  it('should keep the per-address sentence, not the account lock, when the API says RATE_LIMITED', async () => {
+    await submitWrongPassword();
+    httpMock.expectOne(`${TEST_API}/auth/login`).flush(
+      {
+        statusCode: 429,
+        code: 'RATE_LIMITED',
+        message: 'Too many requests; try again in a minute.',
+      },
+      { status: 429, statusText: 'Too Many Requests' },
+    );
+    await settle(harness.fixture);
+    const text = byTestId(el, 'form-error')!.textContent!;
+    expect(text).toContain('Too many attempts in a short time. Wait a minute and try again.');
+    expect(text).not.toContain('for this account');
+  });
+
+  it('should show the notice handed over when another page sends the user here', async () => {
+    harness = await RouterTestingHarness.create();
+    await TestBed.inject(Router).navigateByUrl('/login', {
+      state: { notice: 'Signed out on every device.' },
+    });
+    await settle(harness.fixture);
+    el = harness.routeNativeElement as HTMLElement;
+    expect(byTestId(el, 'login-notice')!.textContent).toContain('Signed out on every device.');
+  });
+
+  it('should show no notice when /login is opened directly', async () => {
+    await open();
+    expect(byTestId(el, 'login-notice')).toBeNull();
   });
 });

@@ -11,8 +11,8 @@ import { firstValueFrom } from 'rxjs';
 import { CLOCK } from '../../../core/clock';
 import { toUserMessage } from '../../../core/http/api-error';
 import { formatDate, humanize, relativeTime } from './account-view';
-import { ConnectedAccountsApi } from './social-accounts.api';
-import type { EntityId, TokenEvent } from './social-accounts.model';
+import { ConnectedAccountsApi } from '../data/social-accounts.api';
+import type { EntityId, TokenEvent } from '../data/social-accounts.model';
 
 /** The audit trail of one account's token operations, newest first. */
 @Component({

@@ -4,6 +4,7 @@ import { TestBed } from '@angular/core/testing';
 import { Router, provideRouter } from '@angular/router';
 import { RouterTestingHarness } from '@angular/router/testing';
 
+import { aUser } from '../../../testing/auth.fixtures';
 import { byTestId, settle, typeInto } from '../../../testing/dom';
 import { TEST_API, provideTestApp } from '../../../testing/test-providers';
 import { Register } from './register';
@@ -51,10 +52,7 @@ describe('Register', () => {
     byTestId<HTMLButtonElement>(el, 'register-submit')!.click();
     httpMock
       .expectOne(`${TEST_API}/auth/register`)
-      .flush(
-        { id: '1', email: 'ann@example.com', role: 'user', created_at: 'x' },
-        { status: 201, statusText: 'Created' },
-      );
+      .flush(aUser({ email: 'ann@example.com' }), { status: 201, statusText: 'Created' });
     await settle(harness.fixture);
     const login = httpMock.expectOne(`${TEST_API}/auth/login`);
     expect(login.request.body).toEqual({ email: 'ann@example.com', password: 'long-enough' });
@@ -67,12 +65,14 @@ describe('Register', () => {
     typeInto(byTestId<HTMLInputElement>(el, 'register-email')!, 'ann@example.com');
     typeInto(byTestId<HTMLInputElement>(el, 'register-password')!, 'long-enough');
     byTestId<HTMLButtonElement>(el, 'register-submit')!.click();
-    httpMock
-      .expectOne(`${TEST_API}/auth/register`)
-      .flush(
-        { statusCode: 409, code: 'EMAIL_TAKEN', message: 'taken' },
-        { status: 409, statusText: 'Conflict' },
-      );
+    httpMock.expectOne(`${TEST_API}/auth/register`).flush(
+      {
+        statusCode: 409,
+        code: 'EMAIL_TAKEN',
+        message: 'An account with this e-mail already exists.',
+      },
+      { status: 409, statusText: 'Conflict' },
+    );
     await settle(harness.fixture);
     const error = byTestId(el, 'form-error')!;
     expect(error.textContent).toContain('already exists');
