@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { UserEntity } from '../auth/user.entity';
+import { UserDirectoryModule } from '../auth/user-directory';
 import { ConnectionsModule } from '../connections/connections.module';
 import { AlertEntity } from './alert.entity';
 import { AlertMailerService } from './alert-mailer.service';
@@ -9,7 +9,7 @@ import { ReconnectLinkService } from './reconnect-link.service';
 
 /** Alert e-mail and the reconnect links in it (worker: sending; api: following a link). */
 @Module({
-  imports: [TypeOrmModule.forFeature([AlertEntity, ReconnectLinkEntity, UserEntity]), ConnectionsModule],
+  imports: [TypeOrmModule.forFeature([AlertEntity, ReconnectLinkEntity]), UserDirectoryModule, ConnectionsModule],
   providers: [ReconnectLinkService, AlertMailerService],
   exports: [ReconnectLinkService, AlertMailerService],
 })

@@ -4,7 +4,7 @@ import { createTransport, type Transporter } from 'nodemailer';
 import { Repository } from 'typeorm';
 import { Clock } from '../../common/clock';
 import { AppConfig } from '../../config/app-config';
-import { UserEntity } from '../auth/user.entity';
+import { UserDirectory } from '../auth/user-directory';
 import { ConnectionRepository } from '../connections/connection.repository';
 import { AlertEntity } from './alert.entity';
 import { alertSubject } from './domain/alert-rules';
@@ -23,7 +23,7 @@ export class AlertMailerService implements OnApplicationShutdown {
 
   constructor(
     @InjectRepository(AlertEntity) private readonly alerts: Repository<AlertEntity>,
-    @InjectRepository(UserEntity) private readonly users: Repository<UserEntity>,
+    private readonly users: UserDirectory,
     private readonly links: ReconnectLinkService,
     private readonly connections: ConnectionRepository,
     private readonly config: AppConfig,
@@ -37,7 +37,7 @@ export class AlertMailerService implements OnApplicationShutdown {
     // settled (read, or the account was reconnected meanwhile): nothing to tell any more
     if (alert.readAt || !alert.accountId) return 'skipped';
     const [user, account] = await Promise.all([
-      this.users.findOneBy({ id: alert.userId }),
+      this.users.contact(alert.userId),
       this.connections.findById(alert.accountId),
     ]);
     if (!user || !account || account.status === 'disconnected') return 'skipped';
