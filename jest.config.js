@@ -1,4 +1,7 @@
-/** Two tiers: unit specs beside the code (pure logic), e2e specs against real PostgreSQL, Redis and the sandbox. */
+/**
+ * Three tiers: unit specs beside the code (pure logic), use-case specs (the use cases against the
+ * real PostgreSQL with the Graph port scripted), e2e specs against real PostgreSQL, Redis and the sandbox.
+ */
 const common = {
   moduleFileExtensions: ['js', 'json', 'ts'],
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.jest.json' }] },
@@ -8,6 +11,13 @@ const common = {
 module.exports = {
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/src/**/*.spec.ts'] },
+    {
+      ...common,
+      displayName: 'use-case',
+      testMatch: ['<rootDir>/test/use-cases/**/*.use-case-spec.ts'],
+      globalSetup: '<rootDir>/test/helpers/global-setup.ts',
+      testTimeout: 60000,
+    },
     {
       ...common,
       displayName: 'e2e',

@@ -1,0 +1,210 @@
+import { Test, type TestingModule } from '@nestjs/testing';
+import { DataSource } from 'typeorm';
+import { ConnectionEvents, ConnectionObserver } from '../../src/modules/connections/connection-observer';
+import { ConnectionRepository, type Connection } from '../../src/modules/connections/connection.repository';
+import { ConnectionsModule } from '../../src/modules/connections/connections.module';
+import { CheckConnection, RetryLaterError } from '../../src/modules/connections/use-cases/check-connection.use-case';
+import { ConnectAccounts } from '../../src/modules/connections/use-cases/connect-accounts.use-case';
+import { Disconnect } from '../../src/modules/connections/use-cases/disconnect.use-case';
+import { GraphApiClient } from '../../src/modules/graph/graph-api.client';
+import { GraphError } from '../../src/modules/graph/graph-error';
+import { CoreModule } from '../../src/core.module';
+import { baseEnv } from '../helpers/api-app';
+import { createTestDatabase, type TestDatabase } from '../helpers/database';
+import { ScriptedGraph } from './scripted-graph';
+
+/**
+ * The use-case tier (STYLE.md): the connections module's use cases against the real PostgreSQL,
+ * with the Graph port scripted (no HTTP, no sandbox). Faster than the e2e tier, closer to the
+ * truth than a unit test: what each use case stores, records and tells its observers.
+ */
+class RecordingObserver extends ConnectionObserver {
+  readonly heard: string[] = [];
+  override connected(row: Connection): Promise<void> {
+    this.heard.push(`connected:${row.id}`);
+    return Promise.resolve();
+  }
+  override changed(row: Connection): Promise<void> {
+    this.heard.push(`changed:${row.id}:${row.status}`);
+    return Promise.resolve();
+  }
+  override disconnected(row: Connection): Promise<void> {
+    this.heard.push(`disconnected:${row.id}`);
+    return Promise.resolve();
+  }
+  override checked(actor: string, outcome: string): void {
+    this.heard.push(`checked:${actor}:${outcome}`);
+  }
+}
+
+describe('connections use cases (real PostgreSQL, scripted Graph)', () => {
+  let db: TestDatabase;
+  let app: TestingModule;
+  let graph: ScriptedGraph;
+  let observer: RecordingObserver;
+  let sql: DataSource;
+  let users = 0;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    graph = new ScriptedGraph();
+    app = await Test.createTestingModule({
+      imports: [CoreModule.forRoot({ env: baseEnv({ DATABASE_URL: db.url }) }), ConnectionsModule],
+    })
+      .overrideProvider(GraphApiClient)
+      .useValue(graph)
+      .compile();
+    await app.init();
+    sql = app.get(DataSource);
+  });
+
+  afterAll(async () => {
+    await app.close();
+    await db.drop();
+  });
+
+  beforeEach(() => {
+    graph.calls.length = 0;
+    graph.pages = [{ id: 'p1', name: 'Acme Coffee', accessToken: 'page-1', tasks: [] }];
+    observer = new RecordingObserver();
+    app.get(ConnectionEvents).subscribe(observer);
+  });
+
+  async function connected(opts: { fbUserId?: string; userToken?: string } = {}): Promise<{ userId: number; row: Connection }> {
+    const [{ id: userId }] = await sql.query<Array<{ id: number }>>(
+      `INSERT INTO users (email, password_hash) VALUES ($1, 'x') RETURNING id`,
+      [`u${Date.now()}-${users++}@example.com`],
+    );
+    const [row] = await app.get(ConnectAccounts).execute(userId, [
+      {
+        igUserId: `1784${users}`,
+        username: 'acme.coffee',
+        name: 'Acme Coffee',
+        profilePictureUrl: null,
+        pageId: 'p1',
+        pageName: 'Acme Coffee',
+        fbUserId: opts.fbUserId ?? `fb-${users}`,
+        userToken: opts.userToken ?? `user-${users}`,
+        pageToken: 'page-1',
+        userTokenExpiresAt: new Date(Date.now() + 60 * 86_400_000),
+        pageTokenExpiresAt: null,
+        dataAccessExpiresAt: new Date(Date.now() + 90 * 86_400_000),
+        issuedAt: new Date(),
+        permissions: ['instagram_basic'],
+      },
+    ]);
+    return { userId, row };
+  }
+
+  const eventsOf = (id: number) =>
+    sql.query<Array<{ type: string; outcome: string; actor: string; error_code: string | null }>>(
+      `SELECT type, outcome, actor, error_code FROM token_events WHERE account_id = $1 ORDER BY id`,
+      [id],
+    );
+
+  it('should store a connect with its event and tell the observers', async () => {
+    const { row } = await connected();
+    expect(row).toMatchObject({ status: 'active', isValid: true, isConnected: true, isDefault: true });
+    expect(row.longLivedToken).not.toContain('user-'); // ciphertext only
+    expect(await eventsOf(row.id)).toEqual([{ type: 'connect', outcome: 'success', actor: 'user', error_code: null }]);
+    expect(observer.heard).toEqual([`connected:${row.id}`]);
+  });
+
+  it('should verify, store honestly (not extended) and count the check when Meta keeps the expiry', async () => {
+    const { row } = await connected();
+    const result = await app.get(CheckConnection).execute(row.id, 'worker');
+    expect(result).toMatchObject({ success: true, extended: false, status: 'active' });
+    expect(result.message).toMatch(/reconnect before then to extend it/);
+    expect((await eventsOf(row.id)).map((e) => `${e.type}:${e.outcome}`)).toEqual(['connect:success', 'refresh:success']);
+    expect(observer.heard).toEqual([`connected:${row.id}`, `changed:${row.id}:active`, 'checked:worker:ok']);
+  });
+
+  it.each([
+    [460, 'needs_reconnect', /password changed/],
+    [463, 'needs_reconnect', /expired/],
+    [458, 'revoked', /removed from your Facebook account/],
+  ])('should store %s from debug_token as %s with a sentence, and stop checking', async (subcode, status, reason) => {
+    const { row } = await connected();
+    graph.dead.set(`user-${users}`, subcode);
+    const result = await app.get(CheckConnection).execute(row.id, 'worker');
+    expect(result).toMatchObject({ success: false, status, next_check_at: null });
+    const [stored] = await sql.query<Array<Record<string, unknown>>>(
+      `SELECT status, status_reason, last_error_code, next_check_at, long_lived_token IS NULL AS gone FROM instagram_tokens WHERE id = $1`,
+      [row.id],
+    );
+    expect(stored).toMatchObject({
+      status,
+      last_error_code: `GRAPH_190_${subcode}`,
+      next_check_at: null,
+      gone: status === 'revoked',
+    });
+    expect(stored.status_reason).toMatch(reason);
+    expect((await eventsOf(row.id)).at(-1)).toMatchObject({
+      type: 'probe',
+      outcome: 'failure',
+      error_code: `GRAPH_190_${subcode}`,
+    });
+    expect(observer.heard).toContain(`changed:${row.id}:${status}`);
+  });
+
+  it('should leave the connection as it is and ask for a retry when Meta is unavailable', async () => {
+    const { row } = await connected();
+    graph.failures.set('exchange', [new GraphError('down', { code: 2, isTransient: true })]);
+    await expect(app.get(CheckConnection).execute(row.id, 'worker')).rejects.toBeInstanceOf(RetryLaterError);
+    const [stored] = await sql.query<Array<Record<string, unknown>>>(
+      `SELECT status, is_valid, lease_until FROM instagram_tokens WHERE id = $1`,
+      [row.id],
+    );
+    expect(stored).toEqual({ status: 'active', is_valid: true, lease_until: null });
+    expect((await eventsOf(row.id)).at(-1)).toMatchObject({ type: 'refresh', outcome: 'skipped' });
+    expect(observer.heard.at(-1)).toBe('checked:worker:retry');
+  });
+
+  it('should say which Page was lost when the login no longer shares it', async () => {
+    const { row } = await connected();
+    graph.pages = [];
+    const result = await app.get(CheckConnection).execute(row.id, 'user');
+    expect(result).toMatchObject({ success: false, status: 'needs_reconnect' });
+    expect(result.message).toMatch(/"Acme Coffee" is no longer shared/);
+  });
+
+  it('should make one set of Meta calls for a burst of user checks of one account', async () => {
+    const { row } = await connected();
+    const results = await Promise.all(Array.from({ length: 5 }, () => app.get(CheckConnection).execute(row.id, 'user')));
+    expect(results.map((r) => r.status)).toEqual(Array(5).fill('active'));
+    expect(graph.calls.filter((c) => c.startsWith('exchange:'))).toHaveLength(1);
+  });
+
+  it("should not revoke at Facebook while another user's connection holds the same grant, then revoke for the last one", async () => {
+    const first = await connected({ fbUserId: 'shared-fb', userToken: 'user-shared' });
+    const second = await connected({ fbUserId: 'shared-fb', userToken: 'user-shared' });
+    const kept = await app.get(Disconnect).execute(first.userId, first.row.id);
+    expect(kept).toMatchObject({ disconnected: true, revoked_at_facebook: false });
+    expect(graph.calls.filter((c) => c.startsWith('revoke:'))).toEqual([]);
+    const last = await app.get(Disconnect).execute(second.userId, 'default');
+    expect(last).toMatchObject({ disconnected: true, revoked_at_facebook: true });
+    expect(graph.calls.filter((c) => c.startsWith('revoke:'))).toEqual(['revoke:user-shared']);
+    const [row] = await sql.query<Array<Record<string, unknown>>>(
+      `SELECT status, is_connected, is_default, long_lived_token, access_token FROM instagram_tokens WHERE id = $1`,
+      [second.row.id],
+    );
+    expect(row).toEqual({
+      status: 'disconnected',
+      is_connected: false,
+      is_default: false,
+      long_lived_token: null,
+      access_token: null,
+    });
+    expect(observer.heard).toContain(`disconnected:${second.row.id}`);
+    expect((await eventsOf(second.row.id)).at(-1)).toMatchObject({ type: 'disconnect', outcome: 'success' });
+  });
+
+  it('should re-encrypt every row with the new first key and write it in the history', async () => {
+    const { row } = await connected();
+    await sql.query(`UPDATE instagram_tokens SET token_key_id = 'old' WHERE id = $1`, [row.id]);
+    // the token itself is still under the current key: re-encryption re-reads it and writes it again
+    const { moved } = await app.get(ConnectionRepository).reencryptAll();
+    expect(moved).toBeGreaterThanOrEqual(1);
+    expect((await eventsOf(row.id)).at(-1)).toMatchObject({ type: 'key_rotated', outcome: 'success', actor: 'system' });
+  });
+});
