@@ -104,6 +104,10 @@ export abstract class ConnectionRepository {
   abstract findDefaultWithCount(userId: number): Promise<{ row: Connection | null; count: number }>;
   /** The connected account the seed's singular routes act on. */
   abstract findDefaultConnected(userId: number): Promise<Connection | null>;
+  /** The route's target: the user's account `id` (else ACCOUNT_NOT_FOUND), or for 'default' the default connected one (or null). */
+  target(userId: number, id: number | 'default'): Promise<Connection | null> {
+    return id === 'default' ? this.findDefaultConnected(userId) : this.findOwned(userId, id);
+  }
   abstract connectedIgUserIds(userId: number): Promise<Set<string>>;
   /** Other live connections, of ANY user, holding the same Facebook user's grant. */
   abstract countSharingGrant(fbUserId: string, exceptId: number): Promise<number>;

@@ -31,10 +31,7 @@ export class Disconnect {
   ) {}
 
   async execute(userId: number, accountId: number | 'default'): Promise<DisconnectResult> {
-    const row =
-      accountId === 'default'
-        ? await this.connections.findDefaultConnected(userId)
-        : await this.connections.findOwned(userId, accountId);
+    const row = await this.connections.target(userId, accountId);
     if (!row) {
       return {
         success: true,

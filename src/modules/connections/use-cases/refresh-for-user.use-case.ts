@@ -17,10 +17,7 @@ export class RefreshForUser {
   ) {}
 
   async execute(userId: number, accountId: number | 'default'): Promise<CheckResult> {
-    const row =
-      accountId === 'default'
-        ? await this.connections.findDefaultConnected(userId)
-        : await this.connections.findOwned(userId, accountId);
+    const row = await this.connections.target(userId, accountId);
     if (!row) throw new DomainError(ErrorCode.NOT_CONNECTED, 'No Instagram account is connected.');
     try {
       return await this.check.execute(row.id, 'user');
