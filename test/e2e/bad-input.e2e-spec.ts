@@ -18,6 +18,27 @@ describe('bad input never becomes a 500 (e2e)', () => {
   const envelope = (status: number, code: string) => ({ statusCode: status, code, message: expect.any(String) });
   const json = (path: string, text: string) => stack.http().post(path).set('Content-Type', 'application/json').send(text);
 
+  describe('a stray Authorization header', () => {
+    it('should not fail a public route (health probes, register, Meta callbacks) that never reads it', async () => {
+      await stack.http().get('/health').set('Authorization', 'Bearer not-a-jwt').expect(200);
+      const res = await stack
+        .http()
+        .post('/auth/login')
+        .set('Authorization', 'Bearer not-a-jwt')
+        .send({ email: 'nobody@example.com', password: 'wrong-password' });
+      expect(res.body.code).toBe('INVALID_CREDENTIALS');
+    });
+
+    it('should still refuse an invalid bearer on the OAuth callback, which decides with it', async () => {
+      const res = await stack
+        .http()
+        .get('/social/facebook/callback?state=x&code=y')
+        .set('Accept', 'application/json')
+        .set('Authorization', 'Bearer not-a-jwt');
+      expect(res.body).toEqual(envelope(401, 'AUTH_TOKEN_INVALID'));
+    });
+  });
+
   describe('query strings', () => {
     it.each(['/health?%=1', '/health?a=%E0%A4%A', '/health?a=%FF', '/social/status?%ED%A0%80=1'])(
       'should answer %s with 400 MALFORMED_QUERY',

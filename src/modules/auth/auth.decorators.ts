@@ -3,10 +3,18 @@ import type { UserRole } from './user.entity';
 
 export const IS_PUBLIC = 'isPublic';
 export const OWN_AUTHORIZATION = 'ownAuthorization';
+export const OPTIONAL_USER = 'optionalUser';
 export const ROLES = 'roles';
 
-/** Opt a route out of the global bearer guard (register, login, health, Meta callbacks). */
+/** Opt a route out of the global bearer guard (register, login, health, Meta callbacks); any Authorization header is ignored. */
 export const Public = (): MethodDecorator & ClassDecorator => SetMetadata(IS_PUBLIC, true);
+
+/**
+ * A route that answers without a bearer but must know who calls when one is sent (the OAuth
+ * callback decides with it): a valid bearer sets the user, an invalid one is a 401.
+ */
+export const OptionalUser = (): MethodDecorator & ClassDecorator =>
+  applyDecorators(SetMetadata(IS_PUBLIC, true), SetMetadata(OPTIONAL_USER, true));
 
 /**
  * A public route that checks its own `Authorization` header (e.g. /metrics with METRICS_TOKEN):

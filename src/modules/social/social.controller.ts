@@ -2,7 +2,7 @@ import { Body, Controller, Delete, Get, Headers, HttpCode, Post, Query, Req, Res
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { ErrorBodyDto } from '../../common/errors/error-body.dto';
-import { CurrentUser, Public, type AuthUser } from '../auth/auth.decorators';
+import { CurrentUser, OptionalUser, type AuthUser } from '../auth/auth.decorators';
 import { Disconnect } from '../connections/use-cases/disconnect.use-case';
 import { AccountsService } from './accounts.service';
 import { CallbackResponder } from './callback-responder';
@@ -31,7 +31,7 @@ export class SocialController {
     return this.connect.startLogin(user.id, dto.account_id);
   }
 
-  @Public()
+  @OptionalUser()
   @Get('facebook/callback')
   @ApiBearerAuth()
   @ApiOperation({

@@ -4,7 +4,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { Request } from 'express';
 import { DomainError } from '../../../common/errors/domain-error';
 import { ErrorCode } from '../../../common/errors/error-codes';
-import { IS_PUBLIC, OWN_AUTHORIZATION, ROLES, type AuthUser } from '../auth.decorators';
+import { IS_PUBLIC, OPTIONAL_USER, OWN_AUTHORIZATION, ROLES, type AuthUser } from '../auth.decorators';
 import { SessionAuthenticator } from '../session-authenticator';
 import type { UserRole } from '../user.entity';
 
@@ -36,8 +36,9 @@ export class JwtAuthGuard implements CanActivate {
     const req = ctx.switchToHttp().getRequest<Request & { user?: AuthUser }>();
     const token = bearerToken(req);
     if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) {
-      // Public routes still learn who is calling when a valid token is sent (the OAuth callback uses it).
-      if (token) req.user = await this.sessions.authenticate(token);
+      // only @OptionalUser routes (the OAuth callback) learn who is calling; others ignore the header
+      if (token && this.reflector.getAllAndOverride<boolean>(OPTIONAL_USER, targets))
+        req.user = await this.sessions.authenticate(token);
       return true;
     }
     if (!token) throw new DomainError(ErrorCode.AUTH_REQUIRED, 'Sign in first: this route needs a bearer token.');
