@@ -36,10 +36,7 @@ export class AlertMailerService implements OnApplicationShutdown {
     if (alert.emailedAt) return 'already_sent';
     // settled (read, or the account was reconnected meanwhile): nothing to tell any more
     if (alert.readAt || !alert.accountId) return 'skipped';
-    const [user, account] = await Promise.all([
-      this.users.contact(alert.userId),
-      this.connections.findById(alert.accountId),
-    ]);
+    const [user, account] = await Promise.all([this.users.contact(alert.userId), this.connections.findById(alert.accountId)]);
     if (!user || !account || account.status === 'disconnected') return 'skipped';
     const who = `@${account.instagramUsername ?? account.igUserId}`;
     const link = await this.links.issue(user.id, account.id, alert.id);
