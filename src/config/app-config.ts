@@ -37,6 +37,16 @@ export class AppConfig {
     graphVersion: string;
     webhookVerifyToken: string | undefined;
     timeoutMs: number;
+    ruploadUrl: string;
+  };
+  readonly uploads: { dir: string; maxBytes: number; ttlMs: number };
+  readonly reels: {
+    pollInitialMs: number;
+    pollMaxMs: number;
+    retryInitialMs: number;
+    maxRetries: number;
+    quotaRecheckMs: number;
+    sweepCron: string;
   };
   readonly encryptionKeys: EncryptionKey[];
   readonly tokens: {
@@ -84,6 +94,19 @@ export class AppConfig {
       graphVersion: env.FACEBOOK_GRAPH_VERSION,
       webhookVerifyToken: env.FACEBOOK_WEBHOOK_VERIFY_TOKEN,
       timeoutMs: env.GRAPH_TIMEOUT_MS,
+      ruploadUrl: (env.FACEBOOK_RUPLOAD_URL ?? (this.sandboxMode ? sandboxUrl : 'https://rupload.facebook.com')).replace(
+        /\/+$/,
+        '',
+      ),
+    };
+    this.uploads = { dir: env.UPLOAD_DIR, maxBytes: env.UPLOAD_MAX_BYTES, ttlMs: env.UPLOAD_TTL_HOURS * 3_600_000 };
+    this.reels = {
+      pollInitialMs: env.REELS_POLL_INITIAL_MS,
+      pollMaxMs: Math.max(env.REELS_POLL_MAX_MS, env.REELS_POLL_INITIAL_MS),
+      retryInitialMs: env.REELS_RETRY_INITIAL_MS,
+      maxRetries: env.REELS_MAX_RETRIES,
+      quotaRecheckMs: env.REELS_QUOTA_RECHECK_MS,
+      sweepCron: env.REELS_SWEEP_CRON,
     };
     this.encryptionKeys = env.TOKEN_ENCRYPTION_KEYS
       ? env.TOKEN_ENCRYPTION_KEYS.split(',').map((entry) => {

@@ -8,6 +8,9 @@ import { InstagramTokenEntity } from '../modules/connections/persistence/instagr
 import { TokenEventEntity } from '../modules/connections/persistence/token-event.entity';
 import { DataDeletionRequestEntity } from '../modules/webhooks/persistence/data-deletion-request.entity';
 import { MetaSignedRequestEntity } from '../modules/webhooks/persistence/meta-signed-request.entity';
+import { ReelEntity } from '../modules/publishing/persistence/reel.entity';
+import { ReelEventEntity } from '../modules/publishing/persistence/reel-event.entity';
+import { ReelUploadEntity } from '../modules/publishing/persistence/reel-upload.entity';
 import { WebhookDeliveryEntity } from '../modules/webhooks/persistence/webhook-delivery.entity';
 
 export const ENTITIES = [
@@ -20,6 +23,9 @@ export const ENTITIES = [
   WebhookDeliveryEntity,
   DataDeletionRequestEntity,
   MetaSignedRequestEntity,
+  ReelUploadEntity,
+  ReelEntity,
+  ReelEventEntity,
 ];
 
 /** One definition for the app, the CLI and the tests; synchronize stays off everywhere. */

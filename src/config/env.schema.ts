@@ -77,6 +77,11 @@ export class EnvSchema {
   @IsUrl(urlOpts)
   FACEBOOK_DIALOG_URL?: string;
 
+  /** Meta's resumable-upload host for Reels bytes; defaults to the sandbox in sandbox mode. */
+  @IsOptional()
+  @IsUrl(urlOpts)
+  FACEBOOK_RUPLOAD_URL?: string;
+
   @Matches(/^v\d+\.\d+$/, { message: 'FACEBOOK_GRAPH_VERSION must look like v25.0' })
   FACEBOOK_GRAPH_VERSION = 'v25.0';
 
@@ -141,6 +146,63 @@ export class EnvSchema {
   @IsInt()
   @Min(100)
   JOB_BACKOFF_MS = 5000;
+
+  /** Where `POST /social/uploads` streams videos (created if missing); files go after publish, failure or expiry. */
+  @IsString()
+  @MinLength(1)
+  UPLOAD_DIR = '.data/uploads';
+
+  /** Largest accepted upload; Meta's Reels limit is 300 MB (instagram-login.md R5). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1024)
+  @Max(2_000_000_000)
+  UPLOAD_MAX_BYTES = 300_000_000;
+
+  /** An upload no reel used is deleted after this long. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(720)
+  UPLOAD_TTL_HOURS = 24;
+
+  /** First wait before asking Meta again whether a Reels container is ready; doubles up to REELS_POLL_MAX_MS. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(50)
+  @Max(600000)
+  REELS_POLL_INITIAL_MS = 2000;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(50)
+  @Max(3600000)
+  REELS_POLL_MAX_MS = 60000;
+
+  /** First wait after a transient Meta failure while publishing; doubles with jitter. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(50)
+  @Max(3600000)
+  REELS_RETRY_INITIAL_MS = 5000;
+
+  /** Transient failures in a row before a reel fails for good. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(50)
+  REELS_MAX_RETRIES = 8;
+
+  /** With the publishing quota used up and no known moment the window frees: look again this much later. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(50)
+  @Max(86400000)
+  REELS_QUOTA_RECHECK_MS = 900000;
+
+  /** How often the scheduler looks for reels that are due (scheduled ones, and any a lost Redis dropped). */
+  @Matches(/^(\S+\s+){4,5}\S+$/, { message: 'REELS_SWEEP_CRON must be a 5- or 6-field cron expression' })
+  REELS_SWEEP_CRON = '*/15 * * * * *';
 
   /** BullMQ job lock: a worker that dies holds its jobs this long before another takes them over. */
   @Transform(toInt)

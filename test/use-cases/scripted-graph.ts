@@ -92,4 +92,27 @@ export class ScriptedGraph extends GraphApiClient {
   subscribePageToApp(): Promise<void> {
     return Promise.resolve();
   }
+
+  // Reels publishing is not scripted in this tier (the e2e suite runs it against the sandbox)
+  createReelContainer(): Promise<never> {
+    throw new Error('not scripted');
+  }
+  uploadReelVideo(): Promise<never> {
+    throw new Error('not scripted');
+  }
+  getContainerStatus(): Promise<never> {
+    throw new Error('not scripted');
+  }
+  publishContainer(): Promise<never> {
+    throw new Error('not scripted');
+  }
+  getPublishingLimit(): Promise<never> {
+    throw new Error('not scripted');
+  }
+  getMediaPermalink(): Promise<never> {
+    throw new Error('not scripted');
+  }
+  listRecentMedia(): Promise<never> {
+    throw new Error('not scripted');
+  }
 }

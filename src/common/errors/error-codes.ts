@@ -39,6 +39,16 @@ export enum ErrorCode {
   REFRESH_IN_PROGRESS = 'REFRESH_IN_PROGRESS',
   ALERT_NOT_FOUND = 'ALERT_NOT_FOUND',
   RECONNECT_LINK_INVALID = 'RECONNECT_LINK_INVALID',
+  // publishing
+  PERMISSION_MISSING = 'PERMISSION_MISSING',
+  IDEMPOTENCY_KEY_REUSED = 'IDEMPOTENCY_KEY_REUSED',
+  REEL_NOT_FOUND = 'REEL_NOT_FOUND',
+  REEL_NOT_CANCELLABLE = 'REEL_NOT_CANCELLABLE',
+  UPLOAD_NOT_FOUND = 'UPLOAD_NOT_FOUND',
+  UNSUPPORTED_MEDIA_TYPE = 'UNSUPPORTED_MEDIA_TYPE',
+  CAPTION_TOO_LONG = 'CAPTION_TOO_LONG',
+  TOO_MANY_HASHTAGS = 'TOO_MANY_HASHTAGS',
+  TOO_MANY_MENTIONS = 'TOO_MANY_MENTIONS',
   // Meta
   META_UNAVAILABLE = 'META_UNAVAILABLE',
   META_RATE_LIMITED = 'META_RATE_LIMITED',
@@ -69,6 +79,9 @@ export function statusOf(code: ErrorCode): number {
     case ErrorCode.SIGNED_REQUEST_INVALID:
     case ErrorCode.SIGNED_REQUEST_EXPIRED:
     case ErrorCode.RECONNECT_LINK_INVALID:
+    case ErrorCode.CAPTION_TOO_LONG:
+    case ErrorCode.TOO_MANY_HASHTAGS:
+    case ErrorCode.TOO_MANY_MENTIONS:
       return 400;
     case ErrorCode.AUTH_REQUIRED:
     case ErrorCode.AUTH_TOKEN_INVALID:
@@ -77,23 +90,30 @@ export function statusOf(code: ErrorCode): number {
       return 401;
     case ErrorCode.FORBIDDEN:
     case ErrorCode.WEBHOOK_VERIFY_TOKEN_MISMATCH:
+    case ErrorCode.PERMISSION_MISSING:
       return 403;
     case ErrorCode.NOT_FOUND:
     case ErrorCode.ACCOUNT_NOT_FOUND:
     case ErrorCode.NOT_CONNECTED:
     case ErrorCode.ALERT_NOT_FOUND:
     case ErrorCode.DELETION_REQUEST_NOT_FOUND:
+    case ErrorCode.REEL_NOT_FOUND:
+    case ErrorCode.UPLOAD_NOT_FOUND:
       return 404;
     case ErrorCode.EMAIL_TAKEN:
     case ErrorCode.WRONG_INSTAGRAM_ACCOUNT:
     case ErrorCode.REFRESH_IN_PROGRESS:
+    // DESIGN.md §8: an account that needs the user (reconnect) conflicts with the request
+    case ErrorCode.NEEDS_RECONNECT:
+    case ErrorCode.IDEMPOTENCY_KEY_REUSED:
+    case ErrorCode.REEL_NOT_CANCELLABLE:
       return 409;
     case ErrorCode.PAYLOAD_TOO_LARGE:
       return 413;
     case ErrorCode.UNSUPPORTED_ENCODING:
+    case ErrorCode.UNSUPPORTED_MEDIA_TYPE:
       return 415;
     case ErrorCode.NO_INSTAGRAM_ACCOUNT:
-    case ErrorCode.NEEDS_RECONNECT:
       return 422;
     case ErrorCode.RATE_LIMITED:
     case ErrorCode.LOGIN_LOCKED:

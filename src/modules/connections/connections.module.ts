@@ -7,10 +7,22 @@ import { TokenVault } from './token-vault';
 import { CheckConnection } from './use-cases/check-connection.use-case';
 import { ConnectAccounts } from './use-cases/connect-accounts.use-case';
 import { Disconnect } from './use-cases/disconnect.use-case';
+import { OpenPublishingCredentials, ReadPublishingAccounts } from './use-cases/publishing-access.use-case';
+import { ReportGraphFailure } from './use-cases/report-graph-failure.use-case';
 import { RefreshForUser } from './use-cases/refresh-for-user.use-case';
 import { PermissionRevokedByMeta, RevokeByMeta } from './use-cases/revoke-by-meta.use-case';
 
-const USE_CASES = [CheckConnection, RefreshForUser, ConnectAccounts, Disconnect, RevokeByMeta, PermissionRevokedByMeta];
+const USE_CASES = [
+  CheckConnection,
+  RefreshForUser,
+  ConnectAccounts,
+  Disconnect,
+  RevokeByMeta,
+  PermissionRevokedByMeta,
+  ReadPublishingAccounts,
+  OpenPublishingCredentials,
+  ReportGraphFailure,
+];
 
 /**
  * Connected accounts: the one owner of `instagram_tokens` and `token_events` (the repository

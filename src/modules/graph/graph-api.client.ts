@@ -66,6 +66,56 @@ export interface LoginUrlRequest {
   authType?: 'rerequest' | 'reauthorize' | 'reauthenticate';
 }
 
+/** `POST /{ig-user-id}/media` with `media_type=REELS` (graph-api.md §11, instagram-login.md R1). */
+export interface ReelContainerRequest {
+  /** A public URL Meta fetches; absent for a resumable upload. */
+  videoUrl?: string;
+  resumable?: boolean;
+  caption?: string;
+  shareToFeed: boolean;
+  coverUrl?: string;
+  thumbOffsetMs?: number;
+  audioName?: string;
+  collaborators?: string[];
+  locationId?: string;
+}
+
+export interface ReelContainer {
+  id: string;
+  /** Resumable uploads: where the bytes go (Meta's `uri`), when Meta returned one. */
+  uploadUri?: string;
+}
+
+export type ContainerStatusCode = 'IN_PROGRESS' | 'FINISHED' | 'PUBLISHED' | 'ERROR' | 'EXPIRED';
+
+export interface ContainerStatus {
+  statusCode: ContainerStatusCode;
+  /** Meta's `status` sentence (for ERROR: "… failed with error code 2207026"). */
+  status: string | null;
+  /** The error subcode parsed out of `status` for ERROR containers. */
+  errorSubcode?: number;
+}
+
+export interface PublishingLimit {
+  quotaUsage: number;
+  quotaTotal: number;
+  quotaDurationSeconds: number;
+}
+
+export interface MediaItem {
+  id: string;
+  caption: string | null;
+  timestamp: Date | null;
+  permalink: string | null;
+  mediaProductType: string | null;
+}
+
+/** The bytes of a resumable upload: a local file, streamed (never read into memory). */
+export interface UploadSource {
+  path: string;
+  size: number;
+}
+
 export abstract class GraphApiClient {
   /** The Facebook Login dialog URL to send the browser to. */
   abstract buildLoginUrl(req: LoginUrlRequest): string;
@@ -82,4 +132,16 @@ export abstract class GraphApiClient {
   /** Removes the app for the user; every user and Page token of theirs dies (190/458). */
   abstract revokeAll(userToken: string): Promise<void>;
   abstract subscribePageToApp(pageId: string, pageToken: string, fields: string[]): Promise<void>;
+
+  // --- Reels publishing (graph-api.md §11; `token` is the account's Page or user token) ---------
+  abstract createReelContainer(igUserId: string, token: string, req: ReelContainerRequest): Promise<ReelContainer>;
+  /** Streams the file to Meta's resumable upload endpoint (rupload) for a container made with `resumable`. */
+  abstract uploadReelVideo(container: ReelContainer, token: string, source: UploadSource): Promise<void>;
+  abstract getContainerStatus(containerId: string, token: string): Promise<ContainerStatus>;
+  /** `media_publish` → the IG media id. Call only after the container said FINISHED (exactly once: see publishing/). */
+  abstract publishContainer(igUserId: string, token: string, containerId: string): Promise<string>;
+  abstract getPublishingLimit(igUserId: string, token: string): Promise<PublishingLimit>;
+  abstract getMediaPermalink(mediaId: string, token: string): Promise<string | null>;
+  /** The account's newest media (one page), to find what a PUBLISHED container became. */
+  abstract listRecentMedia(igUserId: string, token: string, limit: number): Promise<MediaItem[]>;
 }

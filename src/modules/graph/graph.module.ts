@@ -18,6 +18,7 @@ import { MetaGraphApiClient } from './meta-graph-api.client';
         appId: c.facebook.appId,
         appSecret: c.facebook.appSecret,
         timeoutMs: c.facebook.timeoutMs,
+        ruploadUrl: c.facebook.ruploadUrl,
       }),
     },
     { provide: GraphApiClient, useClass: MetaGraphApiClient },

@@ -11,6 +11,8 @@ export interface GraphClientOptions {
   appId: string;
   appSecret: string;
   timeoutMs: number;
+  /** Meta's resumable upload host (https://rupload.facebook.com, or the sandbox). */
+  ruploadUrl?: string;
   /** `limit` for paged edges such as /me/accounts (default 100). */
   pageSize?: number;
 }

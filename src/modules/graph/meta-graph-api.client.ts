@@ -1,7 +1,16 @@
 import { createHmac } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { Readable } from 'node:stream';
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { GraphApiClient } from './graph-api.client';
 import type {
+  ContainerStatus,
+  ContainerStatusCode,
+  MediaItem,
+  PublishingLimit,
+  ReelContainer,
+  ReelContainerRequest,
+  UploadSource,
   GraphPage,
   GraphPermission,
   GraphTokenType,
@@ -30,6 +39,9 @@ const IG_FIELDS = 'id,username,name,profile_picture_url,followers_count,media_co
 const TOKEN_TYPES: GraphTokenType[] = ['USER', 'PAGE', 'APP', 'SYSTEM_USER'];
 const PERMISSION_STATUSES: PermissionStatus[] = ['granted', 'declined', 'expired'];
 const MAX_PAGES_FOLLOWED = 200;
+const CONTAINER_STATUSES: ContainerStatusCode[] = ['IN_PROGRESS', 'FINISHED', 'PUBLISHED', 'ERROR', 'EXPIRED'];
+/** A resumable upload of up to 300 MB may take a while; its own timeout, not the Graph call's. */
+const UPLOAD_TIMEOUT_MS = 30 * 60_000;
 const TOKEN_ENDPOINT_OPERATIONS = new Set(['exchangeCode', 'exchangeForLongLived']);
 
 function isObject(v: unknown): v is Json {
@@ -231,6 +243,186 @@ export class MetaGraphApiClient extends GraphApiClient {
       },
     );
     this.expectSuccess('subscribePageToApp', body);
+  }
+
+  // ---- Reels publishing (graph-api.md §11) ---------------------------------------------------
+
+  async createReelContainer(igUserId: string, token: string, req: ReelContainerRequest): Promise<ReelContainer> {
+    this.assertId('createReelContainer', igUserId);
+    const params: Record<string, string> = { media_type: 'REELS', share_to_feed: String(req.shareToFeed) };
+    if (req.resumable) params.upload_type = 'resumable';
+    else if (req.videoUrl) params.video_url = req.videoUrl;
+    if (req.caption) params.caption = req.caption;
+    if (req.coverUrl) params.cover_url = req.coverUrl;
+    if (req.thumbOffsetMs !== undefined) params.thumb_offset = String(req.thumbOffsetMs);
+    if (req.audioName) params.audio_name = req.audioName;
+    if (req.collaborators?.length) params.collaborators = JSON.stringify(req.collaborators);
+    if (req.locationId) params.location_id = req.locationId;
+    const body = await this.call('createReelContainer', 'POST', `/${igUserId}/media`, { kind: 'token', token }, params);
+    const id = isObject(body) ? optString(body.id) : undefined;
+    if (!isObject(body) || !id) throw this.malformed('createReelContainer');
+    const uri = optString(body.uri);
+    return uri ? { id, uploadUri: uri } : { id };
+  }
+
+  async uploadReelVideo(container: ReelContainer, token: string, source: UploadSource): Promise<void> {
+    this.assertId('uploadReelVideo', container.id);
+    const url = this.uploadUrl(container);
+    const started = Date.now();
+    let response: Response;
+    let text: string;
+    try {
+      response = await fetch(url, {
+        method: 'POST',
+        headers: {
+          Authorization: `OAuth ${token}`,
+          offset: '0',
+          file_size: String(source.size),
+          'Content-Type': 'application/octet-stream',
+          'Content-Length': String(source.size),
+        },
+        // streamed from disk: a 300 MB file is never held in memory
+        body: Readable.toWeb(createReadStream(source.path)) as ReadableStream<Uint8Array>,
+        duplex: 'half',
+        signal: AbortSignal.timeout(UPLOAD_TIMEOUT_MS),
+      } as RequestInit);
+      text = await response.text();
+    } catch (err) {
+      const e = typeof err === 'object' && err !== null ? (err as { name?: unknown }) : {};
+      const error = new GraphError(
+        e.name === 'TimeoutError' ? 'Graph uploadReelVideo timed out' : 'Graph uploadReelVideo failed: network error',
+        { network: true, operation: 'uploadReelVideo' },
+      );
+      this.observe('uploadReelVideo', started, error);
+      throw error;
+    }
+    let body: unknown;
+    try {
+      body = text === '' ? undefined : JSON.parse(text);
+    } catch {
+      body = undefined;
+    }
+    if (isObject(body) && body.success === true) {
+      this.observe('uploadReelVideo', started);
+      return;
+    }
+    if (isObject(body) && isObject(body.error)) {
+      const error = this.fromEnvelope('uploadReelVideo', body.error, response.status, undefined, null, [token]);
+      this.observe('uploadReelVideo', started, error);
+      throw error;
+    }
+    // rupload's own failure shape: {"debug_info": {"retriable": bool, "type", "message"}} (instagram-login.md R2)
+    const debug = isObject(body) && isObject(body.debug_info) ? body.debug_info : undefined;
+    const retriable = debug?.retriable === true || response.status >= 500;
+    const error = new GraphError(
+      `Graph uploadReelVideo failed: HTTP ${response.status}${debug ? ` (${optString(debug.type) ?? 'error'})` : ''}`,
+      { httpStatus: response.status, operation: 'uploadReelVideo', kind: retriable ? 'transient' : 'bad-request' },
+    );
+    this.observe('uploadReelVideo', started, error);
+    throw error;
+  }
+
+  async getContainerStatus(containerId: string, token: string): Promise<ContainerStatus> {
+    this.assertId('getContainerStatus', containerId);
+    const body = await this.call(
+      'getContainerStatus',
+      'GET',
+      `/${containerId}`,
+      { kind: 'token', token },
+      { fields: 'id,status_code,status' },
+    );
+    const code = isObject(body) ? CONTAINER_STATUSES.find((c) => c === body.status_code) : undefined;
+    if (!isObject(body) || !code) throw this.malformed('getContainerStatus');
+    const status = optString(body.status) ?? null;
+    const sub = status ? /\b(2207\d{3})\b/.exec(status) : null;
+    return { statusCode: code, status, ...(sub ? { errorSubcode: Number(sub[1]) } : {}) };
+  }
+
+  async publishContainer(igUserId: string, token: string, containerId: string): Promise<string> {
+    this.assertId('publishContainer', igUserId);
+    this.assertId('publishContainer', containerId);
+    const body = await this.call(
+      'publishContainer',
+      'POST',
+      `/${igUserId}/media_publish`,
+      { kind: 'token', token },
+      { creation_id: containerId },
+    );
+    const id = isObject(body) ? optString(body.id) : undefined;
+    if (!id) throw this.malformed('publishContainer');
+    return id;
+  }
+
+  async getPublishingLimit(igUserId: string, token: string): Promise<PublishingLimit> {
+    this.assertId('getPublishingLimit', igUserId);
+    const body = await this.call(
+      'getPublishingLimit',
+      'GET',
+      `/${igUserId}/content_publishing_limit`,
+      { kind: 'token', token },
+      { fields: 'quota_usage,config' },
+    );
+    const row = isObject(body) && Array.isArray(body.data) && isObject(body.data[0]) ? body.data[0] : undefined;
+    const config = row && isObject(row.config) ? row.config : undefined;
+    const quotaTotal = config ? optNumber(config.quota_total) : undefined;
+    if (!row || quotaTotal === undefined) throw this.malformed('getPublishingLimit');
+    return {
+      quotaUsage: optNumber(row.quota_usage) ?? 0,
+      quotaTotal,
+      quotaDurationSeconds: (config ? optNumber(config.quota_duration) : undefined) ?? 86_400,
+    };
+  }
+
+  async getMediaPermalink(mediaId: string, token: string): Promise<string | null> {
+    this.assertId('getMediaPermalink', mediaId);
+    const body = await this.call('getMediaPermalink', 'GET', `/${mediaId}`, { kind: 'token', token }, { fields: 'id,permalink' });
+    return isObject(body) ? (optString(body.permalink) ?? null) : null;
+  }
+
+  async listRecentMedia(igUserId: string, token: string, limit: number): Promise<MediaItem[]> {
+    this.assertId('listRecentMedia', igUserId);
+    const body = await this.call(
+      'listRecentMedia',
+      'GET',
+      `/${igUserId}/media`,
+      { kind: 'token', token },
+      {
+        fields: 'id,caption,timestamp,permalink,media_product_type',
+        limit: String(limit),
+      },
+    );
+    if (!isObject(body) || !Array.isArray(body.data)) throw this.malformed('listRecentMedia');
+    return body.data.filter(isObject).flatMap((m) => {
+      const id = optString(m.id);
+      if (!id) return [];
+      const ts = optString(m.timestamp);
+      const t = ts ? new Date(ts.replace(/([+-]\d{2})(\d{2})$/, '$1:$2')) : null;
+      return [
+        {
+          id,
+          caption: optString(m.caption) ?? null,
+          timestamp: t && !Number.isNaN(t.getTime()) ? t : null,
+          permalink: optString(m.permalink) ?? null,
+          mediaProductType: optString(m.media_product_type) ?? null,
+        },
+      ];
+    });
+  }
+
+  /**
+   * Where the bytes go: Meta's returned `uri` when it points at the configured rupload host (the
+   * token travels in a header there, so never to anywhere else), else the documented path.
+   */
+  private uploadUrl(container: ReelContainer): string {
+    const base = (this.opts.ruploadUrl ?? 'https://rupload.facebook.com').replace(/\/+$/, '');
+    if (container.uploadUri) {
+      try {
+        if (new URL(container.uploadUri).origin === new URL(base).origin) return container.uploadUri;
+      } catch {
+        // not a URL: use the documented one
+      }
+    }
+    return `${base}/ig-api-upload/${this.opts.version}/${container.id}`;
   }
 
   // ---- HTTP ----------------------------------------------------------------------------------
