@@ -58,7 +58,7 @@ export function configureApp(app: NestExpressApplication): NestExpressApplicatio
     origin: (origin, cb) => cb(null, !origin || config.allowedOrigins.includes(origin) ? (origin ?? false) : false),
     credentials: false,
     methods: ['GET', 'POST', 'PATCH', 'DELETE', 'OPTIONS'],
-    allowedHeaders: ['Authorization', 'Content-Type', 'Accept', 'X-Request-Id'],
+    allowedHeaders: ['Authorization', 'Content-Type', 'Accept', 'X-Request-Id', 'Idempotency-Key'],
     maxAge: 600,
   });
   // Bad input is a 4xx where it enters (DESIGN.md section 7): an undecodable or repeated query

@@ -4,22 +4,30 @@ import { CoreModule, type CoreOptions } from './core.module';
 import { TokenSweepCron } from './modules/scheduler/token-sweep.cron';
 import { TokenSweepModule } from './modules/scheduler/token-sweep.module';
 import { HousekeepingModule } from './modules/scheduler/housekeeping.module';
+import { PublishingModule } from './modules/publishing/publishing.module';
+import { ReelSweepCron } from './modules/scheduler/reel-sweep.cron';
 
 export interface SchedulerOptions extends CoreOptions {
   /** false: the sweep only, no cron (`npm run tokens:sweep`, tests). */
   cron?: boolean;
 }
 
-/** The scheduler role: TOKEN_REFRESH_CRON → sweep PostgreSQL for due work → enqueue; hourly housekeeping. */
+/** The scheduler role: TOKEN_REFRESH_CRON and REELS_SWEEP_CRON → sweep PostgreSQL for due work → enqueue; hourly housekeeping. */
 @Module({})
 export class SchedulerModule {
   static forRoot(options: SchedulerOptions = {}): DynamicModule {
     const cron = options.cron !== false;
     return {
       module: SchedulerModule,
-      imports: [CoreModule.forRoot(options), TokenSweepModule, HousekeepingModule, ...(cron ? [ScheduleModule.forRoot()] : [])],
-      providers: cron ? [TokenSweepCron] : [],
-      exports: [TokenSweepModule, HousekeepingModule],
+      imports: [
+        CoreModule.forRoot(options),
+        TokenSweepModule,
+        HousekeepingModule,
+        PublishingModule,
+        ...(cron ? [ScheduleModule.forRoot()] : []),
+      ],
+      providers: cron ? [TokenSweepCron, ReelSweepCron] : [],
+      exports: [TokenSweepModule, HousekeepingModule, PublishingModule],
     };
   }
 }

@@ -9,8 +9,10 @@ import { TokenMaintenanceProcessor } from './modules/connections/token-maintenan
 import { AlertsModule } from './modules/alerts/alerts.module';
 import { ConnectionsModule } from './modules/connections/connections.module';
 import { WebhooksWorkerModule } from './modules/webhooks/webhooks.module';
+import { PublishingModule } from './modules/publishing/publishing.module';
+import { ReelPublishingProcessor } from './modules/publishing/reel-publishing.processor';
 
-/** The worker role: BullMQ processors (token maintenance, alert e-mail, Meta data deletion). No HTTP API. */
+/** The worker role: BullMQ processors (token maintenance, alert e-mail, Meta data deletion, Reels publishing). No HTTP API. */
 @Module({})
 export class WorkerModule {
   static forRoot(options: CoreOptions = {}): DynamicModule {
@@ -24,9 +26,10 @@ export class WorkerModule {
         AlertsModule,
         AlertMailModule,
         WebhooksWorkerModule,
+        PublishingModule,
       ],
-      providers: [TokenMaintenanceProcessor, NotificationsProcessor, WorkerMetricsServer],
-      exports: [TokenMaintenanceProcessor, NotificationsProcessor],
+      providers: [TokenMaintenanceProcessor, NotificationsProcessor, ReelPublishingProcessor, WorkerMetricsServer],
+      exports: [TokenMaintenanceProcessor, NotificationsProcessor, ReelPublishingProcessor],
     };
   }
 }

@@ -94,10 +94,9 @@ export class AppConfig {
       graphVersion: env.FACEBOOK_GRAPH_VERSION,
       webhookVerifyToken: env.FACEBOOK_WEBHOOK_VERIFY_TOKEN,
       timeoutMs: env.GRAPH_TIMEOUT_MS,
-      ruploadUrl: (env.FACEBOOK_RUPLOAD_URL ?? (this.sandboxMode ? sandboxUrl : 'https://rupload.facebook.com')).replace(
-        /\/+$/,
-        '',
-      ),
+      ruploadUrl: (
+        env.FACEBOOK_RUPLOAD_URL ?? (this.sandboxMode ? `${sandboxUrl}/rupload` : 'https://rupload.facebook.com')
+      ).replace(/\/+$/, ''),
     };
     this.uploads = { dir: env.UPLOAD_DIR, maxBytes: env.UPLOAD_MAX_BYTES, ttlMs: env.UPLOAD_TTL_HOURS * 3_600_000 };
     this.reels = {

@@ -70,3 +70,20 @@ export function notificationJobOptions(alertId: number, q: { attempts: number; b
     removeOnFail: REMOVE_ON_FAIL,
   };
 }
+
+/** One job per reel per due time (next_attempt_at): the sweep and the pipeline collapse onto it. */
+export function reelJobId(reelId: number, dueAtMs: number): string {
+  return `reel-${reelId}-${dueAtMs}`;
+}
+
+/** A reel's pipeline retries Meta's failures itself (next_attempt_at); BullMQ's attempts cover our own (database, Redis). */
+export function reelJobOptions(reelId: number, dueAtMs: number, nowMs: number, q: { attempts: number; backoffMs: number }) {
+  return {
+    jobId: reelJobId(reelId, dueAtMs),
+    delay: Math.max(0, dueAtMs - nowMs),
+    attempts: q.attempts,
+    backoff: { type: 'exponential', delay: q.backoffMs, jitter: BACKOFF_JITTER },
+    removeOnComplete: REMOVE_ON_COMPLETE,
+    removeOnFail: REMOVE_ON_FAIL,
+  };
+}
