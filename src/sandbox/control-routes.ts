@@ -15,7 +15,7 @@
  *   POST   /__sandbox/users/:id/expire-data-access                             90-day data access lapses now
  *   POST   /__sandbox/tokens/invalidate         {token, subcode}               one token
  *   POST   /__sandbox/faults                    {path, method?, count?=1, error?: {code, subcode?, message?, type?, http_status?, is_transient?},
- *                                                http_status?, timeout?, latency_ms?, usage?}   → {id}
+ *                                                http_status?, timeout?, latency_ms?, usage?, drop_response?}   → {id}
  *   GET    /__sandbox/faults   DELETE /__sandbox/faults
  *   POST   /__sandbox/settings                  {codeExchangeLongLived?, omitExpiresIn?, longLivedExchangeExtends?, requireAppSecretProof?,
  *                                                latencyMs?, usage?: {call_count,total_cputime,total_time,estimated_time_to_regain_access}|null,
@@ -30,6 +30,8 @@
  *   POST   /__sandbox/webhooks/event              {payload}                   any webhook body, escaped and signed like Meta
  *   POST   /__sandbox/webhooks/verify             {verify_token}              runs the GET hub.challenge handshake → {verified}
  *
+ *   …      /__sandbox/reels/…                                                 Reels publishing: see reels-control.ts
+ *
  * A fault's `path` is a substring of, or a regex source matched against, the path without the
  * version prefix (e.g. "/me/accounts"). It fires `count` times, then normal service resumes.
  *
@@ -40,44 +42,9 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { Router } from 'express';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { FaultSpec, SandboxSettings, SandboxState, UsageSettings } from './sandbox-state';
+import { ControlError, body, bool, num, str } from './control-helpers';
+import { reelsControlRoutes } from './reels-control';
 import { WebhookSender, WebhookTargetMissing, webhookUrlsFor } from './webhook-sender';
-
-class ControlError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-function body(req: Request): Record<string, unknown> {
-  return req.body && typeof req.body === 'object' ? (req.body as Record<string, unknown>) : {};
-}
-
-function str(v: unknown, name: string, required: true): string;
-function str(v: unknown, name: string, required?: false): string | undefined;
-function str(v: unknown, name: string, required = false): string | undefined {
-  if (v === undefined || v === null) {
-    if (required) throw new ControlError(400, `${name} is required`);
-    return undefined;
-  }
-  if (typeof v !== 'string' && typeof v !== 'number') throw new ControlError(400, `${name} must be a string`);
-  return String(v);
-}
-
-function num(v: unknown, name: string): number | undefined {
-  if (v === undefined || v === null) return undefined;
-  const n = typeof v === 'number' ? v : Number(v);
-  if (!Number.isFinite(n)) throw new ControlError(400, `${name} must be a number`);
-  return n;
-}
-
-function bool(v: unknown, name: string): boolean | undefined {
-  if (v === undefined) return undefined;
-  if (typeof v !== 'boolean') throw new ControlError(400, `${name} must be a boolean`);
-  return v;
-}
 
 const TOKEN_SUBCODES = [458, 460, 463, 467, 492];
 
@@ -291,6 +258,7 @@ export function controlRoutes(state: SandboxState): Router {
     spec.timeout = bool(b.timeout, 'timeout');
     spec.latency_ms = num(b.latency_ms, 'latency_ms');
     spec.usage = usageOf(b.usage);
+    spec.drop_response = bool(b.drop_response, 'drop_response');
     if (b.error !== undefined && b.error !== null) {
       if (typeof b.error !== 'object') throw new ControlError(400, 'error must be an object');
       const e = b.error as Record<string, unknown>;
@@ -432,6 +400,8 @@ export function controlRoutes(state: SandboxState): Router {
     const token = str(body(req).verify_token, 'verify_token', true);
     res.json(await send(() => sender.verify(token)));
   });
+
+  r.use('/reels', reelsControlRoutes(state));
 
   r.use((_req, _res, next) => next(new ControlError(404, 'unknown control endpoint')));
   return r;

@@ -196,3 +196,131 @@ export const badClientSecret = (): SandboxGraphError =>
 
 export const badClientId = (): SandboxGraphError =>
   new SandboxGraphError(400, { message: 'Error validating application. Invalid application ID.', code: 101 });
+
+// ---- Reels publishing (graph-api.md §11, instagram-login.md R1-R6) -----------------------
+
+/** Publish before FINISHED: Meta's "not ready" (retry after polling). */
+export const mediaNotReady = (): SandboxGraphError =>
+  new SandboxGraphError(400, {
+    message: 'Media ID is not available',
+    code: 9007,
+    subcode: 2207027,
+    isTransient: false,
+    userTitle: 'Media Not Ready For Publishing',
+    userMsg: 'The media is not ready for publishing, please wait for a moment',
+  });
+
+export const publishQuotaReached = (): SandboxGraphError =>
+  new SandboxGraphError(400, {
+    message: 'Application request limit reached',
+    code: 9,
+    subcode: 2207042,
+    isTransient: false,
+    userTitle: 'Maximum Number of Posts Reached',
+    userMsg: 'You reached maximum number of posts that is allowed to be published by Content Publish API.',
+  });
+
+export const mediaExpired = (): SandboxGraphError =>
+  new SandboxGraphError(400, {
+    message: 'The media you are trying to access has expired. Please try to upload again.',
+    code: -2,
+    subcode: 2207020,
+    isTransient: false,
+    userTitle: 'Media Expired',
+    userMsg: 'The media you are trying to access has expired. Please try to upload again.',
+  });
+
+/** Unknown `creation_id`, or one of another account (R6: 24 / 2207008). */
+export const mediaBuilderMissing = (id: string): SandboxGraphError =>
+  new SandboxGraphError(400, {
+    message: `The media builder with creation id = ${id} does not exist or has been expired.`,
+    code: 24,
+    subcode: 2207008,
+    isTransient: false,
+    userTitle: 'Media builder does not exist',
+    userMsg: `The media builder with creation id = ${id} does not exist or has been expired.`,
+  });
+
+/**
+ * A second `media_publish` of a published container. Meta documents no error for this case;
+ * the sandbox's choice (README): code 100, no subcode, never a second post.
+ */
+export const containerAlreadyPublished = (id: string): SandboxGraphError =>
+  new SandboxGraphError(400, {
+    message: `(#100) The media container ${id} has already been published.`,
+    code: 100,
+    isTransient: false,
+  });
+
+/** Publishing an ERROR container answers with the code of the failure, per Meta's error table. */
+const FAILURE_CODES: Record<number, { code: number; text: string }> = {
+  2207001: { code: -1, text: 'Instagram server error. Try again.' },
+  2207003: { code: -2, text: 'It takes too long to download the media.' },
+  2207026: { code: 352, text: 'The video format is not supported. Please check spec for supported video format.' },
+  2207032: { code: -1, text: 'Create media fail, please try to re-create media' },
+  2207052: { code: 9004, text: 'The media could not be fetched from this uri.' },
+  2207053: { code: -1, text: 'unknown upload error' },
+  2207057: { code: 1, text: 'Thumbnail offset must be greater than or equal to 0 and less than video duration.' },
+};
+
+export const containerFailed = (subcode: number): SandboxGraphError => {
+  const f = FAILURE_CODES[subcode] ?? { code: -1, text: 'unknown upload error' };
+  return new SandboxGraphError(400, {
+    message: f.text,
+    code: f.code,
+    subcode,
+    isTransient: false,
+    userTitle: 'Media upload failed',
+    userMsg: f.text,
+  });
+};
+
+export const captionTooLong = (what: string): SandboxGraphError =>
+  new SandboxGraphError(400, {
+    message: `The caption is too long: ${what}.`,
+    code: 36004,
+    subcode: 2207010,
+    isTransient: false,
+    userTitle: 'Caption too long',
+    userMsg: 'The caption can have at most 2,200 characters and 30 hashtags.',
+  });
+
+export const tooManyMentions = (): SandboxGraphError =>
+  new SandboxGraphError(400, {
+    message: 'Cannot use more than 20 tags.',
+    code: 100,
+    subcode: 2207040,
+    isTransient: false,
+    userTitle: 'Too many tags',
+    userMsg: 'Cannot use more than 20 tags.',
+  });
+
+export const mediaUriRejected = (uri: string): SandboxGraphError =>
+  new SandboxGraphError(400, {
+    message: "Media download has failed. The media URI doesn't meet our requirements.",
+    code: 9004,
+    subcode: 2207052,
+    isTransient: false,
+    userTitle: 'Media download has failed',
+    userMsg: `The media could not be fetched from this uri: ${uri}`,
+  });
+
+export const unknownMediaType = (type: string): SandboxGraphError =>
+  new SandboxGraphError(400, {
+    message: `The media type ${type} is unknown.`,
+    code: 100,
+    subcode: 2207023,
+    isTransient: false,
+    userTitle: 'Unknown media type',
+    userMsg: `The media type ${type} is unknown.`,
+  });
+
+export const invalidParam = (message: string): SandboxGraphError =>
+  new SandboxGraphError(400, { message: `(#100) ${message}`, code: 100 });
+
+export const invalidLocation = (id: string): SandboxGraphError =>
+  new SandboxGraphError(400, {
+    message: `(#100) INSTAGRAM_PLATFORM_API__INVALID_LOCATION_ID: ${id} is not a Page with location data`,
+    code: 100,
+    isTransient: false,
+  });

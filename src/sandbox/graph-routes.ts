@@ -12,20 +12,17 @@ import {
   codeUsed,
   dataAccessExpired,
   missingParam,
-  missingToken,
   missingTokenOnMe,
   nonexistingField,
   objectMissing,
-  permissionRequired,
-  proofInvalid,
-  proofMissing,
   tokenError,
 } from './errors';
 import type { FieldSelection } from './fields';
+import { graphAuth } from './graph-auth';
 import { parseFields } from './fields';
-import { locals, originOf, requestParams, tokenFrom } from './request-context';
+import { locals, originOf, requestParams } from './request-context';
 import type { SandboxIgAccount, SandboxPage, SandboxState, SandboxToken } from './sandbox-state';
-import { CODE_LIFETIME_SECONDS, LONG_LIVED_USER_TOKEN_SECONDS, appSecretProof, safeEqual } from './sandbox-state';
+import { CODE_LIFETIME_SECONDS, LONG_LIVED_USER_TOKEN_SECONDS, safeEqual } from './sandbox-state';
 
 const PAGE_FIELDS = new Set([
   'id',
@@ -61,35 +58,7 @@ function fieldsOrDefault(raw: string | undefined, fallback: string): FieldSelect
 export function graphRoutes(state: SandboxState): Router {
   const router = Router();
 
-  /** Validates the caller's token the way Meta does; see graph-api.md §0, §8, §9. */
-  const authenticate = (req: Request, params: Record<string, string>, onMe = false): SandboxToken => {
-    const value = tokenFrom(req, params);
-    if (!value) throw onMe ? missingTokenOnMe() : missingToken();
-    const token = state.findToken(value);
-    if (!token) {
-      if (value.includes('|')) {
-        throw new SandboxGraphError(400, { message: 'Invalid OAuth access token signature.', code: 190 }, 'invalid_token');
-      }
-      throw value.startsWith('EAA') && value.length > 40 ? tokenError(undefined) : cannotParseToken();
-    }
-    if (token.type !== 'APP') {
-      const proof = params.appsecret_proof;
-      if (proof !== undefined && !safeEqual(proof, appSecretProof(state.app.secret, value))) throw proofInvalid();
-      if (proof === undefined && state.settings.requireAppSecretProof) throw proofMissing();
-    }
-    const problem = state.tokenProblem(token);
-    if (problem !== undefined)
-      throw tokenError(problem, { appId: token.appId, expiresAt: token.expiresAt, now: state.nowSeconds() });
-    return token;
-  };
-
-  /** Permission-gated reads fail once data access lapsed, then with #200 for a missing permission. */
-  const requirePermissions = (token: SandboxToken, perms: string[]): void => {
-    if (state.dataAccessExpired(token)) throw dataAccessExpired();
-    const scopes = new Set(state.scopesOf(token));
-    const missing = perms.filter((p) => !scopes.has(p));
-    if (missing.length) throw permissionRequired(missing);
-  };
+  const { authenticate, requirePermissions } = graphAuth(state);
 
   const renderIg = (ig: SandboxIgAccount, fields: FieldSelection[]): Json => {
     const out: Json = {};

@@ -7,6 +7,7 @@ import { ControlError, controlRoutes, controlTokenGuard } from './control-routes
 import { dialogRoutes } from './dialog-routes';
 import { SandboxGraphError, defaultHttpStatus, newTraceId } from './errors';
 import { graphRoutes } from './graph-routes';
+import { reelsRoutes, ruploadRoutes } from './reels-routes';
 import { locals, requestParams } from './request-context';
 import type { SandboxLocals } from './request-context';
 import { DEFAULT_GRAPH_VERSION, SandboxState, maskParams } from './sandbox-state';
@@ -57,8 +58,13 @@ export function createSandboxApp(state: SandboxState, pending: Set<Response>, co
   const app = express();
   app.disable('x-powered-by');
   app.set('json spaces', 0);
-  app.use(express.json({ limit: '1mb' }));
-  app.use(express.urlencoded({ extended: false, limit: '1mb' }));
+  // rupload bodies are raw video bytes (curl sends them as form-urlencoded): never parse them.
+  const unlessRupload =
+    (parser: express.RequestHandler): express.RequestHandler =>
+    (req, res, next) =>
+      req.path.startsWith('/rupload/') ? next() : parser(req, res, next);
+  app.use(unlessRupload(express.json({ limit: '1mb' })));
+  app.use(unlessRupload(express.urlencoded({ extended: false, limit: '1mb' })));
 
   app.use('/__sandbox', controlTokenGuard(controlToken), controlRoutes(state));
 
@@ -95,6 +101,14 @@ export function createSandboxApp(state: SandboxState, pending: Set<Response>, co
     if (state.settings.latencyMs > 0) await sleep(state.settings.latencyMs);
     const fault = state.takeFault(req.method, path);
     if (fault) locals(res).faultId = fault.id;
+    if (fault?.drop_response) {
+      // Meta acted (the handler runs), but the answer never reaches the client.
+      const socket = req.socket;
+      res.end = ((): Response => {
+        socket.destroy();
+        return res;
+      }) as Response['end'];
+    }
     if (fault?.latency_ms) await sleep(fault.latency_ms);
 
     const usage: UsageSettings | null =
@@ -106,7 +120,7 @@ export function createSandboxApp(state: SandboxState, pending: Set<Response>, co
     if (effective && !isDialog) {
       const { estimated_time_to_regain_access, ...app } = effective;
       const nodeId = /^\/(\d+)/.exec(path)?.[1];
-      const type = nodeId && state.igAccounts.has(nodeId) ? 'instagram' : 'pages';
+      const type = nodeId && (state.igAccounts.has(nodeId) || state.reels.ownerOf(nodeId)) ? 'instagram' : 'pages';
       res.set('X-App-Usage', JSON.stringify(app));
       res.set(
         'X-Business-Use-Case-Usage',
@@ -142,7 +156,9 @@ export function createSandboxApp(state: SandboxState, pending: Set<Response>, co
     next();
   });
 
+  app.use(ruploadRoutes(state));
   app.use(dialogRoutes(state));
+  app.use(reelsRoutes(state));
   app.use(graphRoutes(state));
 
   app.use((req: Request) => {

@@ -1,4 +1,5 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { ReelsModel } from './reels-state';
 import { DEFAULT_WEBHOOK_SETTINGS, type WebhookSettings } from './webhook-sender';
 
 /** Lifetimes Meta uses (graph-api.md §2-§4); all measured on the sandbox clock. */
@@ -100,6 +101,11 @@ export interface FaultSpec {
   timeout?: boolean;
   latency_ms?: number;
   usage?: Partial<UsageSettings>;
+  /**
+   * Handle the call normally (e.g. `media_publish` really publishes), then close the connection
+   * without an answer: the client cannot tell whether Meta acted.
+   */
+  drop_response?: boolean;
 }
 
 export interface SandboxFault extends FaultSpec {
@@ -222,6 +228,8 @@ export class SandboxState {
   clockOffsetMs = 0;
   /** Targets and retry policy of outgoing callbacks (webhook-sender.ts). */
   webhooks: WebhookSettings;
+  /** Reels publishing: containers, uploads, quota, published media (reels-state.ts). */
+  readonly reels = new ReelsModel(() => this.now());
   private seq = { user: 100, page: 100, ig: 100, fault: 0 };
 
   constructor(private readonly opts: SandboxStateOptions) {
@@ -240,6 +248,7 @@ export class SandboxState {
     this.grants.clear();
     this.codes.clear();
     this.pageTokenCache.clear();
+    this.reels.reset();
     this.faults = [];
     this.calls = [];
     this.clockOffsetMs = 0;
