@@ -445,12 +445,15 @@ export function ruploadRoutes(state: SandboxState): Router {
       return;
     }
     let overflow = false;
+    upload.busy = true;
     try {
       for await (const chunk of req) {
         if (!overflow && !reels.addBytes(upload, chunk as Buffer)) overflow = true;
       }
     } catch {
       return; // the client went away; the bytes received so far stay, so it can resume at that offset
+    } finally {
+      upload.busy = false;
     }
     if (overflow) {
       ruploadFailure(res, 400, `body exceeds file_size ${fileSize}; received ${upload.received} bytes so far`);

@@ -48,6 +48,8 @@ export interface ReelUpload {
   completedAt?: number;
   /** Running hash while chunks arrive (not serialised). */
   hash?: Hash;
+  /** A chunk is being received: a second, concurrent one would interleave its bytes. */
+  busy?: boolean;
 }
 
 export interface ReelContainer {
@@ -191,6 +193,7 @@ export class ReelsModel {
       if (offset !== 0) throw new Error(`offset ${offset} does not match the bytes received so far (0)`);
       c.upload = { fileSize, received: 0, hash: createHash('sha256') };
     }
+    if (c.upload.busy) throw new Error('another chunk of this upload is still being received');
     if (c.upload.fileSize !== fileSize)
       throw new Error(`file_size ${fileSize} differs from the session's file_size ${c.upload.fileSize}`);
     if (offset !== c.upload.received)
