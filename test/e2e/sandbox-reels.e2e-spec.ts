@@ -239,6 +239,29 @@ describe('Meta Graph sandbox: Reels publishing', () => {
       expect(after).toBe(before + 3);
     });
 
+    it("should take a Page token of the account's Page as well as the user token", async () => {
+      const accounts = await graph<{ data: Array<{ id: string; access_token: string }> }>('GET', '/me/accounts', {
+        fields: 'id,access_token',
+      });
+      const pageToken = accounts.body.data.find((p) => p.id === COFFEE_PAGE)?.access_token ?? '';
+      const created = await graph<{ id: string }>(
+        'POST',
+        `/${COFFEE_IG}/media`,
+        { media_type: 'REELS', video_url: VIDEO },
+        pageToken,
+      );
+      expect(created.status).toBe(200);
+      await advance(10);
+      const res = await graph('POST', `/${COFFEE_IG}/media_publish`, { creation_id: created.body.id }, pageToken);
+      expect(res.status).toBe(200);
+      const usage = await fetch(
+        `${sandbox.url}/v25.0/${created.body.id}?fields=status_code&access_token=${pageToken}&appsecret_proof=${proof(pageToken)}`,
+      );
+      expect(JSON.parse(usage.headers.get('x-business-use-case-usage') ?? '{}')).toMatchObject({
+        [created.body.id]: [expect.objectContaining({ type: 'instagram' })],
+      });
+    });
+
     it('should accept the parameters as a JSON body and keep them on the container', async () => {
       const res = await fetch(`${sandbox.url}/v25.0/${COFFEE_IG}/media`, {
         method: 'POST',
@@ -486,6 +509,20 @@ describe('Meta Graph sandbox: Reels publishing', () => {
       await expectGraphError(publish(b), 9, 2207042);
       const q = await control('GET', `/reels/quota?ig_user_id=${COFFEE_IG}`);
       expect(q).toEqual({ ig_user_id: COFFEE_IG, quota_usage: 1, quota_total: 1, quota_duration: 86400 });
+    });
+
+    it('should count only publishes after `since` when given', async () => {
+      const a = await createReel();
+      await advance(10);
+      await publish(a);
+      await advance(60);
+      const since = String(Math.floor(Date.parse((await control<{ now: string }>('GET', '/clock')).now) / 1000));
+      const b = await createReel();
+      await advance(10);
+      await publish(b);
+      const res = await graph<{ data: Json[] }>('GET', `/${COFFEE_IG}/content_publishing_limit`, { since });
+      expect(res.body.data).toEqual([{ quota_usage: 1 }]);
+      expect((await limit()).quota_usage).toBe(2);
     });
 
     it('should answer only quota_usage by default and refuse unknown fields', async () => {
