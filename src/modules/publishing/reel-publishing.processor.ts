@@ -34,7 +34,11 @@ export class ReelPublishingProcessor implements OnApplicationBootstrap, BeforeAp
 
   async process(job: Job<ReelPublishingJob>): Promise<AdvanceResult> {
     const result = await this.advance.execute(job.data.reelId);
-    if (result.nextAt) await this.queue.enqueue(job.data.reelId, result.nextAt);
+    if (result.nextAt) {
+      // never the id of this very job (a due time already past): it would be ignored as a duplicate
+      const at = Math.max(result.nextAt.getTime(), Date.now() + 50);
+      await this.queue.enqueue(job.data.reelId, new Date(at));
+    }
     return result;
   }
 }

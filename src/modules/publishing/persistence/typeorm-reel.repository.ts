@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, In, LessThan, type EntityManager } from 'typeorm';
+import { DataSource, In, IsNull, LessThan, type EntityManager } from 'typeorm';
 import { DomainError } from '../../../common/errors/domain-error';
 import { ErrorCode } from '../../../common/errors/error-codes';
 import { ACTIVE_STATUSES } from '../domain/reel-policy';
@@ -40,7 +40,7 @@ export class TypeormReelRepository extends ReelRepository {
       if (draft.uploadId) {
         const claimed = await m.update(
           ReelUploadEntity,
-          { id: draft.uploadId, userId: draft.userId, reelId: null as never, deletedAt: null as never },
+          { id: draft.uploadId, userId: draft.userId, reelId: IsNull(), deletedAt: IsNull() },
           { reelId: id },
         );
         if (claimed.affected !== 1) throw new DomainError(ErrorCode.UPLOAD_NOT_FOUND, 'No unused upload with that id.');

@@ -118,7 +118,9 @@ export class AdvanceReel {
       }
     } catch (err) {
       if (!(err instanceof GraphError)) throw err;
-      return this.onGraphFailure(row, err);
+      // the step may have written before it failed (the ledger): decide on the row as it is now
+      const latest = await this.reels.findById(row.id);
+      return latest ? this.onGraphFailure(latest, err) : null;
     }
   }
 

@@ -111,7 +111,7 @@ export class StoreUpload {
           },
         });
         saving = pipeline(file, count, createWriteStream(path, { flags: 'wx', mode: 0o600 })).then(() => {
-          if (truncated || (file as Readable & { truncated?: boolean }).truncated)
+          if (truncated || file.truncated)
             throw new DomainError(ErrorCode.PAYLOAD_TOO_LARGE, `The video is larger than ${max} bytes.`);
           if (size === 0) throw new DomainError(ErrorCode.VALIDATION_FAILED, 'The file is empty.');
           return { size, sha256: hash.digest('hex'), contentType };
