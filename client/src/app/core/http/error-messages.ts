@@ -30,6 +30,15 @@ export const API_ERROR_CODES = [
   'REFRESH_IN_PROGRESS',
   'ALERT_NOT_FOUND',
   'RECONNECT_LINK_INVALID',
+  'PERMISSION_MISSING',
+  'IDEMPOTENCY_KEY_REUSED',
+  'REEL_NOT_FOUND',
+  'REEL_NOT_CANCELLABLE',
+  'UPLOAD_NOT_FOUND',
+  'UNSUPPORTED_MEDIA_TYPE',
+  'CAPTION_TOO_LONG',
+  'TOO_MANY_HASHTAGS',
+  'TOO_MANY_MENTIONS',
   // Client-side codes:
   'NETWORK_ERROR',
   'UNKNOWN_ERROR',
@@ -80,6 +89,16 @@ export const ERROR_MESSAGES: Record<ApiErrorCode, string> = {
   ALERT_NOT_FOUND: 'This alert no longer exists.',
   RECONNECT_LINK_INVALID:
     'This reconnect link is not valid any more. Use "Renew access" on the account instead.',
+  PERMISSION_MISSING:
+    'AutoReels may not publish to this account. Reconnect it and keep "Publish to Instagram" ticked.',
+  IDEMPOTENCY_KEY_REUSED: 'This request was already sent with different content. Reload the page and try again.',
+  REEL_NOT_FOUND: 'This reel no longer exists. Reload the page.',
+  REEL_NOT_CANCELLABLE: 'This reel is already being published, so it can no longer be cancelled.',
+  UPLOAD_NOT_FOUND: 'The uploaded video is no longer available. Upload it again.',
+  UNSUPPORTED_MEDIA_TYPE: 'Only MP4 and MOV videos can be uploaded.',
+  CAPTION_TOO_LONG: 'The caption is too long: Instagram allows 2,200 characters.',
+  TOO_MANY_HASHTAGS: 'The caption has too many hashtags: Instagram allows 30.',
+  TOO_MANY_MENTIONS: 'The caption mentions too many accounts: Instagram allows 20.',
   NETWORK_ERROR: "Can't reach the server. Check your connection and try again.",
   UNKNOWN_ERROR: GENERIC_ERROR_MESSAGE,
 };
