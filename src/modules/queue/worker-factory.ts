@@ -11,7 +11,7 @@ export const WORKER_CLOSE_TIMEOUT_MS = 25_000;
  */
 export function startWorker<T>(
   name: string,
-  process: (job: Job<T>) => Promise<unknown>,
+  process: (job: Job<T>, token?: string) => Promise<unknown>,
   config: AppConfig,
   extra: Partial<WorkerOptions> = {},
 ): Worker<T> {
