@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { ScheduleModule } from '@nestjs/schedule';
+import { Heartbeat } from './common/health/heartbeat';
 import { CoreModule, type CoreOptions } from './core.module';
 import { TokenSweepCron } from './modules/scheduler/token-sweep.cron';
 import { TokenSweepModule } from './modules/scheduler/token-sweep.module';
@@ -18,7 +19,7 @@ export class SchedulerModule {
     return {
       module: SchedulerModule,
       imports: [CoreModule.forRoot(options), TokenSweepModule, HousekeepingModule, ...(cron ? [ScheduleModule.forRoot()] : [])],
-      providers: cron ? [TokenSweepCron] : [],
+      providers: cron ? [TokenSweepCron, Heartbeat] : [],
       exports: [TokenSweepModule, HousekeepingModule],
     };
   }

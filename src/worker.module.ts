@@ -1,4 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { Heartbeat } from './common/health/heartbeat';
 import { CoreModule, type CoreOptions } from './core.module';
 import { AlertMailModule } from './modules/alerts/alert-mail.module';
 import { ConnectionMetricsModule } from './modules/ops/connection-metrics';
@@ -25,7 +26,7 @@ export class WorkerModule {
         AlertMailModule,
         WebhooksWorkerModule,
       ],
-      providers: [TokenMaintenanceProcessor, NotificationsProcessor, WorkerMetricsServer],
+      providers: [TokenMaintenanceProcessor, NotificationsProcessor, WorkerMetricsServer, Heartbeat],
       exports: [TokenMaintenanceProcessor, NotificationsProcessor],
     };
   }

@@ -57,6 +57,7 @@ export class AppConfig {
   readonly bodyLimit: string;
   readonly logLevel: string;
   readonly logFile: string | undefined;
+  readonly heartbeatFile: string | undefined;
 
   constructor(env: EnvSchema) {
     this.environment = env.ENVIRONMENT;
@@ -121,5 +122,6 @@ export class AppConfig {
     // DEBUG raises the default log level; an explicit LOG_LEVEL wins
     this.logLevel = env.DEBUG && env.LOG_LEVEL === 'info' ? 'debug' : env.LOG_LEVEL;
     this.logFile = env.LOG_FILE;
+    this.heartbeatFile = env.HEARTBEAT_FILE || undefined;
   }
 }

@@ -225,6 +225,14 @@ export class EnvSchema {
   @IsOptional()
   @IsString()
   LOG_FILE?: string;
+
+  /**
+   * Worker and scheduler: touch this file every 10 s while the role runs and Redis answers; the
+   * container healthcheck (`node dist/src/cli/healthcheck.js`) checks it is fresh.
+   */
+  @IsOptional()
+  @IsString()
+  HEARTBEAT_FILE?: string;
 }
 
 export const WEAK_SECRETS = ['dev-insecure-secret-key-change-me', 'changeme', 'secret', 'your-secret-key'];
