@@ -221,6 +221,14 @@ export class EnvSchema {
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL = 'info';
 
+  /**
+   * json (default, production's only format) or pretty: readable colored lines through pino-pretty
+   * (a development dependency; `npm start` sets it). Ignored in production and with LOG_FILE.
+   */
+  @IsOptional()
+  @IsIn(['json', 'pretty'])
+  LOG_FORMAT?: 'json' | 'pretty';
+
   /** Write JSON logs to this file instead of stdout. */
   @IsOptional()
   @IsString()
