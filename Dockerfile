@@ -18,6 +18,9 @@ COPY client/package.json client/
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY --from=build /app/dist dist
 COPY --from=build /app/client/dist client/dist
+# `npm run tokens:sweep|tokens:reencrypt|users:make-admin|migrate` run dist/src/cli/*.js with plain
+# node through scripts/run-cli.js (no src/, no ts-node here)
+COPY --from=build /app/scripts/run-cli.js /app/scripts/dev-env.js scripts/
 USER node
 EXPOSE 8000 3002
 CMD ["node", "dist/src/roles/api.js"]

@@ -14,6 +14,8 @@ const { existsSync, readdirSync, statSync } = require('node:fs');
 const { join } = require('node:path');
 
 require('./dev-env'); // ENVIRONMENT=development and a kept SECRET_KEY unless set
+// readable log lines on a laptop (pino-pretty); LOG_FORMAT=json in .env or the shell keeps JSON
+if (!process.env.LOG_FORMAT && process.env.ENVIRONMENT !== 'production') process.env.LOG_FORMAT = 'pretty';
 const root = join(__dirname, '..');
 
 function newest(dir) {

@@ -4,6 +4,7 @@ import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
 import { ThrottlerStorageRedisService } from '@nest-lab/throttler-storage-redis';
 import type { Redis } from 'ioredis';
 import { REDIS } from './common/redis/redis.module';
+import { ResilientThrottlerStorage } from './common/redis/resilient-throttler-storage';
 import { AppConfig } from './config/app-config';
 import { CoreModule, type CoreOptions } from './core.module';
 import { AuthModule } from './modules/auth/auth.module';
@@ -30,8 +31,9 @@ export class ApiModule {
               { name: 'default', ttl: 60_000, limit: config.throttle.limit },
               { name: 'auth', ttl: 60_000, limit: config.throttle.authLimit, skipIf: isNotAuthRateLimited },
             ],
-            // Redis-backed so limits hold across any number of api instances
-            storage: new ThrottlerStorageRedisService(redis),
+            // Redis-backed so limits hold across any number of api instances; while Redis is down,
+            // register/login answer 503 and every other route keeps per-instance limits
+            storage: new ResilientThrottlerStorage(new ThrottlerStorageRedisService(redis), redis),
           }),
         }),
         AuthModule,

@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { ScheduleModule } from '@nestjs/schedule';
+import { Heartbeat } from './common/health/heartbeat';
 import { CoreModule, type CoreOptions } from './core.module';
 import { TokenSweepCron } from './modules/scheduler/token-sweep.cron';
 import { TokenSweepModule } from './modules/scheduler/token-sweep.module';
@@ -26,7 +27,7 @@ export class SchedulerModule {
         PublishingModule,
         ...(cron ? [ScheduleModule.forRoot()] : []),
       ],
-      providers: cron ? [TokenSweepCron, ReelSweepCron] : [],
+      providers: cron ? [TokenSweepCron, ReelSweepCron, Heartbeat] : [],
       exports: [TokenSweepModule, HousekeepingModule, PublishingModule],
     };
   }

@@ -1,4 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { Heartbeat } from './common/health/heartbeat';
 import { CoreModule, type CoreOptions } from './core.module';
 import { AlertMailModule } from './modules/alerts/alert-mail.module';
 import { ConnectionMetricsModule } from './modules/ops/connection-metrics';
@@ -28,7 +29,7 @@ export class WorkerModule {
         WebhooksWorkerModule,
         PublishingModule,
       ],
-      providers: [TokenMaintenanceProcessor, NotificationsProcessor, ReelPublishingProcessor, WorkerMetricsServer],
+      providers: [TokenMaintenanceProcessor, NotificationsProcessor, ReelPublishingProcessor, WorkerMetricsServer, Heartbeat],
       exports: [TokenMaintenanceProcessor, NotificationsProcessor, ReelPublishingProcessor],
     };
   }

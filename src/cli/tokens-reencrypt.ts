@@ -1,11 +1,15 @@
 import 'reflect-metadata';
+import { Presets, SingleBar } from 'cli-progress';
 import { config as loadDotEnv } from 'dotenv';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { dataSourceOptions } from '../config/database';
 import { validateEnv } from '../config/env.schema';
 import { SystemClock } from '../common/clock';
-import { TypeormConnectionRepository } from '../modules/connections/persistence/typeorm-connection.repository';
+import {
+  TypeormConnectionRepository,
+  type ReencryptProgress,
+} from '../modules/connections/persistence/typeorm-connection.repository';
 import { TokenVault } from '../modules/connections/token-vault';
 
 /**
@@ -14,8 +18,13 @@ import { TokenVault } from '../modules/connections/token-vault';
  * run while the service works (each row is updated only if its version did not change); each
  * account moved gets a `key_rotated` event in its history.
  */
-export function reencryptAll(ds: DataSource, vault: TokenVault, batch = 500): Promise<{ moved: number; skipped: number }> {
-  return new TypeormConnectionRepository(ds, vault, new SystemClock()).reencryptAll(batch);
+export function reencryptAll(
+  ds: DataSource,
+  vault: TokenVault,
+  batch = 500,
+  onProgress?: ReencryptProgress,
+): Promise<{ moved: number; skipped: number }> {
+  return new TypeormConnectionRepository(ds, vault, new SystemClock()).reencryptAll(batch, onProgress);
 }
 
 if (require.main === module) {
@@ -26,7 +35,20 @@ if (require.main === module) {
       const config = new AppConfig(validateEnv(process.env));
       ds = new DataSource(dataSourceOptions(config.databaseUrl));
       await ds.initialize();
-      const { moved, skipped } = await reencryptAll(ds, new TokenVault(config));
+      // the same progress bar as tokens:sweep (on stderr, so stdout keeps only the summary line)
+      const bar = new SingleBar(
+        { format: 'reencrypt [{bar}] {value}/{total} accounts | {duration}s', hideCursor: true, stream: process.stderr },
+        Presets.shades_classic,
+      );
+      let started = false;
+      const { moved, skipped } = await reencryptAll(ds, new TokenVault(config), 500, (done, total) => {
+        if (!started) {
+          bar.start(total, done);
+          started = true;
+        }
+        bar.setTotal(total);
+        bar.update(done);
+      }).finally(() => started && bar.stop());
       process.stdout.write(
         `re-encrypted ${moved} account(s) with key "${config.encryptionKeys[0].id}"; ${skipped} changed meanwhile\n`,
       );

@@ -67,6 +67,9 @@ export class AppConfig {
   readonly bodyLimit: string;
   readonly logLevel: string;
   readonly logFile: string | undefined;
+  readonly heartbeatFile: string | undefined;
+  /** Readable log lines (pino-pretty): only outside production, and only to stdout. */
+  readonly prettyLogs: boolean;
 
   constructor(env: EnvSchema) {
     this.environment = env.ENVIRONMENT;
@@ -143,5 +146,7 @@ export class AppConfig {
     // DEBUG raises the default log level; an explicit LOG_LEVEL wins
     this.logLevel = env.DEBUG && env.LOG_LEVEL === 'info' ? 'debug' : env.LOG_LEVEL;
     this.logFile = env.LOG_FILE;
+    this.heartbeatFile = env.HEARTBEAT_FILE || undefined;
+    this.prettyLogs = env.LOG_FORMAT === 'pretty' && env.ENVIRONMENT !== 'production' && !env.LOG_FILE;
   }
 }

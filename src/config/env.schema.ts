@@ -283,10 +283,26 @@ export class EnvSchema {
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL = 'info';
 
+  /**
+   * json (default, production's only format) or pretty: readable colored lines through pino-pretty
+   * (a development dependency; `npm start` sets it). Ignored in production and with LOG_FILE.
+   */
+  @IsOptional()
+  @IsIn(['json', 'pretty'])
+  LOG_FORMAT?: 'json' | 'pretty';
+
   /** Write JSON logs to this file instead of stdout. */
   @IsOptional()
   @IsString()
   LOG_FILE?: string;
+
+  /**
+   * Worker and scheduler: touch this file every 10 s while the role runs and Redis answers; the
+   * container healthcheck (`node dist/src/cli/healthcheck.js`) checks it is fresh.
+   */
+  @IsOptional()
+  @IsString()
+  HEARTBEAT_FILE?: string;
 }
 
 export const WEAK_SECRETS = ['dev-insecure-secret-key-change-me', 'changeme', 'secret', 'your-secret-key'];

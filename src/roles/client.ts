@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { existsSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { join, resolve, sep } from 'node:path';
+import compression from 'compression';
 import { config as loadDotEnv } from 'dotenv';
 import express from 'express';
 import helmet from 'helmet';
@@ -16,9 +17,14 @@ export const CLIENT_DIST = resolve(
   'client/dist/client/browser',
 );
 
+/** `ng build` output names: `main-ABCD1234.js`, `chunk-….js`, `styles-….css` (content hash). */
+export const HASHED_ASSET = /-[A-Z0-9]{8}\.(js|css|mjs)$/;
+
 /**
  * The client role: serves the built Angular app on FRONTEND_URL's port with an SPA fallback, and
  * answers /config.json so one build runs against any API (no rebuild per environment).
+ * Responses are compressed (brotli or gzip, by Accept-Encoding); content-hashed files are cached
+ * for a year (immutable), everything else is revalidated (index.html: no-cache).
  */
 export function createClientServer(config: AppConfig, apiUrl: string, dist = CLIENT_DIST): express.Express {
   const app = express();
@@ -40,10 +46,25 @@ export function createClientServer(config: AppConfig, apiUrl: string, dist = CLI
       hsts: config.isProduction,
     }),
   );
+  app.use(compression({ threshold: 1024 }));
   app.get('/config.json', (_req, res) => {
     res.set('Cache-Control', 'no-store').json({ apiUrl, sandboxMode: config.sandboxMode });
   });
-  app.use(express.static(dist, { index: false, maxAge: '1h' }));
+  app.use(
+    express.static(dist, {
+      index: false,
+      setHeaders: (res, path) => {
+        res.setHeader(
+          'Cache-Control',
+          HASHED_ASSET.test(path)
+            ? 'public, max-age=31536000, immutable'
+            : path.endsWith('.html')
+              ? 'no-cache'
+              : 'public, max-age=3600',
+        );
+      },
+    }),
+  );
   app.get('/{*path}', (_req, res) => {
     res.set('Cache-Control', 'no-cache').sendFile(join(dist, 'index.html'));
   });

@@ -80,6 +80,44 @@ describe('token lifecycle: queue reliability (e2e)', () => {
     expect(due[0].n).toBe(0);
   });
 
+  it('should check a row leased by a dead run once its lease ends, and show the skip in the history', async () => {
+    // A run that died (SIGKILL, PostgreSQL gone for a while) left its lease on three rows.
+    const leased = ids.slice(0, 3);
+    const t0 = new Date();
+    await db.query(
+      `UPDATE instagram_tokens SET next_check_at = now(),
+              lease_until = CASE WHEN id = ANY($1) THEN now() + interval '3 seconds' END WHERE id = ANY($2)`,
+      [leased, ids],
+    );
+    const worker = await startWorkerRole(stack.api.env);
+    try {
+      await schedulerA.sweeps.sweep();
+      await waitFor('the leased accounts checked after their lease', async () => (await uncheckedSince(t0)) === 0, 15_000);
+      const rows = await db.query<Array<{ id: number; lease_until: Date | null; next_check_at: Date }>>(
+        `SELECT id, lease_until, next_check_at FROM instagram_tokens WHERE id = ANY($1) ORDER BY id`,
+        [leased],
+      );
+      for (const r of rows) {
+        expect(r.lease_until).toBeNull();
+        // verified by a real check, not deferred by 15 minutes
+        expect(r.next_check_at.getTime()).toBeGreaterThan(Date.now() + 3600_000);
+      }
+      const events = await db.query<Array<{ account_id: number; outcome: string; actor: string }>>(
+        `SELECT account_id, outcome, actor FROM token_events
+          WHERE account_id = ANY($1) AND type = 'refresh' AND created_at >= $2 ORDER BY id`,
+        [leased, t0],
+      );
+      for (const id of leased) {
+        const mine = events.filter((e) => e.account_id === id).map((e) => `${e.actor}:${e.outcome}`);
+        expect(mine[0]).toBe('worker:skipped');
+        expect(mine).toContain('worker:success');
+      }
+      expect((await schedulerA.queue.getJobCounts('failed')).failed).toBe(0);
+    } finally {
+      await worker.close();
+    }
+  }, 40_000);
+
   it('should lose nothing when a worker dies mid-batch and another takes over', async () => {
     const t0 = new Date();
     await control(stack.sandbox, 'POST', '/settings', { latencyMs: 150 });

@@ -22,6 +22,15 @@ function pinoParams(config: AppConfig): Params {
     // a base binding, not customProps: customProps costs one extra child logger per request
     base: { service: 'autoreels-connect', pid: process.pid },
     autoLogging: { ignore: (req: IncomingMessage) => (req.url ?? '').startsWith('/health') },
+    // development only (`npm start`): one readable line per event; JSON stays the production format
+    ...(config.prettyLogs
+      ? {
+          transport: {
+            target: 'pino-pretty',
+            options: { colorize: true, singleLine: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname,service' },
+          },
+        }
+      : {}),
   };
   return {
     pinoHttp: config.logFile ? [options, pino.destination({ dest: config.logFile, sync: true, mkdir: true })] : options,

@@ -1,8 +1,11 @@
 import { once } from 'node:events';
-import { Global, Inject, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
+import { Global, Inject, Injectable, Module, OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { DiscoveryModule, DiscoveryService } from '@nestjs/core';
+import { Queue } from 'bullmq';
 import IORedis, { type Redis } from 'ioredis';
 import { AppConfig } from '../../config/app-config';
 import { redisOptionsFromUrl } from './redis-options';
+import { redisState, reportRedisErrors } from './redis-state';
 
 export const REDIS = Symbol('REDIS');
 
@@ -18,9 +21,26 @@ class RedisCloser implements OnApplicationShutdown {
   }
 }
 
+/**
+ * Every BullMQ Queue the role registered (BullModule.registerQueue, in any module) gets an error
+ * listener: without one, BullMQ prints each failed reconnect as a raw multi-line trace.
+ */
+@Injectable()
+class QueueErrorReporter implements OnModuleInit {
+  constructor(private readonly discovery: DiscoveryService) {}
+  onModuleInit(): void {
+    for (const wrapper of this.discovery.getProviders()) {
+      const instance: unknown = wrapper.instance;
+      if (instance instanceof Queue) reportRedisErrors(`queue:${instance.name}`, instance);
+    }
+  }
+}
+
 @Global()
 @Module({
+  imports: [DiscoveryModule],
   providers: [
+    QueueErrorReporter,
     {
       provide: REDIS,
       inject: [AppConfig],
@@ -32,7 +52,9 @@ class RedisCloser implements OnApplicationShutdown {
           connectTimeout: 2000,
           retryStrategy: (times) => Math.min(times * 200, 2000),
         });
-        redis.on('error', () => undefined); // surfaced through readiness and 503s, not crashes
+        // surfaced through readiness and one log line per state change, never a crash or a raw trace
+        reportRedisErrors('redis', redis);
+        redis.on('ready', () => redisState.ready('redis'));
         // Best effort: start serving with a live connection, but boot anyway when Redis is down.
         await Promise.race([once(redis, 'ready').catch(() => undefined), new Promise((r) => setTimeout(r, 2000).unref())]);
         return redis;

@@ -163,5 +163,8 @@ export abstract class ConnectionRepository {
 
   // --- key rotation ----------------------------------------------------------------------------
   /** Moves every stored token to the vault's current key; one event per account moved. */
-  abstract reencryptAll(batch?: number): Promise<{ moved: number; skipped: number }>;
+  abstract reencryptAll(
+    batch?: number,
+    onProgress?: (done: number, total: number) => void,
+  ): Promise<{ moved: number; skipped: number }>;
 }

@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { Worker, type Job, type WorkerOptions } from 'bullmq';
+import { isConnectionError, redisState } from '../../common/redis/redis-state';
 import type { AppConfig } from '../../config/app-config';
 
 /** How long a SIGTERM waits for in-flight jobs before leaving the rest to the stall checker. */
@@ -11,7 +12,7 @@ export const WORKER_CLOSE_TIMEOUT_MS = 25_000;
  */
 export function startWorker<T>(
   name: string,
-  process: (job: Job<T>) => Promise<unknown>,
+  process: (job: Job<T>, token?: string) => Promise<unknown>,
   config: AppConfig,
   extra: Partial<WorkerOptions> = {},
 ): Worker<T> {
@@ -25,7 +26,10 @@ export function startWorker<T>(
     maxStalledCount: 2,
     ...extra,
   });
-  worker.on('error', (err) => logger.error({ err: err.message }, 'worker error'));
+  // Redis unreachable: one line per outage for the whole role (redis-state), not one per retry
+  worker.on('error', (err) =>
+    isConnectionError(err) ? redisState.error(`worker:${name}`, err) : logger.error({ err: err.message }, 'worker error'),
+  );
   worker.on('stalled', (jobId) => logger.warn({ jobId }, 'job stalled (its worker died or blocked); it runs again'));
   worker.on('failed', (job, err) => {
     if (job && job.attemptsMade >= (job.opts.attempts ?? 1))

@@ -20,6 +20,9 @@ import { TokenVault, tokenAad } from '../token-vault';
 import { InstagramTokenEntity } from './instagram-token.entity';
 import { TokenEventEntity } from './token-event.entity';
 
+/** Progress of a key rotation: rows done so far out of those found at the start. */
+export type ReencryptProgress = (done: number, total: number) => void;
+
 const secondsUntil = (at: Date | null, now: Date): number | null =>
   at ? Math.max(0, Math.floor((at.getTime() - now.getTime()) / 1000)) : null;
 
@@ -434,7 +437,7 @@ export class TypeormConnectionRepository extends ConnectionRepository {
 
   // --- key rotation ----------------------------------------------------------------------------
 
-  async reencryptAll(batch = 500): Promise<{ moved: number; skipped: number }> {
+  async reencryptAll(batch = 500, onProgress?: ReencryptProgress): Promise<{ moved: number; skipped: number }> {
     type Row = {
       id: number;
       user_id: number;
@@ -447,6 +450,15 @@ export class TypeormConnectionRepository extends ConnectionRepository {
     let skipped = 0;
     let lastId = 0;
     const key = this.vault.currentKeyId;
+    const pending = `token_key_id IS DISTINCT FROM $1 AND (long_lived_token IS NOT NULL OR access_token IS NOT NULL)`;
+    const total = onProgress
+      ? (
+          await this.dataSource.query<Array<{ n: number }>>(`SELECT count(*)::int n FROM instagram_tokens WHERE ${pending}`, [
+            key,
+          ])
+        )[0].n
+      : 0;
+    onProgress?.(0, total);
     for (;;) {
       const rows = await this.dataSource.query<Row[]>(
         `SELECT id, user_id, version, token_key_id, long_lived_token, access_token FROM instagram_tokens
@@ -485,6 +497,7 @@ export class TypeormConnectionRepository extends ConnectionRepository {
         if (done) moved++;
         else skipped++; // changed meanwhile: it was re-encrypted with the current key by that write
       }
+      onProgress?.(Math.min(moved + skipped, Math.max(total, moved + skipped)), Math.max(total, moved + skipped));
     }
     return { moved, skipped };
   }

@@ -46,6 +46,18 @@ export class RetryLaterError extends Error {
 }
 
 /**
+ * The worker found the account leased by another run (a user's Refresh, or a run that died with
+ * its lease still held): nothing was checked. Retry once the lease ends (`retryInMs`), never
+ * treat it as done.
+ */
+export class LeaseHeldError extends Error {
+  constructor(readonly retryInMs: number) {
+    super(`another check holds this account for ${retryInMs} ms more`);
+    this.name = 'LeaseHeldError';
+  }
+}
+
+/**
  * Checks one connection and keeps it verified (DESIGN.md section 5); the worker's scheduled
  * check and the user's "Refresh" run this same use case. Probe both tokens with debug_token;
  * while the user token is valid, re-exchange it and re-derive the Page token; store only what
@@ -70,7 +82,7 @@ export class CheckConnection {
       this.events.checked(actor, result.success ? 'ok' : result.status, result.success ? result.extended : undefined);
       return result;
     } catch (err) {
-      this.events.checked(actor, err instanceof RetryLaterError ? 'retry' : 'failed');
+      this.events.checked(actor, err instanceof RetryLaterError || err instanceof LeaseHeldError ? 'retry' : 'failed');
       throw err;
     }
   }
@@ -247,7 +259,21 @@ export class CheckConnection {
     for (;;) {
       const row = await this.connections.findById(accountId);
       if (!row) throw new DomainError(ErrorCode.ACCOUNT_NOT_FOUND, 'No such Instagram account.');
-      const busy = row.leaseUntil && row.leaseUntil.getTime() > this.clock.now().getTime();
+      const leftMs = row.leaseUntil ? row.leaseUntil.getTime() - this.clock.now().getTime() : 0;
+      const busy = leftMs > 0;
+      if (busy && actor === 'worker' && row.isConnected) {
+        // Not "checked": the holder may have died (SIGKILL, PostgreSQL outage) with its lease held.
+        await this.connections.recordEvent({
+          accountId,
+          userId: row.userId,
+          type: 'refresh',
+          outcome: 'skipped',
+          actor,
+          message: 'Another check held this account; retrying when its lease ends.',
+          details: { lease_until: row.leaseUntil?.toISOString() ?? null },
+        });
+        throw new LeaseHeldError(leftMs);
+      }
       if (!busy || Date.now() >= deadline) {
         if (busy && actor === 'user') {
           throw new DomainError(

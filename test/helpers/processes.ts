@@ -1,0 +1,154 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export const ROOT = join(__dirname, '..', '..');
+
+/** A free TCP port on loopback (bound then released). */
+export function sparePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+function waitForOutput(child: ChildProcess, pattern: RegExp, timeoutMs: number, what: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let seen = '';
+    const timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}`)), timeoutMs);
+    const onData = (d: Buffer) => {
+      seen += d.toString();
+      if (pattern.test(seen)) {
+        clearTimeout(timer);
+        child.stdout?.off('data', onData);
+        resolve();
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`${what}: exited with ${code} before it was ready`));
+    });
+  });
+}
+
+export interface PrivateRedis {
+  port: number;
+  url: string;
+  /** SIGKILL: like a crash, nothing saved (the server runs without persistence). */
+  kill(): Promise<void>;
+  /** A fresh server on the same port. */
+  restart(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** A redis-server of this test's own on a spare loopback port, so it can be killed without touching anyone else's. */
+export async function startPrivateRedis(): Promise<PrivateRedis> {
+  const port = await sparePort();
+  let child: ChildProcess | undefined;
+  const start = async () => {
+    child = spawn(
+      'redis-server',
+      ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'no'],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    await waitForOutput(child, /Ready to accept connections/, 10_000, `redis-server on ${port}`);
+  };
+  const kill = async () => {
+    const c = child;
+    child = undefined;
+    if (!c || c.exitCode !== null || c.signalCode !== null) return;
+    await new Promise<void>((resolve) => {
+      c.once('exit', () => resolve());
+      c.kill('SIGKILL');
+    });
+  };
+  await start();
+  return { port, url: `redis://127.0.0.1:${port}/0`, kill, restart: start, stop: kill };
+}
+
+export interface RoleProcess {
+  name: string;
+  child: ChildProcess;
+  stdout(): string;
+  stderr(): string;
+  /** SIGTERM, then SIGKILL after `graceMs`; resolves with the exit code. */
+  stop(graceMs?: number): Promise<number | null>;
+}
+
+/**
+ * A role's entry point (TypeScript, transpiled on the fly) as a real process, from an empty
+ * directory (no `.env`), with nothing but the variables given.
+ */
+export async function spawnRole(
+  name: string,
+  entry: string,
+  env: Record<string, string>,
+  readyTimeoutMs = 60_000,
+): Promise<RoleProcess> {
+  const cwd = mkdtempSync(join(tmpdir(), `autoreels-${name}-`));
+  const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', join(ROOT, entry)], {
+    cwd,
+    env: {
+      PATH: process.env.PATH ?? '',
+      TS_NODE_PROJECT: join(ROOT, 'tsconfig.json'),
+      NODE_PATH: join(ROOT, 'node_modules'),
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr?.on('data', (d: Buffer) => (err += d.toString()));
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('exit', (code) => {
+      rmSync(cwd, { recursive: true, force: true });
+      resolve(code);
+    }),
+  );
+  const role: RoleProcess = {
+    name,
+    child,
+    stdout: () => out,
+    stderr: () => err,
+    stop: async (graceMs = 20_000) => {
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill('SIGTERM');
+        const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+        const code = await exited;
+        clearTimeout(timer);
+        return code;
+      }
+      return exited;
+    },
+  };
+  try {
+    await waitForOutput(child, /role started|client role serving/, readyTimeoutMs, `the ${name} role`);
+  } catch (e) {
+    await role.stop(1000);
+    throw new Error(`${(e as Error).message}\nstdout: ${out.slice(-2000)}\nstderr: ${err.slice(-2000)}`);
+  }
+  return role;
+}
+
+/** Non-empty lines that are not one JSON object each. */
+export function nonJsonLines(text: string): string[] {
+  return text
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .filter((l) => {
+      try {
+        const v: unknown = JSON.parse(l);
+        return typeof v !== 'object' || v === null;
+      } catch {
+        return true;
+      }
+    });
+}
