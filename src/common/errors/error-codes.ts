@@ -23,6 +23,10 @@ export enum ErrorCode {
   EMAIL_TAKEN = 'EMAIL_TAKEN',
   FORBIDDEN = 'FORBIDDEN',
   LOGIN_LOCKED = 'LOGIN_LOCKED',
+  INSUFFICIENT_SCOPE = 'INSUFFICIENT_SCOPE',
+  API_KEY_NOT_ALLOWED = 'API_KEY_NOT_ALLOWED',
+  API_KEY_NOT_FOUND = 'API_KEY_NOT_FOUND',
+  API_KEY_LIMIT_REACHED = 'API_KEY_LIMIT_REACHED',
   // connect flow
   OAUTH_STATE_INVALID = 'OAUTH_STATE_INVALID',
   OAUTH_STATE_EXPIRED = 'OAUTH_STATE_EXPIRED',
@@ -49,6 +53,10 @@ export enum ErrorCode {
   WEBHOOK_SIGNATURE_INVALID = 'WEBHOOK_SIGNATURE_INVALID',
   WEBHOOK_VERIFY_TOKEN_MISMATCH = 'WEBHOOK_VERIFY_TOKEN_MISMATCH',
   DELETION_REQUEST_NOT_FOUND = 'DELETION_REQUEST_NOT_FOUND',
+  // outbound webhooks (integrators)
+  WEBHOOK_ENDPOINT_NOT_FOUND = 'WEBHOOK_ENDPOINT_NOT_FOUND',
+  WEBHOOK_URL_REFUSED = 'WEBHOOK_URL_REFUSED',
+  WEBHOOK_ENDPOINT_LIMIT_REACHED = 'WEBHOOK_ENDPOINT_LIMIT_REACHED',
 }
 
 /** HTTP status per code; the switch is exhaustive so a new code cannot ship without a status. */
@@ -69,6 +77,7 @@ export function statusOf(code: ErrorCode): number {
     case ErrorCode.SIGNED_REQUEST_INVALID:
     case ErrorCode.SIGNED_REQUEST_EXPIRED:
     case ErrorCode.RECONNECT_LINK_INVALID:
+    case ErrorCode.WEBHOOK_URL_REFUSED:
       return 400;
     case ErrorCode.AUTH_REQUIRED:
     case ErrorCode.AUTH_TOKEN_INVALID:
@@ -77,16 +86,22 @@ export function statusOf(code: ErrorCode): number {
       return 401;
     case ErrorCode.FORBIDDEN:
     case ErrorCode.WEBHOOK_VERIFY_TOKEN_MISMATCH:
+    case ErrorCode.INSUFFICIENT_SCOPE:
+    case ErrorCode.API_KEY_NOT_ALLOWED:
       return 403;
     case ErrorCode.NOT_FOUND:
     case ErrorCode.ACCOUNT_NOT_FOUND:
     case ErrorCode.NOT_CONNECTED:
     case ErrorCode.ALERT_NOT_FOUND:
     case ErrorCode.DELETION_REQUEST_NOT_FOUND:
+    case ErrorCode.API_KEY_NOT_FOUND:
+    case ErrorCode.WEBHOOK_ENDPOINT_NOT_FOUND:
       return 404;
     case ErrorCode.EMAIL_TAKEN:
     case ErrorCode.WRONG_INSTAGRAM_ACCOUNT:
     case ErrorCode.REFRESH_IN_PROGRESS:
+    case ErrorCode.API_KEY_LIMIT_REACHED:
+    case ErrorCode.WEBHOOK_ENDPOINT_LIMIT_REACHED:
       return 409;
     case ErrorCode.PAYLOAD_TOO_LARGE:
       return 413;

@@ -12,7 +12,7 @@ import type { Response } from 'express';
 import { DomainError } from '../../common/errors/domain-error';
 import { ErrorBodyDto } from '../../common/errors/error-body.dto';
 import { ErrorCode } from '../../common/errors/error-codes';
-import { CurrentUser, Public, type AuthUser } from './auth.decorators';
+import { CurrentUser, Public, SessionOnly, type AuthUser } from './auth.decorators';
 import { AuthService } from './auth.service';
 import { AccessTokenDto, CredentialsDto, UserDto } from './dto/auth.dto';
 import { AuthRateLimited } from './auth-throttle';
@@ -75,6 +75,7 @@ export class AuthController {
   }
 
   @Post('logout-all')
+  @SessionOnly()
   @HttpCode(204)
   @ApiBearerAuth()
   @ApiOperation({
@@ -85,6 +86,7 @@ export class AuthController {
       'Sign in again for a new token.',
   })
   @ApiNoContentResponse({ description: 'Every token issued before this call is now invalid.' })
+  @ApiResponse({ status: 403, description: 'API_KEY_NOT_ALLOWED: needs a session, not an API key', type: ErrorBodyDto })
   @ApiResponse({ status: 401, description: 'AUTH_REQUIRED / AUTH_TOKEN_INVALID', type: ErrorBodyDto })
   logoutAll(@CurrentUser() user: AuthUser): Promise<void> {
     return this.auth.logoutAll(user.id);

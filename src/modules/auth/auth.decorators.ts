@@ -5,6 +5,8 @@ export const IS_PUBLIC = 'isPublic';
 export const OWN_AUTHORIZATION = 'ownAuthorization';
 export const OPTIONAL_USER = 'optionalUser';
 export const ROLES = 'roles';
+export const SESSION_ONLY = 'sessionOnly';
+export const CHANGES_STATE = 'changesState';
 
 /** Opt a route out of the global bearer guard (register, login, health, Meta callbacks); any Authorization header is ignored. */
 export const Public = (): MethodDecorator & ClassDecorator => SetMetadata(IS_PUBLIC, true);
@@ -26,10 +28,24 @@ export const OwnAuthorization = (): MethodDecorator & ClassDecorator =>
 /** Restricts a route to these roles; the role is read from PostgreSQL on every request, never from the token. */
 export const Roles = (...roles: UserRole[]): MethodDecorator & ClassDecorator => SetMetadata(ROLES, roles);
 
+/**
+ * A route an API key may not call, only a signed-in user's JWT: managing API keys, signing out
+ * everywhere (and password routes). A key gets 403 API_KEY_NOT_ALLOWED.
+ */
+export const SessionOnly = (): MethodDecorator & ClassDecorator => SetMetadata(SESSION_ONLY, true);
+
+/**
+ * A GET that changes state (the OAuth callback stores a connection): a read-only API key gets
+ * 403 INSUFFICIENT_SCOPE on it like on any POST/PATCH/DELETE.
+ */
+export const ChangesState = (): MethodDecorator & ClassDecorator => SetMetadata(CHANGES_STATE, true);
+
 export interface AuthUser {
   id: number;
   email: string;
   role: UserRole;
+  /** Set when the caller authenticated with an API key rather than a JWT. */
+  apiKey?: { id: number; scopes: Array<'read' | 'write'> };
 }
 
 export const CurrentUser = createParamDecorator((_data: unknown, ctx: ExecutionContext): AuthUser => {
