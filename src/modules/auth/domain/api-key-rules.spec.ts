@@ -57,7 +57,8 @@ describe('api-key-rules', () => {
   it.each([
     [null, true],
     [new Date('2026-01-01T00:00:00Z'), true],
-    [new Date('2026-01-01T00:09:00.001Z'), true],
+    [new Date('2026-01-01T00:09:00.000Z'), true],
+    [new Date('2026-01-01T00:09:00.001Z'), false],
     [new Date('2026-01-01T00:09:30Z'), false],
   ])('should write last_used_at again only after a minute (last %s)', (last, stale) => {
     expect(lastUsedIsStale(last, new Date('2026-01-01T00:10:00Z'))).toBe(stale);
