@@ -13,6 +13,7 @@ import { SocialModule } from './modules/social/social.module';
 import { AlertsApiModule } from './modules/alerts/alerts-api.module';
 import { OpsModule } from './modules/ops/ops.module';
 import { WebhooksModule } from './modules/webhooks/webhooks.module';
+import { IntegrationsModule } from './modules/integrations/integrations.module';
 
 /** The api role: HTTP routes only. */
 @Module({})
@@ -39,6 +40,7 @@ export class ApiModule {
         AlertsApiModule,
         OpsModule,
         WebhooksModule,
+        IntegrationsModule,
       ],
       providers: [{ provide: APP_GUARD, useClass: ThrottlerGuard }],
     };

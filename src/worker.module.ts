@@ -9,8 +9,9 @@ import { TokenMaintenanceProcessor } from './modules/connections/token-maintenan
 import { AlertsModule } from './modules/alerts/alerts.module';
 import { ConnectionsModule } from './modules/connections/connections.module';
 import { WebhooksWorkerModule } from './modules/webhooks/webhooks.module';
+import { IntegrationsWorkerModule } from './modules/integrations/integrations.module';
 
-/** The worker role: BullMQ processors (token maintenance, alert e-mail, Meta data deletion). No HTTP API. */
+/** The worker role: BullMQ processors (token maintenance, alert e-mail, Meta data deletion, outbound webhooks). No HTTP API. */
 @Module({})
 export class WorkerModule {
   static forRoot(options: CoreOptions = {}): DynamicModule {
@@ -24,6 +25,7 @@ export class WorkerModule {
         AlertsModule,
         AlertMailModule,
         WebhooksWorkerModule,
+        IntegrationsWorkerModule,
       ],
       providers: [TokenMaintenanceProcessor, NotificationsProcessor, WorkerMetricsServer],
       exports: [TokenMaintenanceProcessor, NotificationsProcessor],
