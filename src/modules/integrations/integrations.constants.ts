@@ -1,5 +1,5 @@
-/** The outbound webhook queue. Jobs carry the delivery's id only; the row holds the body. */
-export const WEBHOOK_DELIVERIES_QUEUE = 'webhook-deliveries';
+/** The outbound webhook queue (named with the others). Jobs carry the delivery's id only; the row holds the body. */
+export { WEBHOOK_DELIVERIES_QUEUE } from '../queue/queue.constants';
 export const WEBHOOK_BACKOFF = 'webhook';
 
 export interface WebhookDeliveryJob {

@@ -10,9 +10,8 @@ import { DomainError } from '../../common/errors/domain-error';
 import { ErrorCode } from '../../common/errors/error-codes';
 import { bearerToken } from '../auth/guards/jwt-auth.guard';
 import { SessionAuthenticator } from '../auth/session-authenticator';
-import { NOTIFICATIONS_QUEUE, TOKEN_MAINTENANCE_QUEUE } from '../queue/queue.constants';
+import { NOTIFICATIONS_QUEUE, TOKEN_MAINTENANCE_QUEUE, WEBHOOK_DELIVERIES_QUEUE } from '../queue/queue.constants';
 import { DATA_DELETION_QUEUE } from '../webhooks/webhooks.constants';
-import { WEBHOOK_DELIVERIES_QUEUE } from '../integrations/integrations.constants';
 
 export const BULL_BOARD_PATH = '/admin/queues';
 

@@ -1,6 +1,8 @@
 /** Queue names, in one place. Jobs carry ids only, never a token. */
 export const TOKEN_MAINTENANCE_QUEUE = 'token-maintenance';
 export const NOTIFICATIONS_QUEUE = 'notifications';
+/** Outbound webhook deliveries (integrations module); jobs carry a delivery id only. */
+export const WEBHOOK_DELIVERIES_QUEUE = 'webhook-deliveries';
 
 export interface TokenMaintenanceJob {
   accountId: number;
