@@ -81,8 +81,10 @@ export class AlertsService extends ConnectionObserver implements OnModuleInit {
     // the callers raise it from a once-only state change, and this check covers a repeat.
     const inserted = await this.alerts.query<Array<{ id: number }>>(
       `INSERT INTO alerts (user_id, account_id, kind, dedupe_key, message)
-       SELECT $1, NULL, $2, $3, $4
-        WHERE NOT EXISTS (SELECT 1 FROM alerts WHERE user_id = $1 AND account_id IS NULL AND kind = $2 AND dedupe_key = $3)
+       SELECT $1::int, NULL, $2::varchar, $3::varchar, $4::text
+        WHERE NOT EXISTS (
+          SELECT 1 FROM alerts WHERE user_id = $1::int AND account_id IS NULL AND kind = $2::varchar AND dedupe_key = $3::varchar
+        )
        RETURNING id`,
       [userId, kind, dedupeKey, message],
     );

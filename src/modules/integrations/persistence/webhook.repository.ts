@@ -50,9 +50,15 @@ export class WebhookRepository {
       const [{ id }] = await m.query<Array<{ id: number }>>(
         `SELECT nextval(pg_get_serial_sequence('webhook_endpoints', 'id'))::int AS id`,
       );
-      const repo = m.getRepository(WebhookEndpointEntity);
-      await repo.insert({ id, userId, url, events, secretEncrypted: seal(id) });
-      return repo.findOneByOrFail({ id });
+      // raw SQL: TypeORM drops a value given for a generated primary key
+      await m.query(`INSERT INTO webhook_endpoints (id, user_id, url, events, secret_encrypted) VALUES ($1, $2, $3, $4, $5)`, [
+        id,
+        userId,
+        url,
+        events,
+        seal(id),
+      ]);
+      return m.getRepository(WebhookEndpointEntity).findOneByOrFail({ id });
     });
   }
 
