@@ -1,5 +1,5 @@
 import { Controller, Get, HttpCode, Param, ParseIntPipe, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiProperty, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiProperty, ApiQuery, ApiResponse, ApiTags, ApiOperation } from '@nestjs/swagger';
 import { DomainError } from '../../common/errors/domain-error';
 import { ErrorCode } from '../../common/errors/error-codes';
 import { ErrorBodyDto } from '../../common/errors/error-body.dto';
@@ -46,6 +46,7 @@ export class AlertsController {
   constructor(private readonly alerts: AlertsService) {}
 
   @Get()
+  @ApiOperation({ summary: 'Your in-app alerts (newest first)' })
   @ApiQuery({ name: 'unread', required: false, enum: ['true', 'false'] })
   @ApiOkResponse({ type: AlertListDto })
   async list(@CurrentUser() user: AuthUser, @Query('unread') unread?: string): Promise<AlertListDto> {
@@ -53,6 +54,7 @@ export class AlertsController {
   }
 
   @Post(':id/read')
+  @ApiOperation({ summary: 'Mark an alert as read' })
   @HttpCode(200)
   @ApiOkResponse({ type: AlertDto })
   @ApiResponse({ status: 404, description: 'ALERT_NOT_FOUND', type: ErrorBodyDto })

@@ -25,6 +25,7 @@ export class AuthController {
   @Public()
   @AuthRateLimited()
   @Post('register')
+  @ApiOperation({ summary: 'Create an account' })
   @ApiCreatedResponse({ type: UserDto })
   @ApiResponse({ status: 409, description: 'EMAIL_TAKEN', type: ErrorBodyDto })
   @ApiResponse({ status: 400, description: 'VALIDATION_FAILED', type: ErrorBodyDto })
@@ -67,6 +68,7 @@ export class AuthController {
   }
 
   @Get('me')
+  @ApiOperation({ summary: 'Who the bearer is' })
   @ApiBearerAuth()
   @ApiOkResponse({ type: UserDto })
   @ApiResponse({ status: 401, description: 'AUTH_REQUIRED / AUTH_TOKEN_INVALID', type: ErrorBodyDto })
