@@ -146,6 +146,12 @@ describe('OpenAPI document as a contract (e2e)', () => {
     expect(contract.operations().filter((op) => !seen.has(op))).toEqual([]);
   }, 60_000);
 
+  it('should catch an answer the document does not promise (the check itself can fail)', () => {
+    expect(() => contract.check('GET', '/health', 418, {}, 'application/json')).toThrow(/does not list/);
+    expect(() => contract.check('GET', '/auth/api-keys', 200, [{ id: 'one' }], 'application/json')).toThrow(/does not match/);
+    expect(() => contract.check('GET', '/nowhere', 200, {}, 'application/json')).toThrow(/not in the document/);
+  });
+
   it('should generate a typed client from /docs-json that type-checks and drives connect → status → refresh → disconnect', async () => {
     const fresh = join(ROOT, 'artifacts', 'openapi', 'openapi.d.ts');
     execFileSync(join(BIN, 'openapi-typescript'), [DOC_FILE, '-o', fresh], { cwd: ROOT, stdio: 'pipe' });

@@ -57,6 +57,14 @@ export function completeErrorResponses(doc: OpenAPIObject): OpenAPIObject {
       if (op[X_NO_RATE_LIMIT] !== true) add(429, json('RATE_LIMITED', ERROR));
       add(500, json('INTERNAL_ERROR (no detail is ever given)', ERROR));
       if (op[X_NO_DATABASE] !== true) add(503, json('SERVICE_UNAVAILABLE: PostgreSQL or Redis is unreachable; try again shortly', ERROR));
+      // an error a route described without a body schema is still answered by the one filter
+      for (const [status, r] of Object.entries(op.responses)) {
+        const response = r as ResponseObject;
+        // (and as JSON, even on a route whose success is text/plain)
+        if (Number(status) >= 400 && !response.content?.['application/json']) {
+          response.content = { 'application/json': { schema: Object.values(response.content ?? {})[0]?.schema ?? ERROR } };
+        }
+      }
       for (const key of [X_PUBLIC, X_OPTIONAL_USER, X_SESSION_ONLY, X_CHANGES_STATE, X_NO_RATE_LIMIT, X_NO_DATABASE]) delete op[key];
     }
   }
