@@ -58,9 +58,7 @@ export class Integrations1764231100000 implements MigrationInterface {
         CONSTRAINT webhook_event_deliveries_status_check CHECK ("status" IN ('pending', 'delivered', 'failed')),
         CONSTRAINT webhook_event_deliveries_endpoint_id_fkey FOREIGN KEY (endpoint_id) REFERENCES webhook_endpoints(id) ON DELETE CASCADE
       )`);
-    await q.query(
-      `CREATE INDEX idx_webhook_event_deliveries_endpoint ON webhook_event_deliveries (endpoint_id, created_at)`,
-    );
+    await q.query(`CREATE INDEX idx_webhook_event_deliveries_endpoint ON webhook_event_deliveries (endpoint_id, created_at)`);
     await q.query(
       `CREATE INDEX idx_webhook_event_deliveries_pending ON webhook_event_deliveries (next_retry_at) WHERE status = 'pending'`,
     );

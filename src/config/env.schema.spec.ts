@@ -215,7 +215,8 @@ describe('webhook settings', () => {
       ssrfGuard: false,
     });
     expect(
-      new AppConfig(validateEnv({ ENVIRONMENT: 'test', SECRET_KEY: 'x'.repeat(32), WEBHOOK_SSRF_GUARD: 'true' })).webhooks.ssrfGuard,
+      new AppConfig(validateEnv({ ENVIRONMENT: 'test', SECRET_KEY: 'x'.repeat(32), WEBHOOK_SSRF_GUARD: 'true' })).webhooks
+        .ssrfGuard,
     ).toBe(true);
     expect(() => validateEnv({ ENVIRONMENT: 'production', WEBHOOK_SSRF_GUARD: 'false' })).toThrow(/WEBHOOK_SSRF_GUARD/);
   });

@@ -17,7 +17,11 @@ export interface FlowResult {
 }
 
 /** connect (the callback with the user's bearer) → status → refresh → disconnect → status. */
-export async function connectStatusRefreshDisconnect(baseUrl: string, bearer: string, callbackQuery: string): Promise<FlowResult> {
+export async function connectStatusRefreshDisconnect(
+  baseUrl: string,
+  bearer: string,
+  callbackQuery: string,
+): Promise<FlowResult> {
   const client = createClient<paths>({ baseUrl, headers: { Authorization: bearer } });
   const query = new URLSearchParams(callbackQuery);
 
@@ -43,7 +47,8 @@ export async function connectStatusRefreshDisconnect(baseUrl: string, bearer: st
 
   // an error answer is typed too: the documented error body
   const missing = await client.GET('/social/accounts/{id}', { params: { path: { id: 999_999 } } });
-  if (missing.response.status !== 404 || missing.error?.code !== 'ACCOUNT_NOT_FOUND') throw new Error('expected a 404 ACCOUNT_NOT_FOUND');
+  if (missing.response.status !== 404 || missing.error?.code !== 'ACCOUNT_NOT_FOUND')
+    throw new Error('expected a 404 ACCOUNT_NOT_FOUND');
 
   return {
     accountId: account.id,

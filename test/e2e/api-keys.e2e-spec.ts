@@ -79,7 +79,11 @@ describe('API keys (e2e)', () => {
     expect(denied.body).toEqual({ statusCode: 403, code: 'INSUFFICIENT_SCOPE', message: expect.any(String) });
     await http().delete('/social/disconnect').set('Authorization', read).expect(403);
     await http().post('/social/refresh-token').set('Authorization', read).expect(403);
-    await http().post('/integrations/webhooks').set('Authorization', read).send({ url: 'http://127.0.0.1:9/x', events: ['connection.connected'] }).expect(403);
+    await http()
+      .post('/integrations/webhooks')
+      .set('Authorization', read)
+      .send({ url: 'http://127.0.0.1:9/x', events: ['connection.connected'] })
+      .expect(403);
     // the OAuth callback is a GET that stores a connection: a read-only key may not finish it
     const search = await dialog(stack, auth, { user: SAM_ID });
     const cb = await callback(stack, read, search).expect(403);
@@ -112,14 +116,26 @@ describe('API keys (e2e)', () => {
     const { body: key } = await createKey(auth, { name: 'soon revoked' });
     const bearer = `Bearer ${key.key as string}`;
     await http().get('/auth/me').set('Authorization', bearer).expect(200); // cached now
-    await http().delete(`/auth/api-keys/${key.id as number}`).set('Authorization', other.auth).expect(404);
-    await http().delete(`/auth/api-keys/${key.id as number}`).set('Authorization', auth).expect(204);
+    await http()
+      .delete(`/auth/api-keys/${key.id as number}`)
+      .set('Authorization', other.auth)
+      .expect(404);
+    await http()
+      .delete(`/auth/api-keys/${key.id as number}`)
+      .set('Authorization', auth)
+      .expect(204);
     const res = await http().get('/auth/me').set('Authorization', bearer).expect(401);
     expect(res.body.code).toBe('AUTH_TOKEN_INVALID');
-    await http().delete(`/auth/api-keys/${key.id as number}`).set('Authorization', auth).expect(404);
+    await http()
+      .delete(`/auth/api-keys/${key.id as number}`)
+      .set('Authorization', auth)
+      .expect(404);
     expect((await http().get('/auth/api-keys').set('Authorization', auth)).body).toEqual([]);
     // a made-up key of the right shape, and garbage
-    await http().get('/auth/me').set('Authorization', `Bearer ark_${'A'.repeat(43)}`).expect(401);
+    await http()
+      .get('/auth/me')
+      .set('Authorization', `Bearer ark_${'A'.repeat(43)}`)
+      .expect(401);
     await http().get('/auth/me').set('Authorization', 'Bearer ark_nope').expect(401);
   });
 

@@ -2,7 +2,6 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import type { Server } from 'node:http';
 import { connectStatusRefreshDisconnect } from '../contract/client-flow';
 import { conformsTo, OpenApiContract } from '../helpers/openapi-contract';
 import { control, SAM_ID } from '../helpers/sandbox';
@@ -13,6 +12,15 @@ const BIN = join(ROOT, 'node_modules', '.bin');
 const DOC_FILE = join(ROOT, 'artifacts', 'openapi', 'openapi.json');
 const GENERATED = join(ROOT, 'test', 'contract', 'generated', 'openapi.d.ts');
 
+interface Op {
+  security: Array<Record<string, unknown>>;
+  responses: Record<string, { content?: Record<string, { schema?: { $ref?: string } }> }>;
+}
+interface Doc {
+  paths: Record<string, Record<string, Op>>;
+  components: { securitySchemes: Record<string, unknown>; schemas: Record<string, object> };
+}
+
 /**
  * The OpenAPI document is a contract (issue 14): every answer the API gives here must be a
  * status the document lists for that operation, with a body its schema accepts; a client
@@ -20,18 +28,18 @@ const GENERATED = join(ROOT, 'test', 'contract', 'generated', 'openapi.d.ts');
  */
 describe('OpenAPI document as a contract (e2e)', () => {
   let stack: Stack;
-  let doc: Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  let doc: Doc;
   let contract: OpenApiContract;
   let baseUrl: string;
 
   beforeAll(async () => {
     stack = await startStack();
     await control(stack.sandbox, 'POST', '/reset', { seed: true });
-    doc = (await stack.http().get('/docs-json').expect(200)).body as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-    contract = new OpenApiContract(doc as ConstructorParameters<typeof OpenApiContract>[0]);
+    doc = (await stack.http().get('/docs-json').expect(200)).body as Doc;
+    contract = new OpenApiContract(doc);
     mkdirSync(join(ROOT, 'artifacts', 'openapi'), { recursive: true });
     writeFileSync(DOC_FILE, JSON.stringify(doc, null, 2));
-    const server = stack.api.app.getHttpServer() as Server;
+    const server = stack.api.app.getHttpServer();
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   }, 60_000);
@@ -51,14 +59,16 @@ describe('OpenAPI document as a contract (e2e)', () => {
 
   it('should declare both security schemes, 401 on every bearer route, and the error shapes everywhere', () => {
     expect(Object.keys(doc.components.securitySchemes).sort()).toEqual(['api_key', 'bearer']);
-    for (const [path, item] of Object.entries<Record<string, any>>(doc.paths)) { // eslint-disable-line @typescript-eslint/no-explicit-any
-      for (const [method, op] of Object.entries<any>(item)) { // eslint-disable-line @typescript-eslint/no-explicit-any
+    for (const [path, item] of Object.entries(doc.paths)) {
+      for (const [method, op] of Object.entries(item)) {
         const where = `${method.toUpperCase()} ${path}`;
         expect({ where, security: Array.isArray(op.security) }).toEqual({ where, security: true });
         const status = Object.keys(op.responses);
         const needsBearer = op.security.some((s: object) => Object.keys(s).length > 0);
         if (needsBearer) expect({ where, has401: status.includes('401') }).toEqual({ where, has401: true });
-        expect(op.responses['400'].content['application/json'].schema.$ref).toBe('#/components/schemas/ValidationErrorBodyDto');
+        expect(op.responses['400'].content?.['application/json']?.schema?.$ref).toBe(
+          '#/components/schemas/ValidationErrorBodyDto',
+        );
         // readiness keeps Terminus' per-dependency report in its 503 (documented with its own schema)
         for (const s of status.filter((x) => Number(x) >= 401 && !(where === 'GET /health/ready' && x === '503'))) {
           const ref = op.responses[s].content?.['application/json']?.schema?.$ref;
@@ -100,7 +110,11 @@ describe('OpenAPI document as a contract (e2e)', () => {
     await callback(stack, null, search).expect(ok); // 401
     const connected = await callback(stack, auth, search).expect(ok);
     const id = connected.body.accounts[0].id as number;
-    await http().post('/social/facebook/select').set('Authorization', auth).send({ state: 'nope', ig_user_ids: ['1'] }).expect(ok);
+    await http()
+      .post('/social/facebook/select')
+      .set('Authorization', auth)
+      .send({ state: 'nope', ig_user_ids: ['1'] })
+      .expect(ok);
     await http().get('/social/status').set('Authorization', auth).expect(ok);
     await http().get('/social/accounts').set('Authorization', auth).expect(ok);
     await http().get(`/social/accounts/${id}`).set('Authorization', auth).expect(ok);
@@ -125,10 +139,22 @@ describe('OpenAPI document as a contract (e2e)', () => {
         .expect(ok)
     ).body;
     await http().get('/integrations/webhooks').set('Authorization', readKey).expect(ok);
-    await http().post(`/integrations/webhooks/${endpoint.id as number}/test`).set('Authorization', auth).expect(ok);
-    await http().get(`/integrations/webhooks/${endpoint.id as number}/deliveries`).set('Authorization', auth).expect(ok);
-    await http().delete(`/integrations/webhooks/${endpoint.id as number}`).set('Authorization', auth).expect(ok);
-    await http().delete(`/integrations/webhooks/${endpoint.id as number}`).set('Authorization', auth).expect(ok);
+    await http()
+      .post(`/integrations/webhooks/${endpoint.id as number}/test`)
+      .set('Authorization', auth)
+      .expect(ok);
+    await http()
+      .get(`/integrations/webhooks/${endpoint.id as number}/deliveries`)
+      .set('Authorization', auth)
+      .expect(ok);
+    await http()
+      .delete(`/integrations/webhooks/${endpoint.id as number}`)
+      .set('Authorization', auth)
+      .expect(ok);
+    await http()
+      .delete(`/integrations/webhooks/${endpoint.id as number}`)
+      .set('Authorization', auth)
+      .expect(ok);
 
     // public routes: health, Meta's callbacks (unsigned: refused as documented)
     await http().get('/health').expect(ok);
@@ -161,7 +187,19 @@ describe('OpenAPI document as a contract (e2e)', () => {
     // tsc on the generated file + the usage file, strict
     execFileSync(
       join(BIN, 'tsc'),
-      ['--noEmit', '--strict', '--skipLibCheck', '--module', 'commonjs', '--moduleResolution', 'node', '--target', 'ES2022', '--esModuleInterop', 'test/contract/client-flow.ts'],
+      [
+        '--noEmit',
+        '--strict',
+        '--skipLibCheck',
+        '--module',
+        'commonjs',
+        '--moduleResolution',
+        'node',
+        '--target',
+        'ES2022',
+        '--esModuleInterop',
+        'test/contract/client-flow.ts',
+      ],
       { cwd: ROOT, stdio: 'pipe' },
     );
     const { auth } = await newUser(stack);

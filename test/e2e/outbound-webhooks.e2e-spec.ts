@@ -67,7 +67,8 @@ describe('outbound webhooks (e2e)', () => {
       id: number;
       secret: string;
     };
-  const bodyOf = (d: ReceivedDelivery) => JSON.parse(d.raw) as { id: string; type: string; created_at: string; data: Record<string, unknown> };
+  const bodyOf = (d: ReceivedDelivery) =>
+    JSON.parse(d.raw) as { id: string; type: string; created_at: string; data: Record<string, unknown> };
   const received = (n: number) => waitFor(`${n} deliveries`, () => Promise.resolve(receiver.received.length >= n), 15_000);
 
   it('should deliver every connection event, signed (checked with the README snippet), with ids and no token', async () => {
@@ -128,10 +129,16 @@ describe('outbound webhooks (e2e)', () => {
       // ids, names, statuses, dates, reasons: never a token
       expect(Object.keys(body.data).filter((k) => /token|secret/.test(k) && k !== 'token_expires_at')).toEqual([]);
     }
-    expect(bodyOf(deliveries[3]).data).toMatchObject({ status: 'needs_reconnect', previous_status: 'active', error_code: expect.any(String) });
+    expect(bodyOf(deliveries[3]).data).toMatchObject({
+      status: 'needs_reconnect',
+      previous_status: 'active',
+      error_code: expect.any(String),
+    });
     // no token value of the account anywhere in what was sent
     const sent = deliveries.map((d) => d.raw).join('\n');
-    const tokens = await control<{ tokens?: Array<{ token: string }> }>(stack.sandbox, 'GET', '/tokens').catch(() => ({ tokens: [] }));
+    const tokens = await control<{ tokens?: Array<{ token: string }> }>(stack.sandbox, 'GET', '/tokens').catch(() => ({
+      tokens: [],
+    }));
     for (const t of tokens.tokens ?? []) expect(sent).not.toContain(t.token);
     expect(sent).not.toMatch(/EAA[A-Za-z0-9]{20,}/);
   });
@@ -169,7 +176,13 @@ describe('outbound webhooks (e2e)', () => {
       const res = await http().get(`/integrations/webhooks/${endpoints[0].id}/deliveries`).set('Authorization', auth).expect(200);
       return res.body.deliveries[0]?.status === 'delivered' ? res.body.deliveries : null;
     });
-    expect(log[0]).toMatchObject({ event: 'reel.published', status: 'delivered', attempts: 3, last_status_code: 204, next_retry_at: null });
+    expect(log[0]).toMatchObject({
+      event: 'reel.published',
+      status: 'delivered',
+      attempts: 3,
+      last_status_code: 204,
+      next_retry_at: null,
+    });
   });
 
   it('should disable an endpoint after repeated failure, alert its owner, and turn it back on after a good test send', async () => {
@@ -184,7 +197,11 @@ describe('outbound webhooks (e2e)', () => {
       const [e] = (await http().get('/integrations/webhooks').set('Authorization', auth)).body as Array<{ enabled: boolean }>;
       return e.enabled ? null : e;
     });
-    expect(disabled).toMatchObject({ enabled: false, disabled_at: expect.any(String), disabled_reason: expect.stringContaining('3') });
+    expect(disabled).toMatchObject({
+      enabled: false,
+      disabled_at: expect.any(String),
+      disabled_reason: expect.stringContaining('3'),
+    });
     const log = (await http().get(`/integrations/webhooks/${endpoint.id}/deliveries`).set('Authorization', auth)).body.deliveries;
     expect(log[0]).toMatchObject({ status: 'failed', attempts: 3, last_status_code: 503 });
     const alerts = await waitFor('the alert', async () => {
@@ -219,7 +236,9 @@ describe('outbound webhooks (e2e)', () => {
       { url: receiver.url },
       { events: ['connection.connected'] },
     ]) {
-      expect((await http().post('/integrations/webhooks').set('Authorization', auth).send(body).expect(400)).body.code).toBe('VALIDATION_FAILED');
+      expect((await http().post('/integrations/webhooks').set('Authorization', auth).send(body).expect(400)).body.code).toBe(
+        'VALIDATION_FAILED',
+      );
     }
     const refused = await http()
       .post('/integrations/webhooks')
@@ -289,7 +308,10 @@ describe('outbound webhooks: SSRF guard (production mode, e2e)', () => {
       .expect(201);
     // as if its DNS now pointed inside, or the row were changed: the send-time check still holds
     await api.app.get(DataSource).query(`UPDATE webhook_endpoints SET url = $2 WHERE id = $1`, [created.body.id, receiver.url]);
-    const res = await http().post(`/integrations/webhooks/${created.body.id as number}/test`).set('Authorization', auth).expect(200);
+    const res = await http()
+      .post(`/integrations/webhooks/${created.body.id as number}/test`)
+      .set('Authorization', auth)
+      .expect(200);
     expect(res.body).toMatchObject({ status: 'failed', last_status_code: null, last_error: expect.stringMatching(/^Refused/) });
     expect(receiver.received).toEqual([]);
   });

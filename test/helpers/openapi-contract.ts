@@ -42,7 +42,9 @@ export class OpenApiContract {
     if (!op) throw new Error(`${method} ${route.template}: method not in the document`);
     const response = op.responses[String(status)] ?? op.responses.default;
     if (!response) {
-      throw new Error(`${method} ${route.template} answered ${status}, which the document does not list (${Object.keys(op.responses).join(', ')})`);
+      throw new Error(
+        `${method} ${route.template} answered ${status}, which the document does not list (${Object.keys(op.responses).join(', ')})`,
+      );
     }
     this.seen.push({ method: method.toUpperCase(), path: route.template, status });
     const schema = response.content?.['application/json']?.schema;
@@ -54,7 +56,9 @@ export class OpenApiContract {
       this.cache.set(key, validate);
     }
     if (!validate(body)) {
-      throw new Error(`${key}: body does not match the document: ${this.ajv.errorsText(validate.errors)}\n${JSON.stringify(body).slice(0, 500)}`);
+      throw new Error(
+        `${key}: body does not match the document: ${this.ajv.errorsText(validate.errors)}\n${JSON.stringify(body).slice(0, 500)}`,
+      );
     }
   }
 
@@ -70,7 +74,12 @@ export class OpenApiContract {
 
 /** supertest's `.expect(fn)` hook: `req.expect(contract.hook())`. */
 export function conformsTo(contract: OpenApiContract) {
-  return (res: { req: { method: string; path: string }; status: number; body: unknown; headers: Record<string, string> }): void => {
+  return (res: {
+    req: { method: string; path: string };
+    status: number;
+    body: unknown;
+    headers: Record<string, string>;
+  }): void => {
     contract.check(res.req.method, res.req.path, res.status, res.body, res.headers['content-type']);
   };
 }

@@ -37,7 +37,8 @@ export function completeErrorResponses(doc: OpenAPIObject): OpenAPIObject {
       const add = (status: number, r: ResponseObject): void => {
         op.responses[status] ??= r;
       };
-      op.security = isPublic && !optionalUser ? [] : sessionOnly ? [{ [JWT_SCHEME]: [] }] : [{ [JWT_SCHEME]: [] }, { [API_KEY_SCHEME]: [] }];
+      op.security =
+        isPublic && !optionalUser ? [] : sessionOnly ? [{ [JWT_SCHEME]: [] }] : [{ [JWT_SCHEME]: [] }, { [API_KEY_SCHEME]: [] }];
       if (optionalUser) op.security.push({});
       // a route's own 400 keeps its description but gets the validation shape (the pipe answers it too)
       const own400 = op.responses[400] as ResponseObject | undefined;
@@ -56,7 +57,8 @@ export function completeErrorResponses(doc: OpenAPIObject): OpenAPIObject {
       }
       if (op[X_NO_RATE_LIMIT] !== true) add(429, json('RATE_LIMITED', ERROR));
       add(500, json('INTERNAL_ERROR (no detail is ever given)', ERROR));
-      if (op[X_NO_DATABASE] !== true) add(503, json('SERVICE_UNAVAILABLE: PostgreSQL or Redis is unreachable; try again shortly', ERROR));
+      if (op[X_NO_DATABASE] !== true)
+        add(503, json('SERVICE_UNAVAILABLE: PostgreSQL or Redis is unreachable; try again shortly', ERROR));
       // an error a route described without a body schema is still answered by the one filter
       for (const [status, r] of Object.entries(op.responses)) {
         const response = r as ResponseObject;
@@ -65,7 +67,8 @@ export function completeErrorResponses(doc: OpenAPIObject): OpenAPIObject {
           response.content = { 'application/json': { schema: Object.values(response.content ?? {})[0]?.schema ?? ERROR } };
         }
       }
-      for (const key of [X_PUBLIC, X_OPTIONAL_USER, X_SESSION_ONLY, X_CHANGES_STATE, X_NO_RATE_LIMIT, X_NO_DATABASE]) delete op[key];
+      for (const key of [X_PUBLIC, X_OPTIONAL_USER, X_SESSION_ONLY, X_CHANGES_STATE, X_NO_RATE_LIMIT, X_NO_DATABASE])
+        delete op[key];
     }
   }
   return doc;

@@ -11,7 +11,8 @@ export class AlertDto {
   @ApiProperty({ example: 3 }) id: number;
   @ApiProperty({ example: 12, nullable: true, type: Number }) account_id: number | null;
   @ApiProperty({ example: 'acme.coffee', nullable: true, type: String }) instagram_username: string | null;
-  @ApiProperty({ enum: ['expiring', 'expired', 'token_invalid', 'revoked', 'webhook_disabled'], example: 'expiring' }) kind: string;
+  @ApiProperty({ enum: ['expiring', 'expired', 'token_invalid', 'revoked', 'webhook_disabled'], example: 'expiring' })
+  kind: string;
   @ApiProperty({ example: 14, nullable: true, type: Number }) threshold_days: number | null;
   @ApiProperty({ example: "@acme.coffee's Facebook access ends on 10 Jan 2027 …" }) message: string;
   @ApiProperty({ example: '2027-01-10T08:00:00.000Z', nullable: true, type: String }) token_expires_at: string | null;

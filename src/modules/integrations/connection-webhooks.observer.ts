@@ -50,7 +50,7 @@ export class ConnectionWebhooksObserver extends ConnectionObserver implements On
 
   override disconnected(row: Connection): Promise<void> {
     // `row` is the account as it was just before the disconnect
-    return this.emit('disconnected', { ...row, status: 'disconnected' } as Connection, row.status, 'disconnected');
+    return this.emit('disconnected', { ...row, status: 'disconnected' }, row.status, 'disconnected');
   }
 
   private async emit(hook: ConnectionHook, row: Connection, before: string | null, after: string): Promise<void> {

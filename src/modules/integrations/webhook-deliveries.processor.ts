@@ -6,7 +6,12 @@ import { WEBHOOK_DELIVERIES_QUEUE, type WebhookDeliveryJob } from './integration
 import { DeliverWebhook, RetryDeliveryError, type DeliveryOutcome } from './use-cases/deliver-webhook.use-case';
 
 /** BullMQ backoffStrategy: the delay DeliverWebhook chose (and stored as next_retry_at); 5 s for our own failures. */
-export function webhookBackoff(_attemptsMade: number, _type: string | undefined, err: Error | undefined, _job?: MinimalJob): number {
+export function webhookBackoff(
+  _attemptsMade: number,
+  _type: string | undefined,
+  err: Error | undefined,
+  _job?: MinimalJob,
+): number {
   return err instanceof RetryDeliveryError ? err.delayMs : 5000;
 }
 

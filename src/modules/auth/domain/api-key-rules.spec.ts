@@ -34,7 +34,10 @@ describe('api-key-rules', () => {
     [undefined, ['read']],
     [[], ['read']],
     [['read'], ['read']],
-    [['read', 'write'], ['read', 'write']],
+    [
+      ['read', 'write'],
+      ['read', 'write'],
+    ],
     [['write'], ['read', 'write']],
   ] as const)('should normalise scopes %j to %j', (given, expected) => {
     expect(normalizeScopes(given as never)).toEqual(expected);

@@ -38,11 +38,7 @@ const BROKEN: ReadonlySet<string> = new Set(['needs_reconnect', 'revoked']);
  *   from expiring or broken raises `recovered`;
  * - the user disconnects it: `disconnected` (once).
  */
-export function connectionEventsFor(
-  hook: ConnectionHook,
-  before: string | null,
-  after: string,
-): ConnectionEventType[] {
+export function connectionEventsFor(hook: ConnectionHook, before: string | null, after: string): ConnectionEventType[] {
   switch (hook) {
     case 'connected': {
       const events: ConnectionEventType[] = ['connection.connected'];
@@ -54,7 +50,9 @@ export function connectionEventsFor(
       if (before === after) return [];
       switch (after) {
         case 'expiring':
-          return before === 'needs_reconnect' || before === 'revoked' ? ['connection.recovered', 'connection.expiring'] : ['connection.expiring'];
+          return before === 'needs_reconnect' || before === 'revoked'
+            ? ['connection.recovered', 'connection.expiring']
+            : ['connection.expiring'];
         case 'needs_reconnect':
           return ['connection.needs_reconnect'];
         case 'revoked':

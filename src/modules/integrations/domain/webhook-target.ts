@@ -82,7 +82,13 @@ export function checkTargetUrl(raw: string, rules: TargetRules): TargetVerdict {
   if (isIP(host)) {
     return isPublicAddress(host) ? { ok: true, url } : { ok: false, reason: 'The URL points to a private or reserved address.' };
   }
-  if (host === 'localhost' || host.endsWith('.localhost') || host.endsWith('.local') || host.endsWith('.internal') || !host.includes('.')) {
+  if (
+    host === 'localhost' ||
+    host.endsWith('.localhost') ||
+    host.endsWith('.local') ||
+    host.endsWith('.internal') ||
+    !host.includes('.')
+  ) {
     return { ok: false, reason: 'The URL points to a local host name.' };
   }
   return { ok: true, url };

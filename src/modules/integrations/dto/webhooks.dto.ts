@@ -36,7 +36,10 @@ export class WebhookEndpointDto {
   @ApiProperty({ type: [String], enum: WEBHOOK_EVENT_TYPES, example: ['connection.needs_reconnect'] })
   events: string[];
 
-  @ApiProperty({ example: true, description: 'False once disabled after repeated failure; a successful test send turns it back on.' })
+  @ApiProperty({
+    example: true,
+    description: 'False once disabled after repeated failure; a successful test send turns it back on.',
+  })
   enabled: boolean;
 
   @ApiProperty({ type: String, nullable: true, format: 'date-time', example: null })

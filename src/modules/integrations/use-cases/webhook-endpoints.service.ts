@@ -127,7 +127,12 @@ export class WebhookEndpointsService {
     if (rules.guard) {
       const addresses = await lookup(verdict.url.hostname, { all: true }).catch(() => null);
       // a name that does not resolve yet is accepted: deliveries check it again every time
-      const resolved = addresses ? checkResolvedAddresses(addresses.map((a) => a.address), rules) : { ok: true as const };
+      const resolved = addresses
+        ? checkResolvedAddresses(
+            addresses.map((a) => a.address),
+            rules,
+          )
+        : { ok: true as const };
       if (!resolved.ok) throw new DomainError(ErrorCode.WEBHOOK_URL_REFUSED, resolved.reason);
     }
     return verdict.url.toString();
