@@ -4,4053 +4,3932 @@
  */
 
 export interface paths {
-  '/auth/register': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/auth/register": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Create an account */
+        post: operations["AuthController_register"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /** Create an account */
-    post: operations['AuthController_register'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/auth/login': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/auth/login": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Sign in
+         * @description Limited per IP (RATE_LIMITED) and per account: after LOGIN_MAX_FAILURES failed attempts for one e-mail (known or not) the account is locked for a doubling period (LOGIN_LOCKED, with Retry-After); a success resets it.
+         */
+        post: operations["AuthController_login"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /**
-     * Sign in
-     * @description Limited per IP (RATE_LIMITED) and per account: after LOGIN_MAX_FAILURES failed attempts for one e-mail (known or not) the account is locked for a doubling period (LOGIN_LOCKED, with Retry-After); a success resets it.
-     */
-    post: operations['AuthController_login'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/auth/me': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/auth/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Who the bearer is */
+        get: operations["AuthController_me"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /** Who the bearer is */
-    get: operations['AuthController_me'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/auth/logout-all': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/auth/logout-all": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Sign out everywhere
+         * @description Invalidates every access token issued to the caller so far (this one included): the user's token version is bumped. Takes effect at once on the instance that answers and within AUTH_USER_CACHE_MS (default 5 s) on the others. Sign in again for a new token.
+         */
+        post: operations["AuthController_logoutAll"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /**
-     * Sign out everywhere
-     * @description Invalidates every access token issued to the caller so far (this one included): the user's token version is bumped. Takes effect at once on the instance that answers and within AUTH_USER_CACHE_MS (default 5 s) on the others. Sign in again for a new token.
-     */
-    post: operations['AuthController_logoutAll'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/auth/api-keys': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/auth/api-keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List your API keys (never the keys themselves) */
+        get: operations["ApiKeysController_list"];
+        put?: never;
+        /**
+         * Create an API key
+         * @description The answer holds the key (`ark_…`) once; only its SHA-256 is stored. Send it as `Authorization: Bearer ark_…` wherever a JWT works (not on these routes, nor logout-all). A `["read"]` key gets 403 INSUFFICIENT_SCOPE on anything that changes state (every method but GET/HEAD/OPTIONS, and the OAuth callback).
+         */
+        post: operations["ApiKeysController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /** List your API keys (never the keys themselves) */
-    get: operations['ApiKeysController_list'];
-    put?: never;
-    /**
-     * Create an API key
-     * @description The answer holds the key (`ark_…`) once; only its SHA-256 is stored. Send it as `Authorization: Bearer ark_…` wherever a JWT works (not on these routes, nor logout-all). A `["read"]` key gets 403 INSUFFICIENT_SCOPE on anything that changes state (every method but GET/HEAD/OPTIONS, and the OAuth callback).
-     */
-    post: operations['ApiKeysController_create'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/auth/api-keys/{id}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/auth/api-keys/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Revoke an API key
+         * @description At once on the instance that answers, within AUTH_USER_CACHE_MS (default 5 s) on the others.
+         */
+        delete: operations["ApiKeysController_revoke"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    post?: never;
-    /**
-     * Revoke an API key
-     * @description At once on the instance that answers, within AUTH_USER_CACHE_MS (default 5 s) on the others.
-     */
-    delete: operations['ApiKeysController_revoke'];
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/health': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/health": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Liveness: the process is up (no dependency is consulted) */
+        get: operations["HealthController_live"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /** Liveness: the process is up (no dependency is consulted) */
-    get: operations['HealthController_live'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/health/ready': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/health/ready": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Readiness: PostgreSQL and Redis both answer */
+        get: operations["HealthController_ready"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /** Readiness: PostgreSQL and Redis both answer */
-    get: operations['HealthController_ready'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/social/facebook/login': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/social/facebook/login": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Start Facebook Login: the dialog URL and its single-use state */
+        post: operations["SocialController_login"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /** Start Facebook Login: the dialog URL and its single-use state */
-    post: operations['SocialController_login'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/social/facebook/callback': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/social/facebook/callback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * OAuth callback: completes the login for the user who started it (Facebook redirects here, or the client forwards the query)
+         * @description Exchanges the code only with the bearer of the user who started the flow (RFC 9700 §4.7). With `Accept: application/json` answers JSON, and 401 `AUTH_REQUIRED` without a bearer. A browser navigation without a bearer is redirected to `${FRONTEND_URL}/settings/social-accounts/callback` with the same query, where the client asks for sign-in and completes it; with a bearer it is redirected to the settings page with `?connected=1` or `?error=<CODE>`. Another user's bearer is a 400 `OAUTH_STATE_INVALID` and nothing is exchanged. A second hit of a state that succeeded answers the same result again, to its owner only.
+         */
+        get: operations["SocialController_callback"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /**
-     * OAuth callback: completes the login for the user who started it (Facebook redirects here, or the client forwards the query)
-     * @description Exchanges the code only with the bearer of the user who started the flow (RFC 9700 §4.7). With `Accept: application/json` answers JSON, and 401 `AUTH_REQUIRED` without a bearer. A browser navigation without a bearer is redirected to `${FRONTEND_URL}/settings/social-accounts/callback` with the same query, where the client asks for sign-in and completes it; with a bearer it is redirected to the settings page with `?connected=1` or `?error=<CODE>`. Another user's bearer is a 400 `OAUTH_STATE_INVALID` and nothing is exchanged. A second hit of a state that succeeded answers the same result again, to its owner only.
-     */
-    get: operations['SocialController_callback'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/social/facebook/select': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/social/facebook/select": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Pick which of the offered Instagram accounts to connect (within the same ten minutes) */
+        post: operations["SocialController_select"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /** Pick which of the offered Instagram accounts to connect (within the same ten minutes) */
-    post: operations['SocialController_select'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/social/status': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/social/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The default account's connection, truthfully (not connected is a 200 with is_connected: false) */
+        get: operations["SocialController_status"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /** The default account's connection, truthfully (not connected is a 200 with is_connected: false) */
-    get: operations['SocialController_status'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/social/disconnect': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/social/disconnect": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Disconnect the default account: revoke at Facebook when no other connection needs it, delete the tokens */
+        delete: operations["SocialController_disconnect"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    post?: never;
-    /** Disconnect the default account: revoke at Facebook when no other connection needs it, delete the tokens */
-    delete: operations['SocialController_disconnect'];
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/social/accounts': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/social/accounts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every Instagram account on your profile (all but the ones you disconnected) */
+        get: operations["AccountsController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /** Every Instagram account on your profile (all but the ones you disconnected) */
-    get: operations['AccountsController_list'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/social/accounts/{id}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/social/accounts/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One of your connected accounts */
+        get: operations["AccountsController_get"];
+        put?: never;
+        post?: never;
+        /** Disconnect this account (revoke at Facebook unless another connection uses the same login) */
+        delete: operations["AccountsController_disconnect"];
+        options?: never;
+        head?: never;
+        /** Make this the default account */
+        patch: operations["AccountsController_update"];
+        trace?: never;
     };
-    /** One of your connected accounts */
-    get: operations['AccountsController_get'];
-    put?: never;
-    post?: never;
-    /** Disconnect this account (revoke at Facebook unless another connection uses the same login) */
-    delete: operations['AccountsController_disconnect'];
-    options?: never;
-    head?: never;
-    /** Make this the default account */
-    patch: operations['AccountsController_update'];
-    trace?: never;
-  };
-  '/social/accounts/{id}/events': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/social/accounts/{id}/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The account's history: connects, checks, refreshes, alerts, disconnects (newest first) */
+        get: operations["AccountsController_events"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /** The account's history: connects, checks, refreshes, alerts, disconnects (newest first) */
-    get: operations['AccountsController_events'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/social/refresh-token': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/social/refresh-token": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Check and refresh the default account now
+         * @description Probes both tokens, re-exchanges while valid and reports honestly whether the expiry moved (`extended`). Facebook does not extend a long-lived token by exchange: only passing its dialog again does.
+         */
+        post: operations["RefreshController_refreshDefault"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /**
-     * Check and refresh the default account now
-     * @description Probes both tokens, re-exchanges while valid and reports honestly whether the expiry moved (`extended`). Facebook does not extend a long-lived token by exchange: only passing its dialog again does.
-     */
-    post: operations['RefreshController_refreshDefault'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/social/accounts/{id}/refresh-token': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/social/accounts/{id}/refresh-token": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Check and refresh one account now */
+        post: operations["RefreshController_refresh"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /** Check and refresh one account now */
-    post: operations['RefreshController_refresh'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/social/alerts': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/social/alerts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Your in-app alerts (newest first) */
+        get: operations["AlertsController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /** Your in-app alerts (newest first) */
-    get: operations['AlertsController_list'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/social/alerts/{id}/read': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/social/alerts/{id}/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Mark an alert as read */
+        post: operations["AlertsController_read"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /** Mark an alert as read */
-    post: operations['AlertsController_read'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/social/reconnect/{token}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/social/reconnect/{token}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Follow the one-click reconnect link from an alert e-mail
+         * @description No sign-in needed (works straight from a mail client): the signed, single-use link (7 days) is bound to one account. Answers 302 to the Facebook dialog with a fresh state, or 302 to `${FRONTEND_URL}/settings/social-accounts?error=RECONNECT_LINK_INVALID` when the link is forged, used or expired.
+         */
+        get: operations["ReconnectLinkController_follow"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /**
-     * Follow the one-click reconnect link from an alert e-mail
-     * @description No sign-in needed (works straight from a mail client): the signed, single-use link (7 days) is bound to one account. Answers 302 to the Facebook dialog with a fresh state, or 302 to `${FRONTEND_URL}/settings/social-accounts?error=RECONNECT_LINK_INVALID` when the link is forged, used or expired.
-     */
-    get: operations['ReconnectLinkController_follow'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/webhooks/facebook/deauthorize': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/webhooks/facebook/deauthorize": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Deauthorize callback (App Dashboard → Facebook Login → Settings)
+         * @description Meta posts this when a user removes the app. Every connection of that Facebook user whose tokens were obtained before `issued_at` becomes `revoked`, its tokens are deleted, the user is alerted and the change is written to the event history (a connection made again afterwards stays). Accepted only within 24 h of `issued_at`; each signed_request acts once, a repeat gets the first answer and changes nothing.
+         */
+        post: operations["WebhooksController_deauthorize"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /**
-     * Deauthorize callback (App Dashboard → Facebook Login → Settings)
-     * @description Meta posts this when a user removes the app. Every connection of that Facebook user whose tokens were obtained before `issued_at` becomes `revoked`, its tokens are deleted, the user is alerted and the change is written to the event history (a connection made again afterwards stays). Accepted only within 24 h of `issued_at`; each signed_request acts once, a repeat gets the first answer and changes nothing.
-     */
-    post: operations['WebhooksController_deauthorize'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/webhooks/facebook/data-deletion': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/webhooks/facebook/data-deletion": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Data Deletion Request callback (App Dashboard → App settings → Basic)
+         * @description Answers at once with the status page URL and a confirmation code; the deletion runs as a background job: every connection of that Facebook user whose tokens were obtained before `issued_at`, with every token, profile field, event, alert, login attempt and webhook delivery that names the person (connections made afterwards stay). Accepted only within 24 h of `issued_at`; a repeat of the same signed_request answers the same code and changes nothing, and a new request of the same user answers the same code while the deletion is pending or nothing new is held.
+         */
+        post: operations["WebhooksController_dataDeletion"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /**
-     * Data Deletion Request callback (App Dashboard → App settings → Basic)
-     * @description Answers at once with the status page URL and a confirmation code; the deletion runs as a background job: every connection of that Facebook user whose tokens were obtained before `issued_at`, with every token, profile field, event, alert, login attempt and webhook delivery that names the person (connections made afterwards stay). Accepted only within 24 h of `issued_at`; a repeat of the same signed_request answers the same code and changes nothing, and a new request of the same user answers the same code while the deletion is pending or nothing new is held.
-     */
-    post: operations['WebhooksController_dataDeletion'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/webhooks/facebook/data-deletion/{code}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/webhooks/facebook/data-deletion/{code}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Data-deletion status page
+         * @description HTML for people; JSON with `Accept: application/json`. Says pending or completed and nothing else.
+         */
+        get: operations["WebhooksController_deletionStatus"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /**
-     * Data-deletion status page
-     * @description HTML for people; JSON with `Accept: application/json`. Says pending or completed and nothing else.
-     */
-    get: operations['WebhooksController_deletionStatus'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/webhooks/instagram': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/webhooks/instagram": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Webhook subscription handshake
+         * @description Echoes `hub.challenge` as text/plain when `hub.mode=subscribe` and `hub.verify_token` equals FACEBOOK_WEBHOOK_VERIFY_TOKEN.
+         */
+        get: operations["WebhooksController_handshake"];
+        put?: never;
+        /**
+         * Webhook event notifications (Instagram, Page, permissions)
+         * @description Verified with X-Hub-Signature-256 over the raw bytes, stored once per distinct body (replays are no-ops), answered at once. `permissions` changes revoking a scope the product needs mark the matching connections `needs_reconnect` and alert the user; other objects are stored for later use.
+         */
+        post: operations["WebhooksController_receive"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /**
-     * Webhook subscription handshake
-     * @description Echoes `hub.challenge` as text/plain when `hub.mode=subscribe` and `hub.verify_token` equals FACEBOOK_WEBHOOK_VERIFY_TOKEN.
-     */
-    get: operations['WebhooksController_handshake'];
-    put?: never;
-    /**
-     * Webhook event notifications (Instagram, Page, permissions)
-     * @description Verified with X-Hub-Signature-256 over the raw bytes, stored once per distinct body (replays are no-ops), answered at once. `permissions` changes revoking a scope the product needs mark the matching connections `needs_reconnect` and alert the user; other objects are stored for later use.
-     */
-    post: operations['WebhooksController_receive'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/integrations/webhooks': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/integrations/webhooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List your webhook endpoints (never their secrets) */
+        get: operations["IntegrationWebhooksController_list"];
+        put?: never;
+        /**
+         * Register a webhook endpoint
+         * @description Deliveries are `POST url` with JSON `{ id, type, created_at, data }` and the headers X-AutoReels-Event, X-AutoReels-Delivery and `X-AutoReels-Signature: t=<unix>,v1=<hex HMAC-SHA256(secret, "<t>.<raw body>")>`. A 2xx within 10 s counts; otherwise retries back off exponentially from WEBHOOK_RETRY_INITIAL_MS for about a day, then the endpoint is disabled and you are alerted. The secret is shown once.
+         */
+        post: operations["IntegrationWebhooksController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /** List your webhook endpoints (never their secrets) */
-    get: operations['IntegrationWebhooksController_list'];
-    put?: never;
-    /**
-     * Register a webhook endpoint
-     * @description Deliveries are `POST url` with JSON `{ id, type, created_at, data }` and the headers X-AutoReels-Event, X-AutoReels-Delivery and `X-AutoReels-Signature: t=<unix>,v1=<hex HMAC-SHA256(secret, "<t>.<raw body>")>`. A 2xx within 10 s counts; otherwise retries back off exponentially from WEBHOOK_RETRY_INITIAL_MS for about a day, then the endpoint is disabled and you are alerted. The secret is shown once.
-     */
-    post: operations['IntegrationWebhooksController_create'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/integrations/webhooks/{id}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/integrations/webhooks/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Delete a webhook endpoint (its pending deliveries stop) */
+        delete: operations["IntegrationWebhooksController_remove"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    post?: never;
-    /** Delete a webhook endpoint (its pending deliveries stop) */
-    delete: operations['IntegrationWebhooksController_remove'];
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/integrations/webhooks/{id}/test': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/integrations/webhooks/{id}/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a signed webhook.test event now
+         * @description One attempt, no retries; answers with the logged delivery. A 2xx turns a disabled endpoint back on.
+         */
+        post: operations["IntegrationWebhooksController_test"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /**
-     * Send a signed webhook.test event now
-     * @description One attempt, no retries; answers with the logged delivery. A 2xx turns a disabled endpoint back on.
-     */
-    post: operations['IntegrationWebhooksController_test'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/integrations/webhooks/{id}/deliveries': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/integrations/webhooks/{id}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Recent deliveries of an endpoint (newest first, at most 50) */
+        get: operations["IntegrationWebhooksController_deliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /** Recent deliveries of an endpoint (newest first, at most 50) */
-    get: operations['IntegrationWebhooksController_deliveries'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
 }
 export type webhooks = Record<string, never>;
 export interface components {
-  schemas: {
-    CredentialsDto: {
-      /** @example ana@example.com */
-      email: string;
-      /** @example correct horse battery staple */
-      password: string;
+    schemas: {
+        CredentialsDto: {
+            /** @example ana@example.com */
+            email: string;
+            /** @example correct horse battery staple */
+            password: string;
+        };
+        UserDto: {
+            /** @example 1 */
+            id: number;
+            /** @example ana@example.com */
+            email: string;
+            /**
+             * @example user
+             * @enum {string}
+             */
+            role: "user" | "admin";
+            /** @example 2026-11-27T08:00:00.000Z */
+            created_at: string;
+        };
+        ErrorBodyDto: {
+            /** @example 400 */
+            statusCode: number;
+            /**
+             * @example VALIDATION_FAILED
+             * @enum {string}
+             */
+            code: "VALIDATION_FAILED" | "MALFORMED_JSON" | "MALFORMED_BODY" | "MALFORMED_QUERY" | "BODY_TOO_DEEP" | "INVALID_CHARACTERS" | "UNSUPPORTED_ENCODING" | "PAYLOAD_TOO_LARGE" | "NOT_FOUND" | "RATE_LIMITED" | "INTERNAL_ERROR" | "SERVICE_UNAVAILABLE" | "AUTH_REQUIRED" | "AUTH_TOKEN_INVALID" | "INVALID_CREDENTIALS" | "EMAIL_TAKEN" | "FORBIDDEN" | "LOGIN_LOCKED" | "INSUFFICIENT_SCOPE" | "API_KEY_NOT_ALLOWED" | "API_KEY_NOT_FOUND" | "API_KEY_LIMIT_REACHED" | "OAUTH_STATE_INVALID" | "OAUTH_STATE_EXPIRED" | "OAUTH_DENIED" | "OAUTH_CODE_INVALID" | "PERMISSIONS_DECLINED" | "NO_INSTAGRAM_ACCOUNT" | "SELECTION_INVALID" | "WRONG_INSTAGRAM_ACCOUNT" | "ACCOUNT_NOT_FOUND" | "NOT_CONNECTED" | "NEEDS_RECONNECT" | "REFRESH_IN_PROGRESS" | "ALERT_NOT_FOUND" | "RECONNECT_LINK_INVALID" | "META_UNAVAILABLE" | "META_RATE_LIMITED" | "META_REQUEST_FAILED" | "SIGNED_REQUEST_INVALID" | "SIGNED_REQUEST_EXPIRED" | "WEBHOOK_SIGNATURE_INVALID" | "WEBHOOK_VERIFY_TOKEN_MISMATCH" | "DELETION_REQUEST_NOT_FOUND" | "WEBHOOK_ENDPOINT_NOT_FOUND" | "WEBHOOK_URL_REFUSED" | "WEBHOOK_ENDPOINT_LIMIT_REACHED";
+            /** @example email must be an email */
+            message: string;
+        };
+        AccessTokenDto: {
+            /** @example eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9… */
+            access_token: string;
+            /**
+             * @example bearer
+             * @enum {string}
+             */
+            token_type: "bearer";
+            /**
+             * @description Seconds until the access token expires.
+             * @example 3600
+             */
+            expires_in: number;
+        };
+        CreateApiKeyDto: {
+            /** @example Publishing backend */
+            name: string;
+            /**
+             * @description `["read"]` (the default: GET routes only) or `["read","write"]`.
+             * @example [
+             *       "read",
+             *       "write"
+             *     ]
+             */
+            scopes?: ("read" | "write")[];
+        };
+        CreatedApiKeyDto: {
+            /** @example 3 */
+            id: number;
+            /** @example Publishing backend */
+            name: string;
+            /**
+             * @description The first characters of the key, to tell keys apart.
+             * @example ark_Xk3v9QpL
+             */
+            prefix: string;
+            /**
+             * @example [
+             *       "read"
+             *     ]
+             */
+            scopes: ("read" | "write")[];
+            /**
+             * Format: date-time
+             * @example 2026-11-27T08:00:00.000Z
+             */
+            created_at: string;
+            /**
+             * Format: date-time
+             * @description Updated at most once a minute.
+             * @example 2026-11-27T09:30:00.000Z
+             */
+            last_used_at: string | null;
+            /**
+             * @description The key itself: shown only in this answer, stored only as a hash. Send it as `Authorization: Bearer ark_…`.
+             * @example ark_EXAMPLE-not-a-real-key-000000000000000000000
+             */
+            key: string;
+        };
+        ApiKeyDto: {
+            /** @example 3 */
+            id: number;
+            /** @example Publishing backend */
+            name: string;
+            /**
+             * @description The first characters of the key, to tell keys apart.
+             * @example ark_Xk3v9QpL
+             */
+            prefix: string;
+            /**
+             * @example [
+             *       "read"
+             *     ]
+             */
+            scopes: ("read" | "write")[];
+            /**
+             * Format: date-time
+             * @example 2026-11-27T08:00:00.000Z
+             */
+            created_at: string;
+            /**
+             * Format: date-time
+             * @description Updated at most once a minute.
+             * @example 2026-11-27T09:30:00.000Z
+             */
+            last_used_at: string | null;
+        };
+        LoginRequestDto: {
+            /**
+             * @description Renew access for this account (one click through the dialog).
+             * @example 12
+             */
+            account_id?: number;
+        };
+        LoginUrlDto: {
+            /** @example https://www.facebook.com/v25.0/dialog/oauth?client_id=1000000000000001&redirect_uri=http%3A%2F%2Flocalhost%3A3002%2Fsettings%2Fsocial-accounts%2Fcallback&state=…&scope=instagram_basic,…&response_type=code */
+            login_url: string;
+            /**
+             * @description Single use, valid ten minutes.
+             * @example n3d4W0…43 url-safe characters
+             */
+            state: string;
+            /** @example 2026-11-27T08:10:00.000Z */
+            expires_at: string;
+        };
+        AccountDto: {
+            /** @example 12 */
+            id: number;
+            /** @example 17841400000000001 */
+            ig_user_id: string;
+            /** @example acme.coffee */
+            instagram_username: string | null;
+            /** @example Acme Coffee */
+            instagram_name: string | null;
+            /** @example https://scontent.cdninstagram.com/… */
+            profile_picture_url: string | null;
+            /** @example 134895793791914 */
+            facebook_page_id: string | null;
+            /** @example Acme Coffee */
+            facebook_page_name: string | null;
+            /**
+             * @example active
+             * @enum {string}
+             */
+            status: "active" | "expiring" | "needs_reconnect" | "revoked" | "disconnected";
+            /** @example true */
+            is_token_valid: boolean;
+            /** @example true */
+            is_connected: boolean;
+            /** @example true */
+            is_default: boolean;
+            /**
+             * @description The earliest moment the connection stops working unless the user reconnects.
+             * @example 2027-01-26T08:00:00.000Z
+             */
+            token_expires_at: string | null;
+            /** @example 2026-11-27T08:00:00.000Z */
+            token_issued_at: string | null;
+            /** @example 2027-02-25T08:00:00.000Z */
+            data_access_expires_at: string | null;
+            /** @example 59 */
+            days_until_expiry: number | null;
+            /** @example 2026-11-27T08:00:00.000Z */
+            last_checked_at: string | null;
+            /** @example 2026-11-27T08:00:00.000Z */
+            last_refreshed_at: string | null;
+            /** @example 2026-11-28T08:00:00.000Z */
+            next_check_at: string | null;
+            /** @example null */
+            last_error_code: string | null;
+            /**
+             * @description Why the account needs attention, for people.
+             * @example null
+             */
+            status_reason: string | null;
+            /**
+             * @example [
+             *       "instagram_basic",
+             *       "pages_show_list"
+             *     ]
+             */
+            permissions: string[];
+            /** @example 2026-11-27T08:00:00.000Z */
+            connected_at: string | null;
+        };
+        CandidateDto: {
+            /** @example 17841400000000002 */
+            ig_user_id: string;
+            /** @example acme.roastery */
+            username: string;
+            /** @example Acme Roastery */
+            name: string | null;
+            /** @example https://…/avatar.jpg */
+            profile_picture_url: string | null;
+            /** @example 134895793791915 */
+            page_id: string;
+            /** @example Acme Roastery */
+            page_name: string;
+            /** @example false */
+            already_connected: boolean;
+        };
+        CallbackResultDto: {
+            /**
+             * @example connected
+             * @enum {string}
+             */
+            status: "connected" | "needs_selection";
+            /** @example Connected @acme.coffee. */
+            message: string;
+            /** @description When connected. */
+            accounts?: components["schemas"]["AccountDto"][];
+            /**
+             * @description When needs_selection: send it back to /social/facebook/select.
+             * @example n3d4W0…
+             */
+            state?: string;
+            /** @description When needs_selection. */
+            candidates?: components["schemas"]["CandidateDto"][];
+            /**
+             * @description When needs_selection: pick before this.
+             * @example 2026-11-27T08:10:00.000Z
+             */
+            expires_at?: string;
+        };
+        SelectRequestDto: {
+            /** @example n3d4W0… */
+            state: string;
+            /**
+             * @example [
+             *       "17841400000000001",
+             *       "17841400000000002"
+             *     ]
+             */
+            ig_user_ids: string[];
+        };
+        StatusDto: {
+            /** @example true */
+            is_connected: boolean;
+            /** @example acme.coffee */
+            instagram_username: string | null;
+            /** @example Acme Coffee */
+            facebook_page_name: string | null;
+            /** @example 2027-01-26T08:00:00.000Z */
+            token_expires_at: string | null;
+            /** @example true */
+            is_token_valid: boolean;
+            /**
+             * @example active
+             * @enum {string|null}
+             */
+            status: "active" | "expiring" | "needs_reconnect" | "revoked" | "disconnected" | null;
+            /** @example 59 */
+            days_until_expiry: number | null;
+            /** @example https://scontent.cdninstagram.com/… */
+            profile_picture_url: string | null;
+            /** @example 2026-11-27T08:00:00.000Z */
+            last_refreshed_at: string | null;
+            /** @example 2026-11-27T08:00:00.000Z */
+            last_checked_at: string | null;
+            /** @example 12 */
+            account_id: number | null;
+            /** @example 1 */
+            accounts_count: number;
+        };
+        DisconnectResultDto: {
+            /** @example true */
+            success: boolean;
+            /** @example Successfully disconnected */
+            message: string;
+            /**
+             * @description False when there was nothing left to disconnect.
+             * @example true
+             */
+            disconnected: boolean;
+            /**
+             * @description Whether the app was removed at Facebook too.
+             * @example true
+             */
+            revoked_at_facebook: boolean;
+            /** @example 12 */
+            account_id: number | null;
+        };
+        AccountListDto: {
+            accounts: components["schemas"]["AccountDto"][];
+        };
+        UpdateAccountDto: {
+            /**
+             * @description Make this the default account (the seed routes act on it).
+             * @example true
+             */
+            is_default?: boolean;
+        };
+        TokenEventDto: {
+            /** @example 41 */
+            id: string;
+            /** @example refresh */
+            type: string;
+            /**
+             * @example success
+             * @enum {string}
+             */
+            outcome: "success" | "failure" | "skipped";
+            /**
+             * @example user
+             * @enum {string}
+             */
+            actor: "user" | "scheduler" | "worker" | "meta" | "system";
+            /** @example Facebook keeps this token until 2027-01-26. */
+            message: string | null;
+            /** @example null */
+            error_code: string | null;
+            /** @example null */
+            graph_error_code: number | null;
+            /** @example null */
+            graph_error_subcode: number | null;
+            /** @example 2026-11-27T08:00:00.000Z */
+            created_at: string;
+        };
+        TokenEventListDto: {
+            events: components["schemas"]["TokenEventDto"][];
+        };
+        RefreshResultDto: {
+            /** @example true */
+            success: boolean;
+            /** @example Facebook keeps this token until 26 Jan 2027; reconnect before then to extend it. */
+            message: string;
+            /** @example 2027-01-26T08:00:00.000Z */
+            new_expires_at: string | null;
+            /**
+             * @description True only when the expiry actually moved later.
+             * @example false
+             */
+            extended: boolean;
+            /**
+             * @example active
+             * @enum {string}
+             */
+            status: "active" | "expiring" | "needs_reconnect" | "revoked" | "disconnected";
+            /** @example 12 */
+            account_id: number;
+            /**
+             * @description When the next automatic check is due; null when only the user can fix the connection.
+             * @example 2026-11-28T08:00:00.000Z
+             */
+            next_check_at: string | null;
+        };
+        AlertDto: {
+            /** @example 3 */
+            id: number;
+            /** @example 12 */
+            account_id: number | null;
+            /** @example acme.coffee */
+            instagram_username: string | null;
+            /**
+             * @example expiring
+             * @enum {string}
+             */
+            kind: "expiring" | "expired" | "token_invalid" | "revoked" | "webhook_disabled";
+            /** @example 14 */
+            threshold_days: number | null;
+            /** @example @acme.coffee's Facebook access ends on 10 Jan 2027 … */
+            message: string;
+            /** @example 2027-01-10T08:00:00.000Z */
+            token_expires_at: string | null;
+            /** @example 2026-11-27T08:00:00.000Z */
+            created_at: string;
+            /** @example null */
+            read_at: string | null;
+            /** @example null */
+            emailed_at: string | null;
+        };
+        AlertListDto: {
+            alerts: components["schemas"]["AlertDto"][];
+        };
+        SignedRequestDto: {
+            /**
+             * @description `base64url(HMAC-SHA256(app_secret, payload)) + "." + payload`, no padding; payload is base64url JSON `{"user_id": "<app-scoped id>", "algorithm": "HMAC-SHA256", "issued_at": <epoch>, "expires"?: <epoch>}`.
+             * @example Mf_s6nTb38UYqioBmPqu0Ewm9souPZB9I2fIGwV729U.eyJ1c2VyX2lkIjoiMCIsImFsZ29yaXRobSI6IkhNQUMtU0hBMjU2IiwiaXNzdWVkX2F0IjoxNjI0MjQ0MTU2fQ
+             */
+            signed_request: string;
+        };
+        SuccessDto: {
+            /** @example true */
+            success: boolean;
+        };
+        DeletionReceiptDto: {
+            /**
+             * @description Status page of this request (HTML; JSON with Accept: application/json).
+             * @example https://api.autoreels.example/webhooks/facebook/data-deletion/3q2-7wF1kQx9mZc8bA0L4g
+             */
+            url: string;
+            /** @example 3q2-7wF1kQx9mZc8bA0L4g */
+            confirmation_code: string;
+        };
+        DeletionStatusDto: {
+            /** @example 3q2-7wF1kQx9mZc8bA0L4g */
+            confirmation_code: string;
+            /**
+             * @example completed
+             * @enum {string}
+             */
+            status: "pending" | "completed";
+        };
+        WebhookChangeDto: {
+            /** @example instagram_content_publish */
+            field: string;
+            /**
+             * @example {
+             *       "verb": "revoked",
+             *       "target_ids": [
+             *         "17841400000000001"
+             *       ]
+             *     }
+             */
+            value: {
+                [key: string]: unknown;
+            };
+        };
+        WebhookEntryDto: {
+            /** @example 10000000000000001 */
+            id: string;
+            /**
+             * @description permissions object: the app-scoped user id
+             * @example 10000000000000001
+             */
+            uid?: string;
+            /** @example 1764230600 */
+            time: number;
+            changes?: components["schemas"]["WebhookChangeDto"][];
+        };
+        WebhookEventDto: {
+            /**
+             * @description instagram, page, permissions, user, …
+             * @example permissions
+             */
+            object: string;
+            entry: components["schemas"]["WebhookEntryDto"][];
+        };
+        CreateWebhookEndpointDto: {
+            /**
+             * @description In production: https, and not a private, loopback or link-local address (also after DNS resolution).
+             * @example https://hooks.example.com/autoreels
+             */
+            url: string;
+            /**
+             * @example [
+             *       "connection.needs_reconnect",
+             *       "connection.revoked"
+             *     ]
+             */
+            events: ("connection.connected" | "connection.expiring" | "connection.needs_reconnect" | "connection.revoked" | "connection.recovered" | "connection.disconnected" | "reel.published" | "reel.failed")[];
+        };
+        CreatedWebhookEndpointDto: {
+            /** @example 4 */
+            id: number;
+            /** @example https://hooks.example.com/autoreels */
+            url: string;
+            /**
+             * @example [
+             *       "connection.needs_reconnect"
+             *     ]
+             */
+            events: ("connection.connected" | "connection.expiring" | "connection.needs_reconnect" | "connection.revoked" | "connection.recovered" | "connection.disconnected" | "reel.published" | "reel.failed")[];
+            /**
+             * @description False once disabled after repeated failure; a successful test send turns it back on.
+             * @example true
+             */
+            enabled: boolean;
+            /**
+             * Format: date-time
+             * @example null
+             */
+            disabled_at: string | null;
+            /** @example null */
+            disabled_reason: string | null;
+            /**
+             * Format: date-time
+             * @example 2026-11-27T08:00:00.000Z
+             */
+            created_at: string;
+            /**
+             * @description The signing secret: shown only in this answer. Verify X-AutoReels-Signature with it.
+             * @example whsec_EXAMPLE-not-a-real-secret-0000000000000000
+             */
+            secret: string;
+        };
+        WebhookEndpointDto: {
+            /** @example 4 */
+            id: number;
+            /** @example https://hooks.example.com/autoreels */
+            url: string;
+            /**
+             * @example [
+             *       "connection.needs_reconnect"
+             *     ]
+             */
+            events: ("connection.connected" | "connection.expiring" | "connection.needs_reconnect" | "connection.revoked" | "connection.recovered" | "connection.disconnected" | "reel.published" | "reel.failed")[];
+            /**
+             * @description False once disabled after repeated failure; a successful test send turns it back on.
+             * @example true
+             */
+            enabled: boolean;
+            /**
+             * Format: date-time
+             * @example null
+             */
+            disabled_at: string | null;
+            /** @example null */
+            disabled_reason: string | null;
+            /**
+             * Format: date-time
+             * @example 2026-11-27T08:00:00.000Z
+             */
+            created_at: string;
+        };
+        WebhookDeliveryDto: {
+            /**
+             * @description The X-AutoReels-Delivery header.
+             * @example 5b0f1c9e-3f7a-4c1e-9a55-1d2b3c4d5e6f
+             */
+            id: string;
+            /**
+             * @description The body’s `id` (the same for every endpoint).
+             * @example 0e8f7a9c-1b2d-4e3f-8a7b-6c5d4e3f2a1b
+             */
+            event_id: string;
+            /**
+             * @description An event type, or webhook.test.
+             * @example connection.needs_reconnect
+             */
+            event: string;
+            /**
+             * @example delivered
+             * @enum {string}
+             */
+            status: "pending" | "delivered" | "failed";
+            /** @example 1 */
+            attempts: number;
+            /**
+             * @description The last answer’s HTTP status (null: none).
+             * @example 200
+             */
+            last_status_code: number | null;
+            /**
+             * @description Why the last attempt failed.
+             * @example null
+             */
+            last_error: string | null;
+            /**
+             * Format: date-time
+             * @example null
+             */
+            next_retry_at: string | null;
+            /**
+             * Format: date-time
+             * @example 2026-11-27T08:00:01.000Z
+             */
+            delivered_at: string | null;
+            /**
+             * Format: date-time
+             * @example 2026-11-27T08:00:00.000Z
+             */
+            created_at: string;
+        };
+        WebhookDeliveriesDto: {
+            deliveries: components["schemas"]["WebhookDeliveryDto"][];
+        };
+        ValidationErrorBodyDto: {
+            /** @example 400 */
+            statusCode: number;
+            /**
+             * @example VALIDATION_FAILED
+             * @enum {string}
+             */
+            code: "VALIDATION_FAILED" | "MALFORMED_JSON" | "MALFORMED_BODY" | "MALFORMED_QUERY" | "BODY_TOO_DEEP" | "INVALID_CHARACTERS" | "UNSUPPORTED_ENCODING" | "PAYLOAD_TOO_LARGE" | "NOT_FOUND" | "RATE_LIMITED" | "INTERNAL_ERROR" | "SERVICE_UNAVAILABLE" | "AUTH_REQUIRED" | "AUTH_TOKEN_INVALID" | "INVALID_CREDENTIALS" | "EMAIL_TAKEN" | "FORBIDDEN" | "LOGIN_LOCKED" | "INSUFFICIENT_SCOPE" | "API_KEY_NOT_ALLOWED" | "API_KEY_NOT_FOUND" | "API_KEY_LIMIT_REACHED" | "OAUTH_STATE_INVALID" | "OAUTH_STATE_EXPIRED" | "OAUTH_DENIED" | "OAUTH_CODE_INVALID" | "PERMISSIONS_DECLINED" | "NO_INSTAGRAM_ACCOUNT" | "SELECTION_INVALID" | "WRONG_INSTAGRAM_ACCOUNT" | "ACCOUNT_NOT_FOUND" | "NOT_CONNECTED" | "NEEDS_RECONNECT" | "REFRESH_IN_PROGRESS" | "ALERT_NOT_FOUND" | "RECONNECT_LINK_INVALID" | "META_UNAVAILABLE" | "META_RATE_LIMITED" | "META_REQUEST_FAILED" | "SIGNED_REQUEST_INVALID" | "SIGNED_REQUEST_EXPIRED" | "WEBHOOK_SIGNATURE_INVALID" | "WEBHOOK_VERIFY_TOKEN_MISMATCH" | "DELETION_REQUEST_NOT_FOUND" | "WEBHOOK_ENDPOINT_NOT_FOUND" | "WEBHOOK_URL_REFUSED" | "WEBHOOK_ENDPOINT_LIMIT_REACHED";
+            /** @example email must be an email */
+            message: string;
+            /**
+             * @example [
+             *       "email must be a valid e-mail address"
+             *     ]
+             */
+            errors?: string[];
+        };
     };
-    UserDto: {
-      /** @example 1 */
-      id: number;
-      /** @example ana@example.com */
-      email: string;
-      /**
-       * @example user
-       * @enum {string}
-       */
-      role: 'user' | 'admin';
-      /** @example 2026-11-27T08:00:00.000Z */
-      created_at: string;
-    };
-    ErrorBodyDto: {
-      /** @example 400 */
-      statusCode: number;
-      /**
-       * @example VALIDATION_FAILED
-       * @enum {string}
-       */
-      code:
-        | 'VALIDATION_FAILED'
-        | 'MALFORMED_JSON'
-        | 'MALFORMED_BODY'
-        | 'MALFORMED_QUERY'
-        | 'BODY_TOO_DEEP'
-        | 'INVALID_CHARACTERS'
-        | 'UNSUPPORTED_ENCODING'
-        | 'PAYLOAD_TOO_LARGE'
-        | 'NOT_FOUND'
-        | 'RATE_LIMITED'
-        | 'INTERNAL_ERROR'
-        | 'SERVICE_UNAVAILABLE'
-        | 'AUTH_REQUIRED'
-        | 'AUTH_TOKEN_INVALID'
-        | 'INVALID_CREDENTIALS'
-        | 'EMAIL_TAKEN'
-        | 'FORBIDDEN'
-        | 'LOGIN_LOCKED'
-        | 'INSUFFICIENT_SCOPE'
-        | 'API_KEY_NOT_ALLOWED'
-        | 'API_KEY_NOT_FOUND'
-        | 'API_KEY_LIMIT_REACHED'
-        | 'OAUTH_STATE_INVALID'
-        | 'OAUTH_STATE_EXPIRED'
-        | 'OAUTH_DENIED'
-        | 'OAUTH_CODE_INVALID'
-        | 'PERMISSIONS_DECLINED'
-        | 'NO_INSTAGRAM_ACCOUNT'
-        | 'SELECTION_INVALID'
-        | 'WRONG_INSTAGRAM_ACCOUNT'
-        | 'ACCOUNT_NOT_FOUND'
-        | 'NOT_CONNECTED'
-        | 'NEEDS_RECONNECT'
-        | 'REFRESH_IN_PROGRESS'
-        | 'ALERT_NOT_FOUND'
-        | 'RECONNECT_LINK_INVALID'
-        | 'META_UNAVAILABLE'
-        | 'META_RATE_LIMITED'
-        | 'META_REQUEST_FAILED'
-        | 'SIGNED_REQUEST_INVALID'
-        | 'SIGNED_REQUEST_EXPIRED'
-        | 'WEBHOOK_SIGNATURE_INVALID'
-        | 'WEBHOOK_VERIFY_TOKEN_MISMATCH'
-        | 'DELETION_REQUEST_NOT_FOUND'
-        | 'WEBHOOK_ENDPOINT_NOT_FOUND'
-        | 'WEBHOOK_URL_REFUSED'
-        | 'WEBHOOK_ENDPOINT_LIMIT_REACHED';
-      /** @example email must be an email */
-      message: string;
-    };
-    AccessTokenDto: {
-      /** @example eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9… */
-      access_token: string;
-      /**
-       * @example bearer
-       * @enum {string}
-       */
-      token_type: 'bearer';
-      /**
-       * @description Seconds until the access token expires.
-       * @example 3600
-       */
-      expires_in: number;
-    };
-    CreateApiKeyDto: {
-      /** @example Publishing backend */
-      name: string;
-      /**
-       * @description `["read"]` (the default: GET routes only) or `["read","write"]`.
-       * @example [
-       *       "read",
-       *       "write"
-       *     ]
-       */
-      scopes?: ('read' | 'write')[];
-    };
-    CreatedApiKeyDto: {
-      /** @example 3 */
-      id: number;
-      /** @example Publishing backend */
-      name: string;
-      /**
-       * @description The first characters of the key, to tell keys apart.
-       * @example ark_Xk3v9QpL
-       */
-      prefix: string;
-      /**
-       * @example [
-       *       "read"
-       *     ]
-       */
-      scopes: ('read' | 'write')[];
-      /**
-       * Format: date-time
-       * @example 2026-11-27T08:00:00.000Z
-       */
-      created_at: string;
-      /**
-       * Format: date-time
-       * @description Updated at most once a minute.
-       * @example 2026-11-27T09:30:00.000Z
-       */
-      last_used_at: string | null;
-      /**
-       * @description The key itself: shown only in this answer, stored only as a hash. Send it as `Authorization: Bearer ark_…`.
-       * @example ark_EXAMPLE-not-a-real-key-000000000000000000000
-       */
-      key: string;
-    };
-    ApiKeyDto: {
-      /** @example 3 */
-      id: number;
-      /** @example Publishing backend */
-      name: string;
-      /**
-       * @description The first characters of the key, to tell keys apart.
-       * @example ark_Xk3v9QpL
-       */
-      prefix: string;
-      /**
-       * @example [
-       *       "read"
-       *     ]
-       */
-      scopes: ('read' | 'write')[];
-      /**
-       * Format: date-time
-       * @example 2026-11-27T08:00:00.000Z
-       */
-      created_at: string;
-      /**
-       * Format: date-time
-       * @description Updated at most once a minute.
-       * @example 2026-11-27T09:30:00.000Z
-       */
-      last_used_at: string | null;
-    };
-    LoginRequestDto: {
-      /**
-       * @description Renew access for this account (one click through the dialog).
-       * @example 12
-       */
-      account_id?: number;
-    };
-    LoginUrlDto: {
-      /** @example https://www.facebook.com/v25.0/dialog/oauth?client_id=1000000000000001&redirect_uri=http%3A%2F%2Flocalhost%3A3002%2Fsettings%2Fsocial-accounts%2Fcallback&state=…&scope=instagram_basic,…&response_type=code */
-      login_url: string;
-      /**
-       * @description Single use, valid ten minutes.
-       * @example n3d4W0…43 url-safe characters
-       */
-      state: string;
-      /** @example 2026-11-27T08:10:00.000Z */
-      expires_at: string;
-    };
-    AccountDto: {
-      /** @example 12 */
-      id: number;
-      /** @example 17841400000000001 */
-      ig_user_id: string;
-      /** @example acme.coffee */
-      instagram_username: string | null;
-      /** @example Acme Coffee */
-      instagram_name: string | null;
-      /** @example https://scontent.cdninstagram.com/… */
-      profile_picture_url: string | null;
-      /** @example 134895793791914 */
-      facebook_page_id: string | null;
-      /** @example Acme Coffee */
-      facebook_page_name: string | null;
-      /**
-       * @example active
-       * @enum {string}
-       */
-      status: 'active' | 'expiring' | 'needs_reconnect' | 'revoked' | 'disconnected';
-      /** @example true */
-      is_token_valid: boolean;
-      /** @example true */
-      is_connected: boolean;
-      /** @example true */
-      is_default: boolean;
-      /**
-       * @description The earliest moment the connection stops working unless the user reconnects.
-       * @example 2027-01-26T08:00:00.000Z
-       */
-      token_expires_at: string | null;
-      /** @example 2026-11-27T08:00:00.000Z */
-      token_issued_at: string | null;
-      /** @example 2027-02-25T08:00:00.000Z */
-      data_access_expires_at: string | null;
-      /** @example 59 */
-      days_until_expiry: number | null;
-      /** @example 2026-11-27T08:00:00.000Z */
-      last_checked_at: string | null;
-      /** @example 2026-11-27T08:00:00.000Z */
-      last_refreshed_at: string | null;
-      /** @example 2026-11-28T08:00:00.000Z */
-      next_check_at: string | null;
-      /** @example null */
-      last_error_code: string | null;
-      /**
-       * @description Why the account needs attention, for people.
-       * @example null
-       */
-      status_reason: string | null;
-      /**
-       * @example [
-       *       "instagram_basic",
-       *       "pages_show_list"
-       *     ]
-       */
-      permissions: string[];
-      /** @example 2026-11-27T08:00:00.000Z */
-      connected_at: string | null;
-    };
-    CandidateDto: {
-      /** @example 17841400000000002 */
-      ig_user_id: string;
-      /** @example acme.roastery */
-      username: string;
-      /** @example Acme Roastery */
-      name: string | null;
-      /** @example https://…/avatar.jpg */
-      profile_picture_url: string | null;
-      /** @example 134895793791915 */
-      page_id: string;
-      /** @example Acme Roastery */
-      page_name: string;
-      /** @example false */
-      already_connected: boolean;
-    };
-    CallbackResultDto: {
-      /**
-       * @example connected
-       * @enum {string}
-       */
-      status: 'connected' | 'needs_selection';
-      /** @example Connected @acme.coffee. */
-      message: string;
-      /** @description When connected. */
-      accounts?: components['schemas']['AccountDto'][];
-      /**
-       * @description When needs_selection: send it back to /social/facebook/select.
-       * @example n3d4W0…
-       */
-      state?: string;
-      /** @description When needs_selection. */
-      candidates?: components['schemas']['CandidateDto'][];
-      /**
-       * @description When needs_selection: pick before this.
-       * @example 2026-11-27T08:10:00.000Z
-       */
-      expires_at?: string;
-    };
-    SelectRequestDto: {
-      /** @example n3d4W0… */
-      state: string;
-      /**
-       * @example [
-       *       "17841400000000001",
-       *       "17841400000000002"
-       *     ]
-       */
-      ig_user_ids: string[];
-    };
-    StatusDto: {
-      /** @example true */
-      is_connected: boolean;
-      /** @example acme.coffee */
-      instagram_username: string | null;
-      /** @example Acme Coffee */
-      facebook_page_name: string | null;
-      /** @example 2027-01-26T08:00:00.000Z */
-      token_expires_at: string | null;
-      /** @example true */
-      is_token_valid: boolean;
-      /**
-       * @example active
-       * @enum {string|null}
-       */
-      status: 'active' | 'expiring' | 'needs_reconnect' | 'revoked' | 'disconnected' | null;
-      /** @example 59 */
-      days_until_expiry: number | null;
-      /** @example https://scontent.cdninstagram.com/… */
-      profile_picture_url: string | null;
-      /** @example 2026-11-27T08:00:00.000Z */
-      last_refreshed_at: string | null;
-      /** @example 2026-11-27T08:00:00.000Z */
-      last_checked_at: string | null;
-      /** @example 12 */
-      account_id: number | null;
-      /** @example 1 */
-      accounts_count: number;
-    };
-    DisconnectResultDto: {
-      /** @example true */
-      success: boolean;
-      /** @example Successfully disconnected */
-      message: string;
-      /**
-       * @description False when there was nothing left to disconnect.
-       * @example true
-       */
-      disconnected: boolean;
-      /**
-       * @description Whether the app was removed at Facebook too.
-       * @example true
-       */
-      revoked_at_facebook: boolean;
-      /** @example 12 */
-      account_id: number | null;
-    };
-    AccountListDto: {
-      accounts: components['schemas']['AccountDto'][];
-    };
-    UpdateAccountDto: {
-      /**
-       * @description Make this the default account (the seed routes act on it).
-       * @example true
-       */
-      is_default?: boolean;
-    };
-    TokenEventDto: {
-      /** @example 41 */
-      id: string;
-      /** @example refresh */
-      type: string;
-      /**
-       * @example success
-       * @enum {string}
-       */
-      outcome: 'success' | 'failure' | 'skipped';
-      /**
-       * @example user
-       * @enum {string}
-       */
-      actor: 'user' | 'scheduler' | 'worker' | 'meta' | 'system';
-      /** @example Facebook keeps this token until 2027-01-26. */
-      message: string | null;
-      /** @example null */
-      error_code: string | null;
-      /** @example null */
-      graph_error_code: number | null;
-      /** @example null */
-      graph_error_subcode: number | null;
-      /** @example 2026-11-27T08:00:00.000Z */
-      created_at: string;
-    };
-    TokenEventListDto: {
-      events: components['schemas']['TokenEventDto'][];
-    };
-    RefreshResultDto: {
-      /** @example true */
-      success: boolean;
-      /** @example Facebook keeps this token until 26 Jan 2027; reconnect before then to extend it. */
-      message: string;
-      /** @example 2027-01-26T08:00:00.000Z */
-      new_expires_at: string | null;
-      /**
-       * @description True only when the expiry actually moved later.
-       * @example false
-       */
-      extended: boolean;
-      /**
-       * @example active
-       * @enum {string}
-       */
-      status: 'active' | 'expiring' | 'needs_reconnect' | 'revoked' | 'disconnected';
-      /** @example 12 */
-      account_id: number;
-      /**
-       * @description When the next automatic check is due; null when only the user can fix the connection.
-       * @example 2026-11-28T08:00:00.000Z
-       */
-      next_check_at: string | null;
-    };
-    AlertDto: {
-      /** @example 3 */
-      id: number;
-      /** @example 12 */
-      account_id: number | null;
-      /** @example acme.coffee */
-      instagram_username: string | null;
-      /**
-       * @example expiring
-       * @enum {string}
-       */
-      kind: 'expiring' | 'expired' | 'token_invalid' | 'revoked' | 'webhook_disabled';
-      /** @example 14 */
-      threshold_days: number | null;
-      /** @example @acme.coffee's Facebook access ends on 10 Jan 2027 … */
-      message: string;
-      /** @example 2027-01-10T08:00:00.000Z */
-      token_expires_at: string | null;
-      /** @example 2026-11-27T08:00:00.000Z */
-      created_at: string;
-      /** @example null */
-      read_at: string | null;
-      /** @example null */
-      emailed_at: string | null;
-    };
-    AlertListDto: {
-      alerts: components['schemas']['AlertDto'][];
-    };
-    SignedRequestDto: {
-      /**
-       * @description `base64url(HMAC-SHA256(app_secret, payload)) + "." + payload`, no padding; payload is base64url JSON `{"user_id": "<app-scoped id>", "algorithm": "HMAC-SHA256", "issued_at": <epoch>, "expires"?: <epoch>}`.
-       * @example Mf_s6nTb38UYqioBmPqu0Ewm9souPZB9I2fIGwV729U.eyJ1c2VyX2lkIjoiMCIsImFsZ29yaXRobSI6IkhNQUMtU0hBMjU2IiwiaXNzdWVkX2F0IjoxNjI0MjQ0MTU2fQ
-       */
-      signed_request: string;
-    };
-    SuccessDto: {
-      /** @example true */
-      success: boolean;
-    };
-    DeletionReceiptDto: {
-      /**
-       * @description Status page of this request (HTML; JSON with Accept: application/json).
-       * @example https://api.autoreels.example/webhooks/facebook/data-deletion/3q2-7wF1kQx9mZc8bA0L4g
-       */
-      url: string;
-      /** @example 3q2-7wF1kQx9mZc8bA0L4g */
-      confirmation_code: string;
-    };
-    DeletionStatusDto: {
-      /** @example 3q2-7wF1kQx9mZc8bA0L4g */
-      confirmation_code: string;
-      /**
-       * @example completed
-       * @enum {string}
-       */
-      status: 'pending' | 'completed';
-    };
-    WebhookChangeDto: {
-      /** @example instagram_content_publish */
-      field: string;
-      /**
-       * @example {
-       *       "verb": "revoked",
-       *       "target_ids": [
-       *         "17841400000000001"
-       *       ]
-       *     }
-       */
-      value: {
-        [key: string]: unknown;
-      };
-    };
-    WebhookEntryDto: {
-      /** @example 10000000000000001 */
-      id: string;
-      /**
-       * @description permissions object: the app-scoped user id
-       * @example 10000000000000001
-       */
-      uid?: string;
-      /** @example 1764230600 */
-      time: number;
-      changes?: components['schemas']['WebhookChangeDto'][];
-    };
-    WebhookEventDto: {
-      /**
-       * @description instagram, page, permissions, user, …
-       * @example permissions
-       */
-      object: string;
-      entry: components['schemas']['WebhookEntryDto'][];
-    };
-    CreateWebhookEndpointDto: {
-      /**
-       * @description In production: https, and not a private, loopback or link-local address (also after DNS resolution).
-       * @example https://hooks.example.com/autoreels
-       */
-      url: string;
-      /**
-       * @example [
-       *       "connection.needs_reconnect",
-       *       "connection.revoked"
-       *     ]
-       */
-      events: (
-        | 'connection.connected'
-        | 'connection.expiring'
-        | 'connection.needs_reconnect'
-        | 'connection.revoked'
-        | 'connection.recovered'
-        | 'connection.disconnected'
-        | 'reel.published'
-        | 'reel.failed'
-      )[];
-    };
-    CreatedWebhookEndpointDto: {
-      /** @example 4 */
-      id: number;
-      /** @example https://hooks.example.com/autoreels */
-      url: string;
-      /**
-       * @example [
-       *       "connection.needs_reconnect"
-       *     ]
-       */
-      events: (
-        | 'connection.connected'
-        | 'connection.expiring'
-        | 'connection.needs_reconnect'
-        | 'connection.revoked'
-        | 'connection.recovered'
-        | 'connection.disconnected'
-        | 'reel.published'
-        | 'reel.failed'
-      )[];
-      /**
-       * @description False once disabled after repeated failure; a successful test send turns it back on.
-       * @example true
-       */
-      enabled: boolean;
-      /**
-       * Format: date-time
-       * @example null
-       */
-      disabled_at: string | null;
-      /** @example null */
-      disabled_reason: string | null;
-      /**
-       * Format: date-time
-       * @example 2026-11-27T08:00:00.000Z
-       */
-      created_at: string;
-      /**
-       * @description The signing secret: shown only in this answer. Verify X-AutoReels-Signature with it.
-       * @example whsec_EXAMPLE-not-a-real-secret-0000000000000000
-       */
-      secret: string;
-    };
-    WebhookEndpointDto: {
-      /** @example 4 */
-      id: number;
-      /** @example https://hooks.example.com/autoreels */
-      url: string;
-      /**
-       * @example [
-       *       "connection.needs_reconnect"
-       *     ]
-       */
-      events: (
-        | 'connection.connected'
-        | 'connection.expiring'
-        | 'connection.needs_reconnect'
-        | 'connection.revoked'
-        | 'connection.recovered'
-        | 'connection.disconnected'
-        | 'reel.published'
-        | 'reel.failed'
-      )[];
-      /**
-       * @description False once disabled after repeated failure; a successful test send turns it back on.
-       * @example true
-       */
-      enabled: boolean;
-      /**
-       * Format: date-time
-       * @example null
-       */
-      disabled_at: string | null;
-      /** @example null */
-      disabled_reason: string | null;
-      /**
-       * Format: date-time
-       * @example 2026-11-27T08:00:00.000Z
-       */
-      created_at: string;
-    };
-    WebhookDeliveryDto: {
-      /**
-       * @description The X-AutoReels-Delivery header.
-       * @example 5b0f1c9e-3f7a-4c1e-9a55-1d2b3c4d5e6f
-       */
-      id: string;
-      /**
-       * @description The body’s `id` (the same for every endpoint).
-       * @example 0e8f7a9c-1b2d-4e3f-8a7b-6c5d4e3f2a1b
-       */
-      event_id: string;
-      /**
-       * @description An event type, or webhook.test.
-       * @example connection.needs_reconnect
-       */
-      event: string;
-      /**
-       * @example delivered
-       * @enum {string}
-       */
-      status: 'pending' | 'delivered' | 'failed';
-      /** @example 1 */
-      attempts: number;
-      /**
-       * @description The last answer’s HTTP status (null: none).
-       * @example 200
-       */
-      last_status_code: number | null;
-      /**
-       * @description Why the last attempt failed.
-       * @example null
-       */
-      last_error: string | null;
-      /**
-       * Format: date-time
-       * @example null
-       */
-      next_retry_at: string | null;
-      /**
-       * Format: date-time
-       * @example 2026-11-27T08:00:01.000Z
-       */
-      delivered_at: string | null;
-      /**
-       * Format: date-time
-       * @example 2026-11-27T08:00:00.000Z
-       */
-      created_at: string;
-    };
-    WebhookDeliveriesDto: {
-      deliveries: components['schemas']['WebhookDeliveryDto'][];
-    };
-    ValidationErrorBodyDto: {
-      /** @example 400 */
-      statusCode: number;
-      /**
-       * @example VALIDATION_FAILED
-       * @enum {string}
-       */
-      code:
-        | 'VALIDATION_FAILED'
-        | 'MALFORMED_JSON'
-        | 'MALFORMED_BODY'
-        | 'MALFORMED_QUERY'
-        | 'BODY_TOO_DEEP'
-        | 'INVALID_CHARACTERS'
-        | 'UNSUPPORTED_ENCODING'
-        | 'PAYLOAD_TOO_LARGE'
-        | 'NOT_FOUND'
-        | 'RATE_LIMITED'
-        | 'INTERNAL_ERROR'
-        | 'SERVICE_UNAVAILABLE'
-        | 'AUTH_REQUIRED'
-        | 'AUTH_TOKEN_INVALID'
-        | 'INVALID_CREDENTIALS'
-        | 'EMAIL_TAKEN'
-        | 'FORBIDDEN'
-        | 'LOGIN_LOCKED'
-        | 'INSUFFICIENT_SCOPE'
-        | 'API_KEY_NOT_ALLOWED'
-        | 'API_KEY_NOT_FOUND'
-        | 'API_KEY_LIMIT_REACHED'
-        | 'OAUTH_STATE_INVALID'
-        | 'OAUTH_STATE_EXPIRED'
-        | 'OAUTH_DENIED'
-        | 'OAUTH_CODE_INVALID'
-        | 'PERMISSIONS_DECLINED'
-        | 'NO_INSTAGRAM_ACCOUNT'
-        | 'SELECTION_INVALID'
-        | 'WRONG_INSTAGRAM_ACCOUNT'
-        | 'ACCOUNT_NOT_FOUND'
-        | 'NOT_CONNECTED'
-        | 'NEEDS_RECONNECT'
-        | 'REFRESH_IN_PROGRESS'
-        | 'ALERT_NOT_FOUND'
-        | 'RECONNECT_LINK_INVALID'
-        | 'META_UNAVAILABLE'
-        | 'META_RATE_LIMITED'
-        | 'META_REQUEST_FAILED'
-        | 'SIGNED_REQUEST_INVALID'
-        | 'SIGNED_REQUEST_EXPIRED'
-        | 'WEBHOOK_SIGNATURE_INVALID'
-        | 'WEBHOOK_VERIFY_TOKEN_MISMATCH'
-        | 'DELETION_REQUEST_NOT_FOUND'
-        | 'WEBHOOK_ENDPOINT_NOT_FOUND'
-        | 'WEBHOOK_URL_REFUSED'
-        | 'WEBHOOK_ENDPOINT_LIMIT_REACHED';
-      /** @example email must be an email */
-      message: string;
-      /**
-       * @example [
-       *       "email must be a valid e-mail address"
-       *     ]
-       */
-      errors?: string[];
-    };
-  };
-  responses: never;
-  parameters: never;
-  requestBodies: never;
-  headers: never;
-  pathItems: never;
+    responses: never;
+    parameters: never;
+    requestBodies: never;
+    headers: never;
+    pathItems: never;
 }
 export type $defs = Record<string, never>;
 export interface operations {
-  AuthController_register: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['CredentialsDto'];
-      };
-    };
-    responses: {
-      201: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['UserDto'];
-        };
-      };
-      /** @description VALIDATION_FAILED */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ValidationErrorBodyDto'];
-        };
-      };
-      /** @description EMAIL_TAKEN */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description PAYLOAD_TOO_LARGE */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description UNSUPPORTED_ENCODING */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description RATE_LIMITED */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description INTERNAL_ERROR (no detail is ever given) */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description SERVICE_UNAVAILABLE: PostgreSQL or Redis is unreachable; try again shortly */
-      503: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-    };
-  };
-  AuthController_login: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['CredentialsDto'];
-      };
-    };
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['AccessTokenDto'];
-        };
-      };
-      /** @description VALIDATION_FAILED, MALFORMED_QUERY, MALFORMED_JSON, … (`errors` lists each problem) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ValidationErrorBodyDto'];
-        };
-      };
-      /** @description INVALID_CREDENTIALS */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description PAYLOAD_TOO_LARGE */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description UNSUPPORTED_ENCODING */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description RATE_LIMITED (too many attempts from this IP) or LOGIN_LOCKED (too many failures for this account; body has retry_after) */
-      429: {
-        headers: {
-          /** @description LOGIN_LOCKED: seconds until the account may try again */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description INTERNAL_ERROR (no detail is ever given) */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description SERVICE_UNAVAILABLE: PostgreSQL or Redis is unreachable; try again shortly */
-      503: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-    };
-  };
-  AuthController_me: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['UserDto'];
-        };
-      };
-      /** @description VALIDATION_FAILED, MALFORMED_QUERY, MALFORMED_JSON, … (`errors` lists each problem) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ValidationErrorBodyDto'];
-        };
-      };
-      /** @description AUTH_REQUIRED / AUTH_TOKEN_INVALID */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description RATE_LIMITED */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description INTERNAL_ERROR (no detail is ever given) */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description SERVICE_UNAVAILABLE: PostgreSQL or Redis is unreachable; try again shortly */
-      503: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-    };
-  };
-  AuthController_logoutAll: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Every token issued before this call is now invalid. */
-      204: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-      /** @description VALIDATION_FAILED, MALFORMED_QUERY, MALFORMED_JSON, … (`errors` lists each problem) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ValidationErrorBodyDto'];
-        };
-      };
-      /** @description AUTH_REQUIRED / AUTH_TOKEN_INVALID */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description API_KEY_NOT_ALLOWED: needs a session, not an API key */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description RATE_LIMITED */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description INTERNAL_ERROR (no detail is ever given) */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description SERVICE_UNAVAILABLE: PostgreSQL or Redis is unreachable; try again shortly */
-      503: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-    };
-  };
-  ApiKeysController_list: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ApiKeyDto'][];
-        };
-      };
-      /** @description VALIDATION_FAILED, MALFORMED_QUERY, MALFORMED_JSON, … (`errors` lists each problem) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ValidationErrorBodyDto'];
-        };
-      };
-      /** @description AUTH_REQUIRED (no bearer) or AUTH_TOKEN_INVALID (expired, signed out, revoked API key) */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description API_KEY_NOT_ALLOWED: keys are managed with a signed-in session (a JWT), never with a key */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description RATE_LIMITED */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description INTERNAL_ERROR (no detail is ever given) */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description SERVICE_UNAVAILABLE: PostgreSQL or Redis is unreachable; try again shortly */
-      503: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-    };
-  };
-  ApiKeysController_create: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['CreateApiKeyDto'];
-      };
-    };
-    responses: {
-      201: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['CreatedApiKeyDto'];
-        };
-      };
-      /** @description VALIDATION_FAILED, MALFORMED_QUERY, MALFORMED_JSON, … (`errors` lists each problem) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ValidationErrorBodyDto'];
-        };
-      };
-      /** @description AUTH_REQUIRED (no bearer) or AUTH_TOKEN_INVALID (expired, signed out, revoked API key) */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description API_KEY_NOT_ALLOWED: keys are managed with a signed-in session (a JWT), never with a key */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description API_KEY_LIMIT_REACHED */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description PAYLOAD_TOO_LARGE */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description UNSUPPORTED_ENCODING */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description RATE_LIMITED */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description INTERNAL_ERROR (no detail is ever given) */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description SERVICE_UNAVAILABLE: PostgreSQL or Redis is unreachable; try again shortly */
-      503: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-    };
-  };
-  ApiKeysController_revoke: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: number;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Revoked. */
-      204: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-      /** @description VALIDATION_FAILED, MALFORMED_QUERY, MALFORMED_JSON, … (`errors` lists each problem) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ValidationErrorBodyDto'];
-        };
-      };
-      /** @description AUTH_REQUIRED (no bearer) or AUTH_TOKEN_INVALID (expired, signed out, revoked API key) */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description API_KEY_NOT_ALLOWED: keys are managed with a signed-in session (a JWT), never with a key */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description API_KEY_NOT_FOUND (another user’s key too) */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description RATE_LIMITED */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description INTERNAL_ERROR (no detail is ever given) */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description SERVICE_UNAVAILABLE: PostgreSQL or Redis is unreachable; try again shortly */
-      503: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-    };
-  };
-  HealthController_live: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': unknown;
-        };
-      };
-      /** @description VALIDATION_FAILED, MALFORMED_QUERY, MALFORMED_JSON, … (`errors` lists each problem) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ValidationErrorBodyDto'];
-        };
-      };
-      /** @description INTERNAL_ERROR (no detail is ever given) */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-    };
-  };
-  HealthController_ready: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description The Health Check is successful */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            /** @example ok */
-            status?: string;
-            /**
-             * @example {
-             *       "database": {
-             *         "status": "up"
-             *       }
-             *     }
-             */
-            info?: {
-              [key: string]: {
-                status: string;
-              } & {
-                [key: string]: unknown;
-              };
-            } | null;
-            /** @example {} */
-            error?: {
-              [key: string]: {
-                status: string;
-              } & {
-                [key: string]: unknown;
-              };
-            } | null;
-            /**
-             * @example {
-             *       "database": {
-             *         "status": "up"
-             *       }
-             *     }
-             */
-            details?: {
-              [key: string]: {
-                status: string;
-              } & {
-                [key: string]: unknown;
-              };
+    AuthController_register: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CredentialsDto"];
             };
-          };
         };
-      };
-      /** @description VALIDATION_FAILED, MALFORMED_QUERY, MALFORMED_JSON, … (`errors` lists each problem) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ValidationErrorBodyDto'];
-        };
-      };
-      /** @description INTERNAL_ERROR (no detail is ever given) */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description The Health Check is not successful */
-      503: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            /** @example error */
-            status?: string;
-            /**
-             * @example {
-             *       "database": {
-             *         "status": "up"
-             *       }
-             *     }
-             */
-            info?: {
-              [key: string]: {
-                status: string;
-              } & {
-                [key: string]: unknown;
-              };
-            } | null;
-            /**
-             * @example {
-             *       "redis": {
-             *         "status": "down",
-             *         "message": "Could not connect"
-             *       }
-             *     }
-             */
-            error?: {
-              [key: string]: {
-                status: string;
-              } & {
-                [key: string]: unknown;
-              };
-            } | null;
-            /**
-             * @example {
-             *       "database": {
-             *         "status": "up"
-             *       },
-             *       "redis": {
-             *         "status": "down",
-             *         "message": "Could not connect"
-             *       }
-             *     }
-             */
-            details?: {
-              [key: string]: {
-                status: string;
-              } & {
-                [key: string]: unknown;
-              };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserDto"];
+                };
             };
-          };
+            /** @description VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorBodyDto"];
+                };
+            };
+            /** @description EMAIL_TAKEN */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description UNSUPPORTED_ENCODING */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description INTERNAL_ERROR (no detail is ever given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE: PostgreSQL or Redis is unreachable; try again shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
         };
-      };
     };
-  };
-  SocialController_login: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    AuthController_login: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CredentialsDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AccessTokenDto"];
+                };
+            };
+            /** @description VALIDATION_FAILED, MALFORMED_QUERY, MALFORMED_JSON, … (`errors` lists each problem) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorBodyDto"];
+                };
+            };
+            /** @description INVALID_CREDENTIALS */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description UNSUPPORTED_ENCODING */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description RATE_LIMITED (too many attempts from this IP) or LOGIN_LOCKED (too many failures for this account; body has retry_after) */
+            429: {
+                headers: {
+                    /** @description LOGIN_LOCKED: seconds until the account may try again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description INTERNAL_ERROR (no detail is ever given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE: PostgreSQL or Redis is unreachable; try again shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
     };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['LoginRequestDto'];
-      };
+    AuthController_me: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserDto"];
+                };
+            };
+            /** @description VALIDATION_FAILED, MALFORMED_QUERY, MALFORMED_JSON, … (`errors` lists each problem) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorBodyDto"];
+                };
+            };
+            /** @description AUTH_REQUIRED / AUTH_TOKEN_INVALID */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description INTERNAL_ERROR (no detail is ever given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE: PostgreSQL or Redis is unreachable; try again shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
     };
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
+    AuthController_logoutAll: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
         };
-        content: {
-          'application/json': components['schemas']['LoginUrlDto'];
+        requestBody?: never;
+        responses: {
+            /** @description Every token issued before this call is now invalid. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description VALIDATION_FAILED, MALFORMED_QUERY, MALFORMED_JSON, … (`errors` lists each problem) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorBodyDto"];
+                };
+            };
+            /** @description AUTH_REQUIRED / AUTH_TOKEN_INVALID */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description API_KEY_NOT_ALLOWED: needs a session, not an API key */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description INTERNAL_ERROR (no detail is ever given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE: PostgreSQL or Redis is unreachable; try again shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
         };
-      };
-      /** @description VALIDATION_FAILED, MALFORMED_QUERY, MALFORMED_JSON, … (`errors` lists each problem) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ValidationErrorBodyDto'];
-        };
-      };
-      /** @description AUTH_REQUIRED (no bearer) or AUTH_TOKEN_INVALID (expired, signed out, revoked API key) */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description INSUFFICIENT_SCOPE: a read-only API key cannot change state */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description ACCOUNT_NOT_FOUND (account_id not yours) */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description PAYLOAD_TOO_LARGE */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description UNSUPPORTED_ENCODING */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description RATE_LIMITED */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description INTERNAL_ERROR (no detail is ever given) */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description SERVICE_UNAVAILABLE: PostgreSQL or Redis is unreachable; try again shortly */
-      503: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
     };
-  };
-  SocialController_callback: {
-    parameters: {
-      query: {
-        error_description?: unknown;
-        error_code?: unknown;
-        error_reason?: unknown;
-        error?: unknown;
-        state: unknown;
-        code?: unknown;
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
+    ApiKeysController_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiKeyDto"][];
+                };
+            };
+            /** @description VALIDATION_FAILED, MALFORMED_QUERY, MALFORMED_JSON, … (`errors` lists each problem) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorBodyDto"];
+                };
+            };
+            /** @description AUTH_REQUIRED (no bearer) or AUTH_TOKEN_INVALID (expired, signed out, revoked API key) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description API_KEY_NOT_ALLOWED: keys are managed with a signed-in session (a JWT), never with a key */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description INTERNAL_ERROR (no detail is ever given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE: PostgreSQL or Redis is unreachable; try again shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
     };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
+    ApiKeysController_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
         };
-        content: {
-          'application/json': components['schemas']['CallbackResultDto'];
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateApiKeyDto"];
+            };
         };
-      };
-      /** @description Browser navigation: to the client callback page (no bearer) or back to the settings page */
-      302: {
-        headers: {
-          [name: string]: unknown;
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedApiKeyDto"];
+                };
+            };
+            /** @description VALIDATION_FAILED, MALFORMED_QUERY, MALFORMED_JSON, … (`errors` lists each problem) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorBodyDto"];
+                };
+            };
+            /** @description AUTH_REQUIRED (no bearer) or AUTH_TOKEN_INVALID (expired, signed out, revoked API key) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description API_KEY_NOT_ALLOWED: keys are managed with a signed-in session (a JWT), never with a key */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description API_KEY_LIMIT_REACHED */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description UNSUPPORTED_ENCODING */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description INTERNAL_ERROR (no detail is ever given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE: PostgreSQL or Redis is unreachable; try again shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
         };
-        content?: never;
-      };
-      /** @description OAUTH_STATE_INVALID (also another user's state), OAUTH_STATE_EXPIRED, OAUTH_DENIED, OAUTH_CODE_INVALID, PERMISSIONS_DECLINED */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ValidationErrorBodyDto'];
-        };
-      };
-      /** @description AUTH_REQUIRED (no bearer, JSON), AUTH_TOKEN_INVALID */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description INSUFFICIENT_SCOPE: a read-only API key cannot change state */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description ACCOUNT_NOT_FOUND: the account being renewed no longer exists */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description WRONG_INSTAGRAM_ACCOUNT: a renewal came back with another Instagram account; nothing changed */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description NO_INSTAGRAM_ACCOUNT */
-      422: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description RATE_LIMITED */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description INTERNAL_ERROR (no detail is ever given) */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description META_UNAVAILABLE, META_REQUEST_FAILED */
-      502: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description SERVICE_UNAVAILABLE: PostgreSQL or Redis is unreachable; try again shortly */
-      503: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
     };
-  };
-  SocialController_select: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    ApiKeysController_revoke: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Revoked. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description VALIDATION_FAILED, MALFORMED_QUERY, MALFORMED_JSON, … (`errors` lists each problem) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorBodyDto"];
+                };
+            };
+            /** @description AUTH_REQUIRED (no bearer) or AUTH_TOKEN_INVALID (expired, signed out, revoked API key) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description API_KEY_NOT_ALLOWED: keys are managed with a signed-in session (a JWT), never with a key */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description API_KEY_NOT_FOUND (another user’s key too) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description INTERNAL_ERROR (no detail is ever given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE: PostgreSQL or Redis is unreachable; try again shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
     };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['SelectRequestDto'];
-      };
+    HealthController_live: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description VALIDATION_FAILED, MALFORMED_QUERY, MALFORMED_JSON, … (`errors` lists each problem) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorBodyDto"];
+                };
+            };
+            /** @description INTERNAL_ERROR (no detail is ever given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
     };
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
+    HealthController_ready: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
         };
-        content: {
-          'application/json': components['schemas']['CallbackResultDto'];
+        requestBody?: never;
+        responses: {
+            /** @description The Health Check is successful */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example ok */
+                        status?: string;
+                        /**
+                         * @example {
+                         *       "database": {
+                         *         "status": "up"
+                         *       }
+                         *     }
+                         */
+                        info?: {
+                            [key: string]: {
+                                status: string;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                        } | null;
+                        /** @example {} */
+                        error?: {
+                            [key: string]: {
+                                status: string;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                        } | null;
+                        /**
+                         * @example {
+                         *       "database": {
+                         *         "status": "up"
+                         *       }
+                         *     }
+                         */
+                        details?: {
+                            [key: string]: {
+                                status: string;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description VALIDATION_FAILED, MALFORMED_QUERY, MALFORMED_JSON, … (`errors` lists each problem) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorBodyDto"];
+                };
+            };
+            /** @description INTERNAL_ERROR (no detail is ever given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description The Health Check is not successful */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example error */
+                        status?: string;
+                        /**
+                         * @example {
+                         *       "database": {
+                         *         "status": "up"
+                         *       }
+                         *     }
+                         */
+                        info?: {
+                            [key: string]: {
+                                status: string;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                        } | null;
+                        /**
+                         * @example {
+                         *       "redis": {
+                         *         "status": "down",
+                         *         "message": "Could not connect"
+                         *       }
+                         *     }
+                         */
+                        error?: {
+                            [key: string]: {
+                                status: string;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                        } | null;
+                        /**
+                         * @example {
+                         *       "database": {
+                         *         "status": "up"
+                         *       },
+                         *       "redis": {
+                         *         "status": "down",
+                         *         "message": "Could not connect"
+                         *       }
+                         *     }
+                         */
+                        details?: {
+                            [key: string]: {
+                                status: string;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                        };
+                    };
+                };
+            };
         };
-      };
-      /** @description SELECTION_INVALID, OAUTH_STATE_INVALID, OAUTH_STATE_EXPIRED */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ValidationErrorBodyDto'];
-        };
-      };
-      /** @description AUTH_REQUIRED (no bearer) or AUTH_TOKEN_INVALID (expired, signed out, revoked API key) */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description INSUFFICIENT_SCOPE: a read-only API key cannot change state */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description PAYLOAD_TOO_LARGE */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description UNSUPPORTED_ENCODING */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description RATE_LIMITED */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description INTERNAL_ERROR (no detail is ever given) */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description SERVICE_UNAVAILABLE: PostgreSQL or Redis is unreachable; try again shortly */
-      503: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
     };
-  };
-  SocialController_status: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    SocialController_login: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LoginRequestDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LoginUrlDto"];
+                };
+            };
+            /** @description VALIDATION_FAILED, MALFORMED_QUERY, MALFORMED_JSON, … (`errors` lists each problem) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorBodyDto"];
+                };
+            };
+            /** @description AUTH_REQUIRED (no bearer) or AUTH_TOKEN_INVALID (expired, signed out, revoked API key) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description INSUFFICIENT_SCOPE: a read-only API key cannot change state */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description ACCOUNT_NOT_FOUND (account_id not yours) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description UNSUPPORTED_ENCODING */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description INTERNAL_ERROR (no detail is ever given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE: PostgreSQL or Redis is unreachable; try again shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
     };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
+    SocialController_callback: {
+        parameters: {
+            query: {
+                error_description?: unknown;
+                error_code?: unknown;
+                error_reason?: unknown;
+                error?: unknown;
+                state: unknown;
+                code?: unknown;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
         };
-        content: {
-          'application/json': components['schemas']['StatusDto'];
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CallbackResultDto"];
+                };
+            };
+            /** @description Browser navigation: to the client callback page (no bearer) or back to the settings page */
+            302: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description OAUTH_STATE_INVALID (also another user's state), OAUTH_STATE_EXPIRED, OAUTH_DENIED, OAUTH_CODE_INVALID, PERMISSIONS_DECLINED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorBodyDto"];
+                };
+            };
+            /** @description AUTH_REQUIRED (no bearer, JSON), AUTH_TOKEN_INVALID */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description INSUFFICIENT_SCOPE: a read-only API key cannot change state */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description ACCOUNT_NOT_FOUND: the account being renewed no longer exists */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description WRONG_INSTAGRAM_ACCOUNT: a renewal came back with another Instagram account; nothing changed */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description NO_INSTAGRAM_ACCOUNT */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description INTERNAL_ERROR (no detail is ever given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description META_UNAVAILABLE, META_REQUEST_FAILED */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE: PostgreSQL or Redis is unreachable; try again shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
         };
-      };
-      /** @description VALIDATION_FAILED, MALFORMED_QUERY, MALFORMED_JSON, … (`errors` lists each problem) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ValidationErrorBodyDto'];
-        };
-      };
-      /** @description AUTH_REQUIRED (no bearer) or AUTH_TOKEN_INVALID (expired, signed out, revoked API key) */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description RATE_LIMITED */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description INTERNAL_ERROR (no detail is ever given) */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description SERVICE_UNAVAILABLE: PostgreSQL or Redis is unreachable; try again shortly */
-      503: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
     };
-  };
-  SocialController_disconnect: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    SocialController_select: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SelectRequestDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CallbackResultDto"];
+                };
+            };
+            /** @description SELECTION_INVALID, OAUTH_STATE_INVALID, OAUTH_STATE_EXPIRED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorBodyDto"];
+                };
+            };
+            /** @description AUTH_REQUIRED (no bearer) or AUTH_TOKEN_INVALID (expired, signed out, revoked API key) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description INSUFFICIENT_SCOPE: a read-only API key cannot change state */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description UNSUPPORTED_ENCODING */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description INTERNAL_ERROR (no detail is ever given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE: PostgreSQL or Redis is unreachable; try again shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
     };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
+    SocialController_status: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
         };
-        content: {
-          'application/json': components['schemas']['DisconnectResultDto'];
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StatusDto"];
+                };
+            };
+            /** @description VALIDATION_FAILED, MALFORMED_QUERY, MALFORMED_JSON, … (`errors` lists each problem) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorBodyDto"];
+                };
+            };
+            /** @description AUTH_REQUIRED (no bearer) or AUTH_TOKEN_INVALID (expired, signed out, revoked API key) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description INTERNAL_ERROR (no detail is ever given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE: PostgreSQL or Redis is unreachable; try again shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
         };
-      };
-      /** @description VALIDATION_FAILED, MALFORMED_QUERY, MALFORMED_JSON, … (`errors` lists each problem) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ValidationErrorBodyDto'];
-        };
-      };
-      /** @description AUTH_REQUIRED (no bearer) or AUTH_TOKEN_INVALID (expired, signed out, revoked API key) */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description INSUFFICIENT_SCOPE: a read-only API key cannot change state */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description RATE_LIMITED */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description INTERNAL_ERROR (no detail is ever given) */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description SERVICE_UNAVAILABLE: PostgreSQL or Redis is unreachable; try again shortly */
-      503: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
     };
-  };
-  AccountsController_list: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    SocialController_disconnect: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DisconnectResultDto"];
+                };
+            };
+            /** @description VALIDATION_FAILED, MALFORMED_QUERY, MALFORMED_JSON, … (`errors` lists each problem) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorBodyDto"];
+                };
+            };
+            /** @description AUTH_REQUIRED (no bearer) or AUTH_TOKEN_INVALID (expired, signed out, revoked API key) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description INSUFFICIENT_SCOPE: a read-only API key cannot change state */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description INTERNAL_ERROR (no detail is ever given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE: PostgreSQL or Redis is unreachable; try again shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
     };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
+    AccountsController_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
         };
-        content: {
-          'application/json': components['schemas']['AccountListDto'];
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AccountListDto"];
+                };
+            };
+            /** @description VALIDATION_FAILED, MALFORMED_QUERY, MALFORMED_JSON, … (`errors` lists each problem) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorBodyDto"];
+                };
+            };
+            /** @description AUTH_REQUIRED (no bearer) or AUTH_TOKEN_INVALID (expired, signed out, revoked API key) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description ACCOUNT_NOT_FOUND (also for another user's id) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description INTERNAL_ERROR (no detail is ever given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE: PostgreSQL or Redis is unreachable; try again shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
         };
-      };
-      /** @description VALIDATION_FAILED, MALFORMED_QUERY, MALFORMED_JSON, … (`errors` lists each problem) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ValidationErrorBodyDto'];
-        };
-      };
-      /** @description AUTH_REQUIRED (no bearer) or AUTH_TOKEN_INVALID (expired, signed out, revoked API key) */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description ACCOUNT_NOT_FOUND (also for another user's id) */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description RATE_LIMITED */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description INTERNAL_ERROR (no detail is ever given) */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description SERVICE_UNAVAILABLE: PostgreSQL or Redis is unreachable; try again shortly */
-      503: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
     };
-  };
-  AccountsController_get: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: number;
-      };
-      cookie?: never;
+    AccountsController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AccountDto"];
+                };
+            };
+            /** @description VALIDATION_FAILED, MALFORMED_QUERY, MALFORMED_JSON, … (`errors` lists each problem) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorBodyDto"];
+                };
+            };
+            /** @description AUTH_REQUIRED (no bearer) or AUTH_TOKEN_INVALID (expired, signed out, revoked API key) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description ACCOUNT_NOT_FOUND (also for another user's id) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description INTERNAL_ERROR (no detail is ever given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE: PostgreSQL or Redis is unreachable; try again shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
     };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
+    AccountsController_disconnect: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
         };
-        content: {
-          'application/json': components['schemas']['AccountDto'];
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DisconnectResultDto"];
+                };
+            };
+            /** @description VALIDATION_FAILED, MALFORMED_QUERY, MALFORMED_JSON, … (`errors` lists each problem) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorBodyDto"];
+                };
+            };
+            /** @description AUTH_REQUIRED (no bearer) or AUTH_TOKEN_INVALID (expired, signed out, revoked API key) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description INSUFFICIENT_SCOPE: a read-only API key cannot change state */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description ACCOUNT_NOT_FOUND (also for another user's id) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description INTERNAL_ERROR (no detail is ever given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE: PostgreSQL or Redis is unreachable; try again shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
         };
-      };
-      /** @description VALIDATION_FAILED, MALFORMED_QUERY, MALFORMED_JSON, … (`errors` lists each problem) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ValidationErrorBodyDto'];
-        };
-      };
-      /** @description AUTH_REQUIRED (no bearer) or AUTH_TOKEN_INVALID (expired, signed out, revoked API key) */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description ACCOUNT_NOT_FOUND (also for another user's id) */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description RATE_LIMITED */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description INTERNAL_ERROR (no detail is ever given) */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description SERVICE_UNAVAILABLE: PostgreSQL or Redis is unreachable; try again shortly */
-      503: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
     };
-  };
-  AccountsController_disconnect: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: number;
-      };
-      cookie?: never;
+    AccountsController_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateAccountDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AccountDto"];
+                };
+            };
+            /** @description VALIDATION_FAILED, MALFORMED_QUERY, MALFORMED_JSON, … (`errors` lists each problem) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorBodyDto"];
+                };
+            };
+            /** @description AUTH_REQUIRED (no bearer) or AUTH_TOKEN_INVALID (expired, signed out, revoked API key) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description INSUFFICIENT_SCOPE: a read-only API key cannot change state */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description ACCOUNT_NOT_FOUND (also for another user's id) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description UNSUPPORTED_ENCODING */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description INTERNAL_ERROR (no detail is ever given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE: PostgreSQL or Redis is unreachable; try again shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
     };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
+    AccountsController_events: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
         };
-        content: {
-          'application/json': components['schemas']['DisconnectResultDto'];
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TokenEventListDto"];
+                };
+            };
+            /** @description VALIDATION_FAILED, MALFORMED_QUERY, MALFORMED_JSON, … (`errors` lists each problem) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorBodyDto"];
+                };
+            };
+            /** @description AUTH_REQUIRED (no bearer) or AUTH_TOKEN_INVALID (expired, signed out, revoked API key) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description ACCOUNT_NOT_FOUND (also for another user's id) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description INTERNAL_ERROR (no detail is ever given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE: PostgreSQL or Redis is unreachable; try again shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
         };
-      };
-      /** @description VALIDATION_FAILED, MALFORMED_QUERY, MALFORMED_JSON, … (`errors` lists each problem) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ValidationErrorBodyDto'];
-        };
-      };
-      /** @description AUTH_REQUIRED (no bearer) or AUTH_TOKEN_INVALID (expired, signed out, revoked API key) */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description INSUFFICIENT_SCOPE: a read-only API key cannot change state */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description ACCOUNT_NOT_FOUND (also for another user's id) */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description RATE_LIMITED */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description INTERNAL_ERROR (no detail is ever given) */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description SERVICE_UNAVAILABLE: PostgreSQL or Redis is unreachable; try again shortly */
-      503: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
     };
-  };
-  AccountsController_update: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: number;
-      };
-      cookie?: never;
+    RefreshController_refreshDefault: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RefreshResultDto"];
+                };
+            };
+            /** @description VALIDATION_FAILED, MALFORMED_QUERY, MALFORMED_JSON, … (`errors` lists each problem) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorBodyDto"];
+                };
+            };
+            /** @description AUTH_REQUIRED (no bearer) or AUTH_TOKEN_INVALID (expired, signed out, revoked API key) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description INSUFFICIENT_SCOPE: a read-only API key cannot change state */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description NOT_CONNECTED */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description REFRESH_IN_PROGRESS */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description META_RATE_LIMITED (nothing changed) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description INTERNAL_ERROR (no detail is ever given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description META_UNAVAILABLE (nothing changed) */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE: PostgreSQL or Redis is unreachable; try again shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
     };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['UpdateAccountDto'];
-      };
+    RefreshController_refresh: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RefreshResultDto"];
+                };
+            };
+            /** @description VALIDATION_FAILED, MALFORMED_QUERY, MALFORMED_JSON, … (`errors` lists each problem) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorBodyDto"];
+                };
+            };
+            /** @description AUTH_REQUIRED (no bearer) or AUTH_TOKEN_INVALID (expired, signed out, revoked API key) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description INSUFFICIENT_SCOPE: a read-only API key cannot change state */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description ACCOUNT_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description REFRESH_IN_PROGRESS */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description META_RATE_LIMITED (nothing changed) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description INTERNAL_ERROR (no detail is ever given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description META_UNAVAILABLE (nothing changed) */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE: PostgreSQL or Redis is unreachable; try again shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
     };
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
+    AlertsController_list: {
+        parameters: {
+            query?: {
+                unread?: "true" | "false";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
         };
-        content: {
-          'application/json': components['schemas']['AccountDto'];
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlertListDto"];
+                };
+            };
+            /** @description VALIDATION_FAILED, MALFORMED_QUERY, MALFORMED_JSON, … (`errors` lists each problem) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorBodyDto"];
+                };
+            };
+            /** @description AUTH_REQUIRED (no bearer) or AUTH_TOKEN_INVALID (expired, signed out, revoked API key) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description INTERNAL_ERROR (no detail is ever given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE: PostgreSQL or Redis is unreachable; try again shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
         };
-      };
-      /** @description VALIDATION_FAILED, MALFORMED_QUERY, MALFORMED_JSON, … (`errors` lists each problem) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ValidationErrorBodyDto'];
-        };
-      };
-      /** @description AUTH_REQUIRED (no bearer) or AUTH_TOKEN_INVALID (expired, signed out, revoked API key) */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description INSUFFICIENT_SCOPE: a read-only API key cannot change state */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description ACCOUNT_NOT_FOUND (also for another user's id) */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description PAYLOAD_TOO_LARGE */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description UNSUPPORTED_ENCODING */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description RATE_LIMITED */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description INTERNAL_ERROR (no detail is ever given) */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description SERVICE_UNAVAILABLE: PostgreSQL or Redis is unreachable; try again shortly */
-      503: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
     };
-  };
-  AccountsController_events: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: number;
-      };
-      cookie?: never;
+    AlertsController_read: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlertDto"];
+                };
+            };
+            /** @description VALIDATION_FAILED, MALFORMED_QUERY, MALFORMED_JSON, … (`errors` lists each problem) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorBodyDto"];
+                };
+            };
+            /** @description AUTH_REQUIRED (no bearer) or AUTH_TOKEN_INVALID (expired, signed out, revoked API key) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description INSUFFICIENT_SCOPE: a read-only API key cannot change state */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description ALERT_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description INTERNAL_ERROR (no detail is ever given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE: PostgreSQL or Redis is unreachable; try again shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
     };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
+    ReconnectLinkController_follow: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The token from the e-mail link */
+                token: string;
+            };
+            cookie?: never;
         };
-        content: {
-          'application/json': components['schemas']['TokenEventListDto'];
+        requestBody?: never;
+        responses: {
+            /** @description Location: the Facebook dialog, or the settings page with `error=RECONNECT_LINK_INVALID` */
+            302: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description VALIDATION_FAILED, MALFORMED_QUERY, MALFORMED_JSON, … (`errors` lists each problem) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorBodyDto"];
+                };
+            };
+            /** @description RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description INTERNAL_ERROR (no detail is ever given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE: PostgreSQL or Redis is unreachable; try again shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
         };
-      };
-      /** @description VALIDATION_FAILED, MALFORMED_QUERY, MALFORMED_JSON, … (`errors` lists each problem) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ValidationErrorBodyDto'];
-        };
-      };
-      /** @description AUTH_REQUIRED (no bearer) or AUTH_TOKEN_INVALID (expired, signed out, revoked API key) */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description ACCOUNT_NOT_FOUND (also for another user's id) */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description RATE_LIMITED */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description INTERNAL_ERROR (no detail is ever given) */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description SERVICE_UNAVAILABLE: PostgreSQL or Redis is unreachable; try again shortly */
-      503: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
     };
-  };
-  RefreshController_refreshDefault: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    WebhooksController_deauthorize: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/x-www-form-urlencoded": components["schemas"]["SignedRequestDto"];
+                "application/json": components["schemas"]["SignedRequestDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SuccessDto"];
+                };
+            };
+            /** @description SIGNED_REQUEST_INVALID: missing, malformed, wrong algorithm, not signed with the app secret, no `issued_at`, or already used for the data-deletion callback; SIGNED_REQUEST_EXPIRED: issued more than 24 h ago. Nothing changed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorBodyDto"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description UNSUPPORTED_ENCODING */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description INTERNAL_ERROR (no detail is ever given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE: PostgreSQL or Redis is unreachable; try again shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
     };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
+    WebhooksController_dataDeletion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
         };
-        content: {
-          'application/json': components['schemas']['RefreshResultDto'];
+        requestBody: {
+            content: {
+                "application/x-www-form-urlencoded": components["schemas"]["SignedRequestDto"];
+                "application/json": components["schemas"]["SignedRequestDto"];
+            };
         };
-      };
-      /** @description VALIDATION_FAILED, MALFORMED_QUERY, MALFORMED_JSON, … (`errors` lists each problem) */
-      400: {
-        headers: {
-          [name: string]: unknown;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeletionReceiptDto"];
+                };
+            };
+            /** @description SIGNED_REQUEST_INVALID (as for deauthorize) or SIGNED_REQUEST_EXPIRED (issued more than 24 h ago); nothing recorded */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorBodyDto"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description UNSUPPORTED_ENCODING */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description INTERNAL_ERROR (no detail is ever given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE: PostgreSQL or Redis is unreachable; try again shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
         };
-        content: {
-          'application/json': components['schemas']['ValidationErrorBodyDto'];
-        };
-      };
-      /** @description AUTH_REQUIRED (no bearer) or AUTH_TOKEN_INVALID (expired, signed out, revoked API key) */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description INSUFFICIENT_SCOPE: a read-only API key cannot change state */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description NOT_CONNECTED */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description REFRESH_IN_PROGRESS */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description META_RATE_LIMITED (nothing changed) */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description INTERNAL_ERROR (no detail is ever given) */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description META_UNAVAILABLE (nothing changed) */
-      502: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description SERVICE_UNAVAILABLE: PostgreSQL or Redis is unreachable; try again shortly */
-      503: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
     };
-  };
-  RefreshController_refresh: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: number;
-      };
-      cookie?: never;
+    WebhooksController_deletionStatus: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description confirmation_code from the data-deletion answer */
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description JSON form; the HTML page carries the same two facts */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": components["schemas"]["DeletionStatusDto"];
+                    "application/json": components["schemas"]["DeletionStatusDto"];
+                };
+            };
+            /** @description VALIDATION_FAILED, MALFORMED_QUERY, MALFORMED_JSON, … (`errors` lists each problem) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorBodyDto"];
+                };
+            };
+            /** @description DELETION_REQUEST_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": components["schemas"]["ErrorBodyDto"];
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description INTERNAL_ERROR (no detail is ever given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE: PostgreSQL or Redis is unreachable; try again shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
     };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
+    WebhooksController_handshake: {
+        parameters: {
+            query: {
+                "hub.challenge": unknown;
+                "hub.verify_token": unknown;
+                "hub.mode": unknown;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
         };
-        content: {
-          'application/json': components['schemas']['RefreshResultDto'];
+        requestBody?: never;
+        responses: {
+            /** @description The challenge, verbatim */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                };
+            };
+            /** @description VALIDATION_FAILED, MALFORMED_QUERY, MALFORMED_JSON, … (`errors` lists each problem) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorBodyDto"];
+                };
+            };
+            /** @description WEBHOOK_VERIFY_TOKEN_MISMATCH (also when no verify token is configured) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description INTERNAL_ERROR (no detail is ever given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE: PostgreSQL or Redis is unreachable; try again shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
         };
-      };
-      /** @description VALIDATION_FAILED, MALFORMED_QUERY, MALFORMED_JSON, … (`errors` lists each problem) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ValidationErrorBodyDto'];
-        };
-      };
-      /** @description AUTH_REQUIRED (no bearer) or AUTH_TOKEN_INVALID (expired, signed out, revoked API key) */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description INSUFFICIENT_SCOPE: a read-only API key cannot change state */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description ACCOUNT_NOT_FOUND */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description REFRESH_IN_PROGRESS */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description META_RATE_LIMITED (nothing changed) */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description INTERNAL_ERROR (no detail is ever given) */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description META_UNAVAILABLE (nothing changed) */
-      502: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description SERVICE_UNAVAILABLE: PostgreSQL or Redis is unreachable; try again shortly */
-      503: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
     };
-  };
-  AlertsController_list: {
-    parameters: {
-      query?: {
-        unread?: 'true' | 'false';
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
+    WebhooksController_receive: {
+        parameters: {
+            query?: never;
+            header: {
+                "X-Hub-Signature-256": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookEventDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SuccessDto"];
+                };
+            };
+            /** @description MALFORMED_JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorBodyDto"];
+                };
+            };
+            /** @description WEBHOOK_SIGNATURE_INVALID: missing or wrong signature; nothing stored */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description UNSUPPORTED_ENCODING */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description INTERNAL_ERROR (no detail is ever given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE: PostgreSQL or Redis is unreachable; try again shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
     };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
+    IntegrationWebhooksController_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
         };
-        content: {
-          'application/json': components['schemas']['AlertListDto'];
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpointDto"][];
+                };
+            };
+            /** @description VALIDATION_FAILED, MALFORMED_QUERY, MALFORMED_JSON, … (`errors` lists each problem) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorBodyDto"];
+                };
+            };
+            /** @description AUTH_REQUIRED (no bearer) or AUTH_TOKEN_INVALID (expired, signed out, revoked API key) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description INTERNAL_ERROR (no detail is ever given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE: PostgreSQL or Redis is unreachable; try again shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
         };
-      };
-      /** @description VALIDATION_FAILED, MALFORMED_QUERY, MALFORMED_JSON, … (`errors` lists each problem) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ValidationErrorBodyDto'];
-        };
-      };
-      /** @description AUTH_REQUIRED (no bearer) or AUTH_TOKEN_INVALID (expired, signed out, revoked API key) */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description RATE_LIMITED */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description INTERNAL_ERROR (no detail is ever given) */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description SERVICE_UNAVAILABLE: PostgreSQL or Redis is unreachable; try again shortly */
-      503: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
     };
-  };
-  AlertsController_read: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: number;
-      };
-      cookie?: never;
+    IntegrationWebhooksController_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateWebhookEndpointDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedWebhookEndpointDto"];
+                };
+            };
+            /** @description VALIDATION_FAILED, or WEBHOOK_URL_REFUSED (production: not https, or a private/loopback/link-local target) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorBodyDto"];
+                };
+            };
+            /** @description AUTH_REQUIRED (no bearer) or AUTH_TOKEN_INVALID (expired, signed out, revoked API key) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description INSUFFICIENT_SCOPE: a read-only API key cannot change state */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description WEBHOOK_ENDPOINT_LIMIT_REACHED */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description UNSUPPORTED_ENCODING */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description INTERNAL_ERROR (no detail is ever given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE: PostgreSQL or Redis is unreachable; try again shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
     };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
+    IntegrationWebhooksController_remove: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
         };
-        content: {
-          'application/json': components['schemas']['AlertDto'];
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description VALIDATION_FAILED, MALFORMED_QUERY, MALFORMED_JSON, … (`errors` lists each problem) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorBodyDto"];
+                };
+            };
+            /** @description AUTH_REQUIRED (no bearer) or AUTH_TOKEN_INVALID (expired, signed out, revoked API key) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description INSUFFICIENT_SCOPE: a read-only API key cannot change state */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description WEBHOOK_ENDPOINT_NOT_FOUND (another user’s too) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description INTERNAL_ERROR (no detail is ever given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE: PostgreSQL or Redis is unreachable; try again shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
         };
-      };
-      /** @description VALIDATION_FAILED, MALFORMED_QUERY, MALFORMED_JSON, … (`errors` lists each problem) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ValidationErrorBodyDto'];
-        };
-      };
-      /** @description AUTH_REQUIRED (no bearer) or AUTH_TOKEN_INVALID (expired, signed out, revoked API key) */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description INSUFFICIENT_SCOPE: a read-only API key cannot change state */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description ALERT_NOT_FOUND */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description RATE_LIMITED */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description INTERNAL_ERROR (no detail is ever given) */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description SERVICE_UNAVAILABLE: PostgreSQL or Redis is unreachable; try again shortly */
-      503: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
     };
-  };
-  ReconnectLinkController_follow: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        /** @description The token from the e-mail link */
-        token: string;
-      };
-      cookie?: never;
+    IntegrationWebhooksController_test: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDeliveryDto"];
+                };
+            };
+            /** @description VALIDATION_FAILED, MALFORMED_QUERY, MALFORMED_JSON, … (`errors` lists each problem) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorBodyDto"];
+                };
+            };
+            /** @description AUTH_REQUIRED (no bearer) or AUTH_TOKEN_INVALID (expired, signed out, revoked API key) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description INSUFFICIENT_SCOPE: a read-only API key cannot change state */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description WEBHOOK_ENDPOINT_NOT_FOUND (another user’s too) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description INTERNAL_ERROR (no detail is ever given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE: PostgreSQL or Redis is unreachable; try again shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
     };
-    requestBody?: never;
-    responses: {
-      /** @description Location: the Facebook dialog, or the settings page with `error=RECONNECT_LINK_INVALID` */
-      302: {
-        headers: {
-          [name: string]: unknown;
+    IntegrationWebhooksController_deliveries: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
         };
-        content?: never;
-      };
-      /** @description VALIDATION_FAILED, MALFORMED_QUERY, MALFORMED_JSON, … (`errors` lists each problem) */
-      400: {
-        headers: {
-          [name: string]: unknown;
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDeliveriesDto"];
+                };
+            };
+            /** @description VALIDATION_FAILED, MALFORMED_QUERY, MALFORMED_JSON, … (`errors` lists each problem) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorBodyDto"];
+                };
+            };
+            /** @description AUTH_REQUIRED (no bearer) or AUTH_TOKEN_INVALID (expired, signed out, revoked API key) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description WEBHOOK_ENDPOINT_NOT_FOUND (another user’s too) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description INTERNAL_ERROR (no detail is ever given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE: PostgreSQL or Redis is unreachable; try again shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
         };
-        content: {
-          'application/json': components['schemas']['ValidationErrorBodyDto'];
-        };
-      };
-      /** @description RATE_LIMITED */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description INTERNAL_ERROR (no detail is ever given) */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description SERVICE_UNAVAILABLE: PostgreSQL or Redis is unreachable; try again shortly */
-      503: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
     };
-  };
-  WebhooksController_deauthorize: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/x-www-form-urlencoded': components['schemas']['SignedRequestDto'];
-        'application/json': components['schemas']['SignedRequestDto'];
-      };
-    };
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['SuccessDto'];
-        };
-      };
-      /** @description SIGNED_REQUEST_INVALID: missing, malformed, wrong algorithm, not signed with the app secret, no `issued_at`, or already used for the data-deletion callback; SIGNED_REQUEST_EXPIRED: issued more than 24 h ago. Nothing changed */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ValidationErrorBodyDto'];
-        };
-      };
-      /** @description PAYLOAD_TOO_LARGE */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description UNSUPPORTED_ENCODING */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description INTERNAL_ERROR (no detail is ever given) */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description SERVICE_UNAVAILABLE: PostgreSQL or Redis is unreachable; try again shortly */
-      503: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-    };
-  };
-  WebhooksController_dataDeletion: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/x-www-form-urlencoded': components['schemas']['SignedRequestDto'];
-        'application/json': components['schemas']['SignedRequestDto'];
-      };
-    };
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['DeletionReceiptDto'];
-        };
-      };
-      /** @description SIGNED_REQUEST_INVALID (as for deauthorize) or SIGNED_REQUEST_EXPIRED (issued more than 24 h ago); nothing recorded */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ValidationErrorBodyDto'];
-        };
-      };
-      /** @description PAYLOAD_TOO_LARGE */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description UNSUPPORTED_ENCODING */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description INTERNAL_ERROR (no detail is ever given) */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description SERVICE_UNAVAILABLE: PostgreSQL or Redis is unreachable; try again shortly */
-      503: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-    };
-  };
-  WebhooksController_deletionStatus: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        /** @description confirmation_code from the data-deletion answer */
-        code: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description JSON form; the HTML page carries the same two facts */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'text/html': components['schemas']['DeletionStatusDto'];
-          'application/json': components['schemas']['DeletionStatusDto'];
-        };
-      };
-      /** @description VALIDATION_FAILED, MALFORMED_QUERY, MALFORMED_JSON, … (`errors` lists each problem) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ValidationErrorBodyDto'];
-        };
-      };
-      /** @description DELETION_REQUEST_NOT_FOUND */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'text/html': components['schemas']['ErrorBodyDto'];
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description RATE_LIMITED */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description INTERNAL_ERROR (no detail is ever given) */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description SERVICE_UNAVAILABLE: PostgreSQL or Redis is unreachable; try again shortly */
-      503: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-    };
-  };
-  WebhooksController_handshake: {
-    parameters: {
-      query: {
-        'hub.challenge': unknown;
-        'hub.verify_token': unknown;
-        'hub.mode': unknown;
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description The challenge, verbatim */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'text/plain': string;
-        };
-      };
-      /** @description VALIDATION_FAILED, MALFORMED_QUERY, MALFORMED_JSON, … (`errors` lists each problem) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ValidationErrorBodyDto'];
-        };
-      };
-      /** @description WEBHOOK_VERIFY_TOKEN_MISMATCH (also when no verify token is configured) */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description INTERNAL_ERROR (no detail is ever given) */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description SERVICE_UNAVAILABLE: PostgreSQL or Redis is unreachable; try again shortly */
-      503: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-    };
-  };
-  WebhooksController_receive: {
-    parameters: {
-      query?: never;
-      header: {
-        'X-Hub-Signature-256': string;
-      };
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['WebhookEventDto'];
-      };
-    };
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['SuccessDto'];
-        };
-      };
-      /** @description MALFORMED_JSON */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ValidationErrorBodyDto'];
-        };
-      };
-      /** @description WEBHOOK_SIGNATURE_INVALID: missing or wrong signature; nothing stored */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description PAYLOAD_TOO_LARGE */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description UNSUPPORTED_ENCODING */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description INTERNAL_ERROR (no detail is ever given) */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description SERVICE_UNAVAILABLE: PostgreSQL or Redis is unreachable; try again shortly */
-      503: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-    };
-  };
-  IntegrationWebhooksController_list: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['WebhookEndpointDto'][];
-        };
-      };
-      /** @description VALIDATION_FAILED, MALFORMED_QUERY, MALFORMED_JSON, … (`errors` lists each problem) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ValidationErrorBodyDto'];
-        };
-      };
-      /** @description AUTH_REQUIRED (no bearer) or AUTH_TOKEN_INVALID (expired, signed out, revoked API key) */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description RATE_LIMITED */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description INTERNAL_ERROR (no detail is ever given) */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description SERVICE_UNAVAILABLE: PostgreSQL or Redis is unreachable; try again shortly */
-      503: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-    };
-  };
-  IntegrationWebhooksController_create: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['CreateWebhookEndpointDto'];
-      };
-    };
-    responses: {
-      201: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['CreatedWebhookEndpointDto'];
-        };
-      };
-      /** @description VALIDATION_FAILED, or WEBHOOK_URL_REFUSED (production: not https, or a private/loopback/link-local target) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ValidationErrorBodyDto'];
-        };
-      };
-      /** @description AUTH_REQUIRED (no bearer) or AUTH_TOKEN_INVALID (expired, signed out, revoked API key) */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description INSUFFICIENT_SCOPE: a read-only API key cannot change state */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description WEBHOOK_ENDPOINT_LIMIT_REACHED */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description PAYLOAD_TOO_LARGE */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description UNSUPPORTED_ENCODING */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description RATE_LIMITED */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description INTERNAL_ERROR (no detail is ever given) */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description SERVICE_UNAVAILABLE: PostgreSQL or Redis is unreachable; try again shortly */
-      503: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-    };
-  };
-  IntegrationWebhooksController_remove: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: number;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Deleted. */
-      204: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-      /** @description VALIDATION_FAILED, MALFORMED_QUERY, MALFORMED_JSON, … (`errors` lists each problem) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ValidationErrorBodyDto'];
-        };
-      };
-      /** @description AUTH_REQUIRED (no bearer) or AUTH_TOKEN_INVALID (expired, signed out, revoked API key) */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description INSUFFICIENT_SCOPE: a read-only API key cannot change state */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description WEBHOOK_ENDPOINT_NOT_FOUND (another user’s too) */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description RATE_LIMITED */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description INTERNAL_ERROR (no detail is ever given) */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description SERVICE_UNAVAILABLE: PostgreSQL or Redis is unreachable; try again shortly */
-      503: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-    };
-  };
-  IntegrationWebhooksController_test: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: number;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['WebhookDeliveryDto'];
-        };
-      };
-      /** @description VALIDATION_FAILED, MALFORMED_QUERY, MALFORMED_JSON, … (`errors` lists each problem) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ValidationErrorBodyDto'];
-        };
-      };
-      /** @description AUTH_REQUIRED (no bearer) or AUTH_TOKEN_INVALID (expired, signed out, revoked API key) */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description INSUFFICIENT_SCOPE: a read-only API key cannot change state */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description WEBHOOK_ENDPOINT_NOT_FOUND (another user’s too) */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description RATE_LIMITED */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description INTERNAL_ERROR (no detail is ever given) */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description SERVICE_UNAVAILABLE: PostgreSQL or Redis is unreachable; try again shortly */
-      503: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-    };
-  };
-  IntegrationWebhooksController_deliveries: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: number;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['WebhookDeliveriesDto'];
-        };
-      };
-      /** @description VALIDATION_FAILED, MALFORMED_QUERY, MALFORMED_JSON, … (`errors` lists each problem) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ValidationErrorBodyDto'];
-        };
-      };
-      /** @description AUTH_REQUIRED (no bearer) or AUTH_TOKEN_INVALID (expired, signed out, revoked API key) */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description WEBHOOK_ENDPOINT_NOT_FOUND (another user’s too) */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description RATE_LIMITED */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description INTERNAL_ERROR (no detail is ever given) */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description SERVICE_UNAVAILABLE: PostgreSQL or Redis is unreachable; try again shortly */
-      503: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-    };
-  };
 }
