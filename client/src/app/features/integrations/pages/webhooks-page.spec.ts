@@ -101,18 +101,16 @@ describe('WebhooksPage', () => {
 
   it('should send a test event, log it, and show a disabled endpoint on again after a delivered test', async () => {
     byTestId(el, 'webhook-test')!.click();
-    httpMock
-      .expectOne(`${TEST_API}/integrations/webhooks/4/test`)
-      .flush(
-        delivery({
-          id: 'd2',
-          event: 'webhook.test',
-          status: 'delivered',
-          attempts: 1,
-          last_status_code: 200,
-          last_error: null,
-        }),
-      );
+    httpMock.expectOne(`${TEST_API}/integrations/webhooks/4/test`).flush(
+      delivery({
+        id: 'd2',
+        event: 'webhook.test',
+        status: 'delivered',
+        attempts: 1,
+        last_status_code: 200,
+        last_error: null,
+      }),
+    );
     await settle(harness.fixture);
     expect(allByTestId(el, 'webhook-delivery-status').map((n) => n.textContent)).toEqual([
       'delivered',
