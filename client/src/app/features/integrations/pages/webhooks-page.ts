@@ -35,7 +35,7 @@ export class WebhooksPage implements OnInit {
     new Set(WEBHOOK_EVENTS.filter((e) => e.startsWith('connection.'))),
   );
   protected readonly endpoints = signal<WebhookEndpoint[]>([]);
-  protected readonly deliveries = signal<Record<number, WebhookDelivery[]>>({});
+  protected readonly deliveries = signal<Partial<Record<number, WebhookDelivery[]>>>({});
   protected readonly loading = signal(true);
   protected readonly error = signal<string | null>(null);
   protected readonly saving = signal(false);
@@ -119,6 +119,10 @@ export class WebhooksPage implements OnInit {
     } catch (err) {
       this.error.set(toUserMessage(err));
     }
+  }
+
+  protected deliveriesOf(id: number): WebhookDelivery[] {
+    return this.deliveries()[id] ?? [];
   }
 
   protected async loadDeliveries(id: number): Promise<void> {
