@@ -5,6 +5,7 @@ import { DataSource } from 'typeorm';
 import { Clock } from '../../src/common/clock';
 import { CheckConnection } from '../../src/modules/connections/use-cases/check-connection.use-case';
 import { PublishWebhookEvent } from '../../src/modules/integrations/use-cases/publish-webhook-event.use-case';
+import { SweepWebhookDeliveries } from '../../src/modules/integrations/use-cases/sweep-webhook-deliveries.use-case';
 import { guardedLookup } from '../../src/modules/integrations/webhook-sender';
 import { startApi, type TestApi } from '../helpers/api-app';
 import { startWorkerRole, waitFor } from '../helpers/lifecycle';
@@ -12,6 +13,9 @@ import { OffsetClock } from '../helpers/offset-clock';
 import { control } from '../helpers/sandbox';
 import { callback, dialog, newPerson, newUser, startStack, type Stack } from '../helpers/stack';
 import { startReceiver, type ReceivedDelivery } from '../helpers/webhook-receiver';
+
+// deliveries go through the real worker, retries wait real (short) backoffs
+jest.setTimeout(30_000);
 
 type Verify = (rawBody: string, header: string, secret: string, toleranceSeconds?: number) => boolean;
 
@@ -225,6 +229,27 @@ describe('outbound webhooks (e2e)', () => {
     expect(verify(last.raw, String(last.headers['x-autoreels-signature']), endpoint.secret)).toBe(true);
     const [again] = (await http().get('/integrations/webhooks').set('Authorization', auth)).body as Array<{ enabled: boolean }>;
     expect(again.enabled).toBe(true);
+  });
+
+  it('should deliver a pending delivery whose job was lost once the housekeeping sweep runs (PostgreSQL is the truth)', async () => {
+    const { auth } = await newUser(stack);
+    const endpoint = await register(auth, ['reel.published']);
+    const body = JSON.stringify({
+      id: '00000000-0000-4000-8000-000000000001',
+      type: 'reel.published',
+      created_at: new Date().toISOString(),
+      data: {},
+    });
+    await db.query(
+      `INSERT INTO webhook_event_deliveries (id, endpoint_id, event_id, event_type, body, created_at)
+       VALUES ('00000000-0000-4000-8000-0000000000aa', $1, '00000000-0000-4000-8000-000000000001', 'reel.published', $2, now() - interval '20 minutes')`,
+      [endpoint.id, body],
+    );
+    const sweep = await stack.api.app.get(SweepWebhookDeliveries).execute();
+    expect(sweep.requeued).toBe(1);
+    await received(1);
+    expect(receiver.received[0].raw).toBe(body);
+    expect(receiver.received[0].headers['x-autoreels-delivery']).toBe('00000000-0000-4000-8000-0000000000aa');
   });
 
   it('should validate endpoints, show the secret once and keep endpoints per user', async () => {

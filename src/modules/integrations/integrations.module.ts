@@ -8,6 +8,7 @@ import { WEBHOOK_DELIVERIES_QUEUE } from './integrations.constants';
 import { WebhookRepository } from './persistence/webhook.repository';
 import { DeliverWebhook } from './use-cases/deliver-webhook.use-case';
 import { PublishWebhookEvent } from './use-cases/publish-webhook-event.use-case';
+import { SweepWebhookDeliveries } from './use-cases/sweep-webhook-deliveries.use-case';
 import { WebhookEndpointsService } from './use-cases/webhook-endpoints.service';
 import { WebhookDeliveriesProcessor } from './webhook-deliveries.processor';
 import { WebhookSecrets } from './webhook-secrets';
@@ -15,12 +16,21 @@ import { WebhookSender } from './webhook-sender';
 
 /**
  * Outbound webhooks, shared by every role that changes connections (api and worker): the store,
- * the publisher (the Reels publisher calls PublishWebhookEvent too) and the hub observer.
+ * the publisher (the Reels publisher calls PublishWebhookEvent too), the hub observer, and the
+ * sweep the scheduler's housekeeping runs.
  */
 @Module({
   imports: [ConnectionsModule, AlertsModule, BullModule.registerQueue({ name: WEBHOOK_DELIVERIES_QUEUE })],
-  providers: [WebhookRepository, WebhookSecrets, WebhookSender, PublishWebhookEvent, DeliverWebhook, ConnectionWebhooksObserver],
-  exports: [WebhookRepository, PublishWebhookEvent, DeliverWebhook, WebhookSecrets],
+  providers: [
+    WebhookRepository,
+    WebhookSecrets,
+    WebhookSender,
+    PublishWebhookEvent,
+    DeliverWebhook,
+    SweepWebhookDeliveries,
+    ConnectionWebhooksObserver,
+  ],
+  exports: [WebhookRepository, PublishWebhookEvent, DeliverWebhook, WebhookSecrets, SweepWebhookDeliveries],
 })
 export class IntegrationsCoreModule {}
 

@@ -153,4 +153,13 @@ export class WebhookRepository {
     );
     return rows.map((r) => r.id);
   }
+
+  /** Settled deliveries (delivered or failed) older than `cutoff` leave the log. */
+  async purgeSettledBefore(cutoff: Date): Promise<number> {
+    const [, n] = await this.ds.query<[unknown[], number]>(
+      `DELETE FROM webhook_event_deliveries WHERE status <> 'pending' AND created_at < $1`,
+      [cutoff],
+    );
+    return n;
+  }
 }
