@@ -15,6 +15,7 @@ import { AlertsApiModule } from './modules/alerts/alerts-api.module';
 import { OpsModule } from './modules/ops/ops.module';
 import { WebhooksModule } from './modules/webhooks/webhooks.module';
 import { PublishingApiModule } from './modules/publishing/publishing-api.module';
+import { IntegrationsModule } from './modules/integrations/integrations.module';
 
 /** The api role: HTTP routes only. */
 @Module({})
@@ -43,6 +44,7 @@ export class ApiModule {
         OpsModule,
         WebhooksModule,
         PublishingApiModule,
+        IntegrationsModule,
       ],
       providers: [{ provide: APP_GUARD, useClass: ThrottlerGuard }],
     };

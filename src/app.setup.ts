@@ -7,7 +7,9 @@ import { Logger } from 'nestjs-pino';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter';
 import { MAX_JSON_DEPTH, keepRawBody, rejectMalformedQuery, verifyJson } from './common/errors/bad-input';
 import { DomainError } from './common/errors/domain-error';
+import { ErrorBodyDto, ValidationErrorBodyDto } from './common/errors/error-body.dto';
 import { ErrorCode } from './common/errors/error-codes';
+import { API_KEY_SCHEME, completeErrorResponses, JWT_SCHEME } from './common/openapi/complete-error-responses';
 import { AppConfig } from './config/app-config';
 import { mountBullBoard } from './modules/ops/bull-board';
 
@@ -30,9 +32,27 @@ export function buildOpenApiDocument(app: NestExpressApplication): OpenAPIObject
         'Errors are always `{ statusCode, code, message }` with a stable SCREAMING_SNAKE `code`.',
     )
     .setVersion('1.0.0')
-    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
+    .addServer(app.get(AppConfig).publicApiUrl, 'This deployment (PUBLIC_API_URL)')
+    .addBearerAuth(
+      { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'A signed-in user’s access token (POST /auth/login).' },
+      JWT_SCHEME,
+    )
+    .addBearerAuth(
+      {
+        type: 'http',
+        scheme: 'bearer',
+        bearerFormat: 'ark_ API key',
+        description:
+          'One of the user’s API keys (POST /auth/api-keys), sent as `Authorization: Bearer ark_…`. A `["read"]` key ' +
+          'gets 403 INSUFFICIENT_SCOPE on anything that changes state.',
+      },
+      API_KEY_SCHEME,
+    )
     .build();
-  return SwaggerModule.createDocument(app, config);
+  const document = SwaggerModule.createDocument(app, config, { extraModels: [ErrorBodyDto, ValidationErrorBodyDto] });
+  // a private product: no licence URL to point to, but the document says so
+  document.info.license = { name: 'UNLICENSED (proprietary)' };
+  return completeErrorResponses(document);
 }
 
 /**

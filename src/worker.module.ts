@@ -13,7 +13,9 @@ import { WebhooksWorkerModule } from './modules/webhooks/webhooks.module';
 import { PublishingModule } from './modules/publishing/publishing.module';
 import { ReelPublishingProcessor } from './modules/publishing/reel-publishing.processor';
 
-/** The worker role: BullMQ processors (token maintenance, alert e-mail, Meta data deletion, Reels publishing). No HTTP API. */
+import { IntegrationsWorkerModule } from './modules/integrations/integrations.module';
+
+/** The worker role: BullMQ processors (token maintenance, alert e-mail, Meta data deletion, Reels publishing, outbound webhooks). No HTTP API. */
 @Module({})
 export class WorkerModule {
   static forRoot(options: CoreOptions = {}): DynamicModule {
@@ -28,6 +30,7 @@ export class WorkerModule {
         AlertMailModule,
         WebhooksWorkerModule,
         PublishingModule,
+        IntegrationsWorkerModule,
       ],
       providers: [TokenMaintenanceProcessor, NotificationsProcessor, ReelPublishingProcessor, WorkerMetricsServer, Heartbeat],
       exports: [TokenMaintenanceProcessor, NotificationsProcessor, ReelPublishingProcessor],

@@ -63,6 +63,7 @@ export class AppConfig {
   readonly trustProxy: number | string[];
   readonly loginLockout: { maxFailures: number; lockSeconds: number; maxLockSeconds: number };
   readonly authUserCacheMs: number;
+  readonly webhooks: { retryInitialMs: number; maxAttempts: number; timeoutMs: number; ssrfGuard: boolean };
   readonly metricsToken: string | undefined;
   readonly bodyLimit: string;
   readonly logLevel: string;
@@ -141,6 +142,12 @@ export class AppConfig {
       maxLockSeconds: Math.max(env.LOGIN_LOCK_MAX_SECONDS, env.LOGIN_LOCK_SECONDS),
     };
     this.authUserCacheMs = env.AUTH_USER_CACHE_MS;
+    this.webhooks = {
+      retryInitialMs: env.WEBHOOK_RETRY_INITIAL_MS,
+      maxAttempts: env.WEBHOOK_MAX_ATTEMPTS,
+      timeoutMs: env.WEBHOOK_TIMEOUT_MS,
+      ssrfGuard: env.WEBHOOK_SSRF_GUARD ?? this.isProduction,
+    };
     this.metricsToken = env.METRICS_TOKEN;
     this.bodyLimit = env.BODY_LIMIT;
     // DEBUG raises the default log level; an explicit LOG_LEVEL wins

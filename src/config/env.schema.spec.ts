@@ -205,3 +205,19 @@ describe('TRUST_PROXY', () => {
     },
   );
 });
+
+describe('webhook settings', () => {
+  it('should guard webhook targets in production only by default, and refuse turning the guard off there', () => {
+    expect(new AppConfig(validateEnv({ ENVIRONMENT: 'development', SECRET_KEY: 'x'.repeat(32) })).webhooks).toEqual({
+      retryInitialMs: 5000,
+      maxAttempts: 15,
+      timeoutMs: 10000,
+      ssrfGuard: false,
+    });
+    expect(
+      new AppConfig(validateEnv({ ENVIRONMENT: 'test', SECRET_KEY: 'x'.repeat(32), WEBHOOK_SSRF_GUARD: 'true' })).webhooks
+        .ssrfGuard,
+    ).toBe(true);
+    expect(() => validateEnv({ ENVIRONMENT: 'production', WEBHOOK_SSRF_GUARD: 'false' })).toThrow(/WEBHOOK_SSRF_GUARD/);
+  });
+});

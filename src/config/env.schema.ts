@@ -262,6 +262,37 @@ export class EnvSchema {
   @Max(60000)
   AUTH_USER_CACHE_MS = 5000;
 
+  /** Outbound webhooks: delay before the first retry; each next one doubles (DESIGN.md section 10). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(10)
+  @Max(3_600_000)
+  WEBHOOK_RETRY_INITIAL_MS = 5000;
+
+  /** Attempts per delivery before it fails for good and its endpoint is disabled (15 with 5 s ≈ 23 h). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(25)
+  WEBHOOK_MAX_ATTEMPTS = 15;
+
+  /** A receiver must answer 2xx within this long. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(30000)
+  WEBHOOK_TIMEOUT_MS = 10000;
+
+  /**
+   * SSRF protection of outbound webhooks: https only, and no private, loopback or link-local
+   * target (also after DNS resolution, at send time). Default: on in production, off elsewhere;
+   * production refuses to turn it off.
+   */
+  @IsOptional()
+  @Transform(toBool)
+  @IsBoolean()
+  WEBHOOK_SSRF_GUARD?: boolean;
+
   /** When set, /metrics needs `Authorization: Bearer <METRICS_TOKEN>`; unset, /metrics is 404 in production. */
   @IsOptional()
   @IsString()
@@ -362,6 +393,8 @@ function productionProblems(env: EnvSchema): string[] {
   if (!env.FACEBOOK_APP_SECRET || env.FACEBOOK_APP_SECRET === SANDBOX_APP_SECRET)
     problems.push("FACEBOOK_APP_SECRET: required in production (the Meta app's secret)");
   if (env.DEBUG) problems.push('DEBUG: must be off in production');
+  if (env.WEBHOOK_SSRF_GUARD === false)
+    problems.push('WEBHOOK_SSRF_GUARD: cannot be turned off in production (webhooks could reach internal addresses)');
   if (!env.SMTP_URL) problems.push('SMTP_URL: required in production (expiry alerts are e-mailed)');
   if (!isHttps(env.PUBLIC_API_URL)) problems.push('PUBLIC_API_URL: an https:// URL is required in production');
   if (!isHttps(env.FRONTEND_URL)) problems.push('FRONTEND_URL: an https:// URL is required in production');

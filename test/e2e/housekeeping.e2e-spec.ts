@@ -46,7 +46,14 @@ describe('scheduler housekeeping (e2e)', () => {
 
     const result = await scheduler.ctx.get(HousekeepingService).run();
 
-    expect(result).toEqual({ attemptsWiped: 1, attemptsDeleted: 0, deletionsRequeued: 1, deliveriesPurged: 1 });
+    expect(result).toEqual({
+      attemptsWiped: 1,
+      attemptsDeleted: 0,
+      deletionsRequeued: 1,
+      deliveriesPurged: 1,
+      outboundRequeued: 0,
+      outboundPurged: 0,
+    });
     expect(await ds.query(`SELECT pending_secret FROM oauth_states`)).toEqual([{ pending_secret: null }]);
     const queue = scheduler.ctx.get<Queue>(getQueueToken(DATA_DELETION_QUEUE));
     expect(await queue.getJob(dataDeletionJobId(stuckId))).toBeDefined();

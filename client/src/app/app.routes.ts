@@ -32,5 +32,19 @@ export const routes: Routes = [
     loadComponent: () =>
       import('./features/social-accounts/pages/callback-page').then((m) => m.CallbackPage),
   },
+  {
+    path: 'settings/api-keys',
+    title: 'API keys · AutoReels',
+    canActivate: [authGuard],
+    loadComponent: () =>
+      import('./features/integrations/pages/api-keys-page').then((m) => m.ApiKeysPage),
+  },
+  {
+    path: 'settings/webhooks',
+    title: 'Webhooks · AutoReels',
+    canActivate: [authGuard],
+    loadComponent: () =>
+      import('./features/integrations/pages/webhooks-page').then((m) => m.WebhooksPage),
+  },
   { path: '**', redirectTo: 'settings/social-accounts' },
 ];

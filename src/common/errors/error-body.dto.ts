@@ -11,3 +11,9 @@ export class ErrorBodyDto {
   @ApiProperty({ example: 'email must be an email' })
   message: string;
 }
+
+/** A 400: the same body, with every problem listed. */
+export class ValidationErrorBodyDto extends ErrorBodyDto {
+  @ApiProperty({ type: [String], required: false, example: ['email must be a valid e-mail address'] })
+  errors?: string[];
+}

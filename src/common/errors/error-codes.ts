@@ -23,6 +23,10 @@ export enum ErrorCode {
   EMAIL_TAKEN = 'EMAIL_TAKEN',
   FORBIDDEN = 'FORBIDDEN',
   LOGIN_LOCKED = 'LOGIN_LOCKED',
+  INSUFFICIENT_SCOPE = 'INSUFFICIENT_SCOPE',
+  API_KEY_NOT_ALLOWED = 'API_KEY_NOT_ALLOWED',
+  API_KEY_NOT_FOUND = 'API_KEY_NOT_FOUND',
+  API_KEY_LIMIT_REACHED = 'API_KEY_LIMIT_REACHED',
   // connect flow
   OAUTH_STATE_INVALID = 'OAUTH_STATE_INVALID',
   OAUTH_STATE_EXPIRED = 'OAUTH_STATE_EXPIRED',
@@ -59,6 +63,10 @@ export enum ErrorCode {
   WEBHOOK_SIGNATURE_INVALID = 'WEBHOOK_SIGNATURE_INVALID',
   WEBHOOK_VERIFY_TOKEN_MISMATCH = 'WEBHOOK_VERIFY_TOKEN_MISMATCH',
   DELETION_REQUEST_NOT_FOUND = 'DELETION_REQUEST_NOT_FOUND',
+  // outbound webhooks (integrators)
+  WEBHOOK_ENDPOINT_NOT_FOUND = 'WEBHOOK_ENDPOINT_NOT_FOUND',
+  WEBHOOK_URL_REFUSED = 'WEBHOOK_URL_REFUSED',
+  WEBHOOK_ENDPOINT_LIMIT_REACHED = 'WEBHOOK_ENDPOINT_LIMIT_REACHED',
 }
 
 /** HTTP status per code; the switch is exhaustive so a new code cannot ship without a status. */
@@ -82,6 +90,7 @@ export function statusOf(code: ErrorCode): number {
     case ErrorCode.CAPTION_TOO_LONG:
     case ErrorCode.TOO_MANY_HASHTAGS:
     case ErrorCode.TOO_MANY_MENTIONS:
+    case ErrorCode.WEBHOOK_URL_REFUSED:
       return 400;
     case ErrorCode.AUTH_REQUIRED:
     case ErrorCode.AUTH_TOKEN_INVALID:
@@ -91,6 +100,8 @@ export function statusOf(code: ErrorCode): number {
     case ErrorCode.FORBIDDEN:
     case ErrorCode.WEBHOOK_VERIFY_TOKEN_MISMATCH:
     case ErrorCode.PERMISSION_MISSING:
+    case ErrorCode.INSUFFICIENT_SCOPE:
+    case ErrorCode.API_KEY_NOT_ALLOWED:
       return 403;
     case ErrorCode.NOT_FOUND:
     case ErrorCode.ACCOUNT_NOT_FOUND:
@@ -99,6 +110,8 @@ export function statusOf(code: ErrorCode): number {
     case ErrorCode.DELETION_REQUEST_NOT_FOUND:
     case ErrorCode.REEL_NOT_FOUND:
     case ErrorCode.UPLOAD_NOT_FOUND:
+    case ErrorCode.API_KEY_NOT_FOUND:
+    case ErrorCode.WEBHOOK_ENDPOINT_NOT_FOUND:
       return 404;
     case ErrorCode.EMAIL_TAKEN:
     case ErrorCode.WRONG_INSTAGRAM_ACCOUNT:
@@ -107,6 +120,8 @@ export function statusOf(code: ErrorCode): number {
     case ErrorCode.NEEDS_RECONNECT:
     case ErrorCode.IDEMPOTENCY_KEY_REUSED:
     case ErrorCode.REEL_NOT_CANCELLABLE:
+    case ErrorCode.API_KEY_LIMIT_REACHED:
+    case ErrorCode.WEBHOOK_ENDPOINT_LIMIT_REACHED:
       return 409;
     case ErrorCode.PAYLOAD_TOO_LARGE:
       return 413;

@@ -1,5 +1,5 @@
 import { Controller, Get, HttpCode, Param, ParseIntPipe, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiProperty, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiProperty, ApiQuery, ApiResponse, ApiTags, ApiOperation } from '@nestjs/swagger';
 import { DomainError } from '../../common/errors/domain-error';
 import { ErrorCode } from '../../common/errors/error-codes';
 import { ErrorBodyDto } from '../../common/errors/error-body.dto';
@@ -11,7 +11,8 @@ export class AlertDto {
   @ApiProperty({ example: 3 }) id: number;
   @ApiProperty({ example: 12, nullable: true, type: Number }) account_id: number | null;
   @ApiProperty({ example: 'acme.coffee', nullable: true, type: String }) instagram_username: string | null;
-  @ApiProperty({ enum: ['expiring', 'expired', 'token_invalid', 'revoked'], example: 'expiring' }) kind: string;
+  @ApiProperty({ enum: ['expiring', 'expired', 'token_invalid', 'revoked', 'webhook_disabled'], example: 'expiring' })
+  kind: string;
   @ApiProperty({ example: 14, nullable: true, type: Number }) threshold_days: number | null;
   @ApiProperty({ example: "@acme.coffee's Facebook access ends on 10 Jan 2027 …" }) message: string;
   @ApiProperty({ example: '2027-01-10T08:00:00.000Z', nullable: true, type: String }) token_expires_at: string | null;
@@ -46,6 +47,7 @@ export class AlertsController {
   constructor(private readonly alerts: AlertsService) {}
 
   @Get()
+  @ApiOperation({ summary: 'Your in-app alerts (newest first)' })
   @ApiQuery({ name: 'unread', required: false, enum: ['true', 'false'] })
   @ApiOkResponse({ type: AlertListDto })
   async list(@CurrentUser() user: AuthUser, @Query('unread') unread?: string): Promise<AlertListDto> {
@@ -53,6 +55,7 @@ export class AlertsController {
   }
 
   @Post(':id/read')
+  @ApiOperation({ summary: 'Mark an alert as read' })
   @HttpCode(200)
   @ApiOkResponse({ type: AlertDto })
   @ApiResponse({ status: 404, description: 'ALERT_NOT_FOUND', type: ErrorBodyDto })

@@ -71,11 +71,32 @@ export class AlertsService extends ConnectionObserver implements OnModuleInit {
     return due ? this.raise(a, due) : null;
   }
 
+  /**
+   * An in-app alert about something that is not a connection (the integrations module's disabled
+   * webhook endpoint): raised once per (user, kind, dedupe key); not e-mailed (the mailer sends
+   * account alerts only). Returns whether it was new.
+   */
+  async raiseForUser(userId: number, kind: 'webhook_disabled', dedupeKey: string, message: string): Promise<boolean> {
+    // account_id is NULL here, so the (account_id, kind, dedupe_key) unique index cannot dedupe:
+    // the callers raise it from a once-only state change, and this check covers a repeat.
+    const inserted = await this.alerts.query<Array<{ id: number }>>(
+      `INSERT INTO alerts (user_id, account_id, kind, dedupe_key, message)
+       SELECT $1::int, NULL, $2::varchar, $3::varchar, $4::text
+        WHERE NOT EXISTS (
+          SELECT 1 FROM alerts WHERE user_id = $1::int AND account_id IS NULL AND kind = $2::varchar AND dedupe_key = $3::varchar
+        )
+       RETURNING id`,
+      [userId, kind, dedupeKey, message],
+    );
+    if (inserted.length) this.logger.log({ alertId: inserted[0].id, userId, kind }, 'alert raised');
+    return inserted.length > 0;
+  }
+
   /** Alerts whose e-mail never went out (enqueue lost with Redis, or jobs exhausted): the sweep re-sends them. */
   async unsent(olderThanMs: number, limit: number): Promise<number[]> {
     const rows = await this.alerts.query<Array<{ id: number }>>(
       `SELECT id FROM alerts
-        WHERE emailed_at IS NULL AND read_at IS NULL
+        WHERE emailed_at IS NULL AND read_at IS NULL AND account_id IS NOT NULL
           AND created_at < now() - make_interval(secs => $1::double precision / 1000)
           AND created_at > now() - interval '7 days'
         ORDER BY id LIMIT $2`,

@@ -12,7 +12,7 @@ import type { Response } from 'express';
 import { DomainError } from '../../common/errors/domain-error';
 import { ErrorBodyDto } from '../../common/errors/error-body.dto';
 import { ErrorCode } from '../../common/errors/error-codes';
-import { CurrentUser, Public, type AuthUser } from './auth.decorators';
+import { CurrentUser, Public, SessionOnly, type AuthUser } from './auth.decorators';
 import { AuthService } from './auth.service';
 import { AccessTokenDto, CredentialsDto, UserDto } from './dto/auth.dto';
 import { AuthRateLimited } from './auth-throttle';
@@ -25,6 +25,7 @@ export class AuthController {
   @Public()
   @AuthRateLimited()
   @Post('register')
+  @ApiOperation({ summary: 'Create an account' })
   @ApiCreatedResponse({ type: UserDto })
   @ApiResponse({ status: 409, description: 'EMAIL_TAKEN', type: ErrorBodyDto })
   @ApiResponse({ status: 400, description: 'VALIDATION_FAILED', type: ErrorBodyDto })
@@ -67,6 +68,7 @@ export class AuthController {
   }
 
   @Get('me')
+  @ApiOperation({ summary: 'Who the bearer is' })
   @ApiBearerAuth()
   @ApiOkResponse({ type: UserDto })
   @ApiResponse({ status: 401, description: 'AUTH_REQUIRED / AUTH_TOKEN_INVALID', type: ErrorBodyDto })
@@ -75,6 +77,7 @@ export class AuthController {
   }
 
   @Post('logout-all')
+  @SessionOnly()
   @HttpCode(204)
   @ApiBearerAuth()
   @ApiOperation({
@@ -85,6 +88,7 @@ export class AuthController {
       'Sign in again for a new token.',
   })
   @ApiNoContentResponse({ description: 'Every token issued before this call is now invalid.' })
+  @ApiResponse({ status: 403, description: 'API_KEY_NOT_ALLOWED: needs a session, not an API key', type: ErrorBodyDto })
   @ApiResponse({ status: 401, description: 'AUTH_REQUIRED / AUTH_TOKEN_INVALID', type: ErrorBodyDto })
   logoutAll(@CurrentUser() user: AuthUser): Promise<void> {
     return this.auth.logoutAll(user.id);

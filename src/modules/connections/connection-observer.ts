@@ -1,25 +1,26 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { Connection } from './connection.repository';
+import type { ConnectionState } from './domain/connection-policy';
 
 export type CheckActor = 'user' | 'worker';
 /** ok, retry, failed, or the status a failed check left (needs_reconnect, revoked, …). */
 export type CheckOutcome = string;
 
 /**
- * What other modules hear about connections (alerts, metrics, later outbound webhooks), so the
+ * What other modules hear about connections (alerts, metrics, outbound webhooks), so the
  * connections module imports none of them: they implement this port and subscribe to the hub.
  * Every method has a no-op default; an observer overrides what it cares about.
  */
 export abstract class ConnectionObserver {
-  /** A login stored the account (new or renewed). */
-  connected(_row: Connection): Promise<void> {
+  /** A login stored the account (new or renewed); `before`: its status until then (null: new or disconnected). */
+  connected(_row: Connection, _before?: ConnectionState | null): Promise<void> {
     return Promise.resolve();
   }
-  /** Its state changed (checked and stored, needs a reconnect, revoked by Meta, …). */
-  changed(_row: Connection): Promise<void> {
+  /** Its state changed (checked and stored, needs a reconnect, revoked by Meta, …); `before`: the status until then, null when unknown. */
+  changed(_row: Connection, _before?: ConnectionState | null): Promise<void> {
     return Promise.resolve();
   }
-  /** The user disconnected it. */
+  /** The user disconnected it (`row` as it was just before: its status is the one it left). */
   disconnected(_row: Connection): Promise<void> {
     return Promise.resolve();
   }
@@ -41,12 +42,12 @@ export class ConnectionEvents extends ConnectionObserver {
     if (!this.observers.includes(observer)) this.observers.push(observer);
   }
 
-  override async connected(row: Connection): Promise<void> {
-    await this.each('connected', (o) => o.connected(row));
+  override async connected(row: Connection, before: ConnectionState | null = null): Promise<void> {
+    await this.each('connected', (o) => o.connected(row, before));
   }
 
-  override async changed(row: Connection): Promise<void> {
-    await this.each('changed', (o) => o.changed(row));
+  override async changed(row: Connection, before: ConnectionState | null = null): Promise<void> {
+    await this.each('changed', (o) => o.changed(row, before));
   }
 
   override async disconnected(row: Connection): Promise<void> {

@@ -1,13 +1,13 @@
 import { Controller, Get } from '@nestjs/common';
-import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
-import { SkipThrottle } from '@nestjs/throttler';
+import { markNoDatabase, NoRateLimit } from '../../common/openapi/openapi-markers';
+import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags, ApiOperation } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, TypeOrmHealthIndicator, type HealthCheckResult } from '@nestjs/terminus';
 import { Public } from '../auth/auth.decorators';
 import { RedisHealthIndicator } from './redis.health';
 
 @ApiTags('health')
 @Public()
-@SkipThrottle()
+@NoRateLimit()
 @Controller('health')
 export class HealthController {
   constructor(
@@ -18,6 +18,8 @@ export class HealthController {
 
   /** Liveness: the process is up and serving; no dependency is consulted. */
   @Get()
+  @ApiOperation({ summary: 'Liveness: the process is up (no dependency is consulted)' })
+  @markNoDatabase()
   @ApiOkResponse({ schema: { example: { status: 'ok' } } })
   live(): { status: 'ok' } {
     return { status: 'ok' };
@@ -25,6 +27,7 @@ export class HealthController {
 
   /** Readiness: PostgreSQL and Redis both answer. */
   @Get('ready')
+  @ApiOperation({ summary: 'Readiness: PostgreSQL and Redis both answer' })
   @HealthCheck()
   @ApiOkResponse({
     schema: { example: { status: 'ok', info: { database: { status: 'up' }, redis: { status: 'up' } }, error: {}, details: {} } },

@@ -10,7 +10,7 @@ import { DomainError } from '../../common/errors/domain-error';
 import { ErrorCode } from '../../common/errors/error-codes';
 import { bearerToken } from '../auth/guards/jwt-auth.guard';
 import { SessionAuthenticator } from '../auth/session-authenticator';
-import { NOTIFICATIONS_QUEUE, TOKEN_MAINTENANCE_QUEUE } from '../queue/queue.constants';
+import { NOTIFICATIONS_QUEUE, TOKEN_MAINTENANCE_QUEUE, WEBHOOK_DELIVERIES_QUEUE } from '../queue/queue.constants';
 import { DATA_DELETION_QUEUE } from '../webhooks/webhooks.constants';
 
 export const BULL_BOARD_PATH = '/admin/queues';
@@ -45,7 +45,7 @@ export function mountBullBoard(app: NestExpressApplication): void {
   let queues: Queue[];
   let sessions: SessionAuthenticator;
   try {
-    queues = [TOKEN_MAINTENANCE_QUEUE, NOTIFICATIONS_QUEUE, DATA_DELETION_QUEUE].map((name) =>
+    queues = [TOKEN_MAINTENANCE_QUEUE, NOTIFICATIONS_QUEUE, DATA_DELETION_QUEUE, WEBHOOK_DELIVERIES_QUEUE].map((name) =>
       app.get<Queue>(getQueueToken(name), { strict: false }),
     );
     sessions = app.get(SessionAuthenticator, { strict: false });

@@ -4,11 +4,16 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { OAuthStateEntity } from '../social/oauth-state.entity';
 import { OAuthStateService } from '../social/oauth-state.service';
 import { DATA_DELETION_QUEUE } from '../webhooks/webhooks.constants';
+import { IntegrationsCoreModule } from '../integrations/integrations.module';
 import { HousekeepingCron } from './housekeeping.cron';
 import { HousekeepingService } from './housekeeping.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([OAuthStateEntity]), BullModule.registerQueue({ name: DATA_DELETION_QUEUE })],
+  imports: [
+    TypeOrmModule.forFeature([OAuthStateEntity]),
+    BullModule.registerQueue({ name: DATA_DELETION_QUEUE }),
+    IntegrationsCoreModule,
+  ],
   providers: [OAuthStateService, HousekeepingService, HousekeepingCron],
   exports: [HousekeepingService],
 })

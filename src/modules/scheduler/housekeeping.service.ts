@@ -5,6 +5,7 @@ import { DataSource } from 'typeorm';
 import { Clock } from '../../common/clock';
 import { AppConfig } from '../../config/app-config';
 import { OAuthStateService } from '../social/oauth-state.service';
+import { SweepWebhookDeliveries } from '../integrations/use-cases/sweep-webhook-deliveries.use-case';
 import { DATA_DELETION_QUEUE, dataDeletionJobOptions, type DataDeletionJob } from '../webhooks/webhooks.constants';
 import { purgeSignedRequests, SIGNED_REQUEST_RETENTION_MS } from '../webhooks/signed-request-replay.service';
 
@@ -18,12 +19,16 @@ export interface HousekeepingResult {
   attemptsDeleted: number;
   deletionsRequeued: number;
   deliveriesPurged: number;
+  /** Outbound webhook deliveries whose job was enqueued again, and old ones dropped from the log. */
+  outboundRequeued: number;
+  outboundPurged: number;
 }
 
 /**
  * The scheduler's hourly housekeeping, PostgreSQL being the truth: abandoned login attempts lose
  * their encrypted tokens, stuck data-deletion requests get their job back (Meta sends the request
- * once; the deletion must happen), old processed webhook deliveries go.
+ * once; the deletion must happen), old processed webhook deliveries go; outbound webhook
+ * deliveries whose job was lost get it back and old ones leave the log.
  */
 @Injectable()
 export class HousekeepingService {
@@ -35,6 +40,7 @@ export class HousekeepingService {
     @InjectQueue(DATA_DELETION_QUEUE) private readonly deletions: Queue<DataDeletionJob>,
     private readonly config: AppConfig,
     private readonly clock: Clock,
+    private readonly outbound: SweepWebhookDeliveries,
   ) {}
 
   async run(): Promise<HousekeepingResult> {
@@ -52,7 +58,15 @@ export class HousekeepingService {
       [new Date(now - DELIVERY_RETENTION_MS)],
     );
     await purgeSignedRequests(this.dataSource, new Date(now - SIGNED_REQUEST_RETENTION_MS)); // expired replay keys of Meta's callbacks
-    const result = { attemptsWiped: wiped, attemptsDeleted: deleted, deletionsRequeued: stuck.length, deliveriesPurged: purged };
+    const sweep = await this.outbound.execute();
+    const result = {
+      attemptsWiped: wiped,
+      attemptsDeleted: deleted,
+      deletionsRequeued: stuck.length,
+      deliveriesPurged: purged,
+      outboundRequeued: sweep.requeued,
+      outboundPurged: sweep.purged,
+    };
     if (Object.values(result).some((n) => n > 0)) this.logger.log(result, 'housekeeping done');
     return result;
   }

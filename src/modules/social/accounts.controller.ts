@@ -31,6 +31,7 @@ export class AccountsController {
   }
 
   @Get(':id')
+  @ApiOperation({ summary: 'One of your connected accounts' })
   @ApiOkResponse({ type: AccountDto })
   get(@CurrentUser() user: AuthUser, @Param('id', AccountIdPipe) id: number): Promise<AccountDto> {
     return this.accounts.get(user.id, id);

@@ -2,7 +2,7 @@ import { Body, Controller, Delete, Get, Headers, HttpCode, Post, Query, Req, Res
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { ErrorBodyDto } from '../../common/errors/error-body.dto';
-import { CurrentUser, OptionalUser, type AuthUser } from '../auth/auth.decorators';
+import { ChangesState, CurrentUser, OptionalUser, type AuthUser } from '../auth/auth.decorators';
 import { Disconnect } from '../connections/use-cases/disconnect.use-case';
 import { AccountsService } from './accounts.service';
 import { CallbackResponder } from './callback-responder';
@@ -32,6 +32,7 @@ export class SocialController {
   }
 
   @OptionalUser()
+  @ChangesState()
   @Get('facebook/callback')
   @ApiBearerAuth()
   @ApiOperation({

@@ -1,4 +1,5 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Req, Res, type RawBodyRequest } from '@nestjs/common';
+import { NoRateLimit } from '../../common/openapi/openapi-markers';
 import {
   ApiBody,
   ApiConsumes,
@@ -11,7 +12,6 @@ import {
   ApiResponse,
   ApiTags,
 } from '@nestjs/swagger';
-import { SkipThrottle } from '@nestjs/throttler';
 import type { Request, Response } from 'express';
 import { ErrorBodyDto } from '../../common/errors/error-body.dto';
 import { Public } from '../auth/auth.decorators';
@@ -40,7 +40,7 @@ export class WebhooksController {
 
   @Post('facebook/deauthorize')
   @HttpCode(200)
-  @SkipThrottle()
+  @NoRateLimit()
   @ApiOperation({
     summary: 'Deauthorize callback (App Dashboard → Facebook Login → Settings)',
     description:
@@ -65,7 +65,7 @@ export class WebhooksController {
 
   @Post('facebook/data-deletion')
   @HttpCode(200)
-  @SkipThrottle()
+  @NoRateLimit()
   @ApiOperation({
     summary: 'Data Deletion Request callback (App Dashboard → App settings → Basic)',
     description:
@@ -106,7 +106,7 @@ export class WebhooksController {
   }
 
   @Get('instagram')
-  @SkipThrottle()
+  @NoRateLimit()
   @ApiOperation({
     summary: 'Webhook subscription handshake',
     description:
@@ -136,7 +136,7 @@ export class WebhooksController {
 
   @Post('instagram')
   @HttpCode(200)
-  @SkipThrottle()
+  @NoRateLimit()
   @ApiOperation({
     summary: 'Webhook event notifications (Instagram, Page, permissions)',
     description:

@@ -8,7 +8,8 @@ import type { LifecycleSettings } from '../../connections/domain/connection-poli
 
 const DAY = 86_400_000;
 
-export type AlertKind = 'expiring' | 'expired' | 'token_invalid' | 'revoked';
+/** `webhook_disabled` is raised by the integrations module (no account), in-app only. */
+export type AlertKind = 'expiring' | 'expired' | 'token_invalid' | 'revoked' | 'webhook_disabled';
 
 /** What the rules need to know about a connection. */
 export interface AlertFacts {
@@ -90,5 +91,7 @@ export function alertSubject(kind: AlertKind, thresholdDays: number | null, who:
       return `${who} stopped working — reconnect to resume publishing`;
     case 'revoked':
       return `${who} was disconnected at Facebook`;
+    case 'webhook_disabled':
+      return `Your webhook endpoint ${who} was disabled`;
   }
 }

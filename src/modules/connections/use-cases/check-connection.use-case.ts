@@ -162,7 +162,7 @@ export class CheckConnection {
     });
     // our lease was taken over (we ran past LEASE_MS): the other run's result stands
     if (!stored) return this.waitForOtherRun(row.id, actor);
-    await this.events.changed(stored);
+    await this.events.changed(stored, row.status);
     return {
       success: true,
       message,
@@ -240,7 +240,7 @@ export class CheckConnection {
   private async store(row: Connection, t: Transition & { to: 'needs_reconnect' | 'revoked' }): Promise<CheckResult> {
     const stored = await this.connections.apply(row, t);
     const now = await this.connections.findById(row.id);
-    if (now) await this.events.changed(now);
+    if (now) await this.events.changed(now, row.status);
     return {
       success: false,
       message: t.reason,

@@ -21,12 +21,14 @@ export class ConnectAccounts {
   ) {}
 
   async execute(userId: number, pairs: VerifiedLoginPair[]): Promise<Connection[]> {
+    // what each account was before (a renewal of a broken one is a recovery to observers)
+    const before = new Map((await this.connections.listVisible(userId)).map((r) => [r.igUserId, r.status] as const));
     const rows: Connection[] = [];
     for (const pair of pairs) {
       const times = verifiedTimes(pair, this.clock.now(), this.config.tokens);
       rows.push(await this.connections.storeVerifiedLogin(userId, pair, times));
     }
-    for (const row of rows) await this.events.connected(row);
+    for (const row of rows) await this.events.connected(row, before.get(row.igUserId) ?? null);
     return rows;
   }
 }

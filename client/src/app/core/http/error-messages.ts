@@ -39,6 +39,13 @@ export const API_ERROR_CODES = [
   'CAPTION_TOO_LONG',
   'TOO_MANY_HASHTAGS',
   'TOO_MANY_MENTIONS',
+  'INSUFFICIENT_SCOPE',
+  'API_KEY_NOT_ALLOWED',
+  'API_KEY_NOT_FOUND',
+  'API_KEY_LIMIT_REACHED',
+  'WEBHOOK_ENDPOINT_NOT_FOUND',
+  'WEBHOOK_URL_REFUSED',
+  'WEBHOOK_ENDPOINT_LIMIT_REACHED',
   // Client-side codes:
   'NETWORK_ERROR',
   'UNKNOWN_ERROR',
@@ -91,7 +98,8 @@ export const ERROR_MESSAGES: Record<ApiErrorCode, string> = {
     'This reconnect link is not valid any more. Use "Renew access" on the account instead.',
   PERMISSION_MISSING:
     'AutoReels may not publish to this account. Reconnect it and keep "Publish to Instagram" ticked.',
-  IDEMPOTENCY_KEY_REUSED: 'This request was already sent with different content. Reload the page and try again.',
+  IDEMPOTENCY_KEY_REUSED:
+    'This request was already sent with different content. Reload the page and try again.',
   REEL_NOT_FOUND: 'This reel no longer exists. Reload the page.',
   REEL_NOT_CANCELLABLE: 'This reel is already being published, so it can no longer be cancelled.',
   UPLOAD_NOT_FOUND: 'The uploaded video is no longer available. Upload it again.',
@@ -101,6 +109,16 @@ export const ERROR_MESSAGES: Record<ApiErrorCode, string> = {
   TOO_MANY_MENTIONS: 'The caption mentions too many accounts: Instagram allows 20.',
   NETWORK_ERROR: "Can't reach the server. Check your connection and try again.",
   UNKNOWN_ERROR: GENERIC_ERROR_MESSAGE,
+  INSUFFICIENT_SCOPE: 'This API key is read-only, so it cannot change anything.',
+  API_KEY_NOT_ALLOWED: 'API keys cannot do this; sign in instead.',
+  API_KEY_NOT_FOUND: 'That API key no longer exists.',
+  API_KEY_LIMIT_REACHED:
+    'You have reached the limit of API keys. Revoke one you no longer use first.',
+  WEBHOOK_ENDPOINT_NOT_FOUND: 'That webhook endpoint no longer exists.',
+  WEBHOOK_URL_REFUSED:
+    'That URL cannot receive webhooks. Use a public https address (not a private or local one).',
+  WEBHOOK_ENDPOINT_LIMIT_REACHED:
+    'You have reached the limit of webhook endpoints. Delete one you no longer use first.',
 };
 
 export function isKnownErrorCode(code: unknown): code is ApiErrorCode {

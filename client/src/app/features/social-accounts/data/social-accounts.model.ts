@@ -112,7 +112,7 @@ export interface EventsResponse {
   events: TokenEvent[];
 }
 
-export type AlertKind = 'expiring' | 'expired' | 'token_invalid' | 'revoked';
+export type AlertKind = 'expiring' | 'expired' | 'token_invalid' | 'revoked' | 'webhook_disabled';
 
 export interface AccountAlert {
   id: EntityId;

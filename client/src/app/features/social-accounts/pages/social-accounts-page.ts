@@ -16,6 +16,7 @@ import type { LoginPageState } from '../../../core/auth/auth.model';
 import { CLOCK } from '../../../core/clock';
 import { toUserMessage } from '../../../core/http/api-error';
 import { errorMessageFor } from '../../../core/http/error-messages';
+import { SettingsNav } from '../../../core/layout/settings-nav';
 import { AccountCard } from '../components/account-card';
 import { AlertsBanner } from '../components/alerts-banner';
 import { ConnectLauncher } from '../components/connect-launcher';
@@ -38,7 +39,7 @@ const RETRYABLE = new Set([
 
 @Component({
   selector: 'app-social-accounts-page',
-  imports: [AccountCard, AlertsBanner],
+  imports: [AccountCard, AlertsBanner, SettingsNav],
   templateUrl: './social-accounts-page.html',
   styleUrl: './social-accounts-page.css',
   changeDetection: ChangeDetectionStrategy.OnPush,
