@@ -126,6 +126,54 @@ describe('OpenAPI document as a contract (e2e)', () => {
     await http().get('/social/alerts').set('Authorization', auth).expect(ok);
     await http().post('/social/alerts/999999/read').set('Authorization', auth).expect(ok);
     await http().get('/social/reconnect/not-a-token').expect(ok);
+
+    // reels and uploads (the worker is not running here: a reel stays where the api left it)
+    await http().get(`/social/accounts/${id}/publishing-limit`).set('Authorization', auth).expect(ok);
+    await http().get('/social/accounts/999999/publishing-limit').set('Authorization', auth).expect(ok);
+    await http()
+      .post('/social/reels')
+      .set('Authorization', auth)
+      .send({ account_id: id, caption: 'x'.repeat(2201) })
+      .expect(ok);
+    const reel = (
+      await http()
+        .post('/social/reels')
+        .set('Authorization', auth)
+        .set('Idempotency-Key', 'contract-1')
+        .send({
+          account_id: id,
+          video_url: 'https://cdn.example.com/a.mp4',
+          publish_at: new Date(Date.now() + 86_400_000).toISOString(),
+        })
+        .expect(ok)
+    ).body;
+    await http()
+      .post('/social/reels')
+      .set('Authorization', auth)
+      .set('Idempotency-Key', 'contract-1')
+      .send({ account_id: id, video_url: 'https://cdn.example.com/a.mp4', publish_at: reel.publish_at })
+      .expect(ok); // 200: the same reel again
+    await http().get('/social/reels').set('Authorization', readKey).expect(ok);
+    await http()
+      .get(`/social/reels/${reel.id as number}`)
+      .set('Authorization', auth)
+      .expect(ok);
+    await http().get('/social/reels/999999').set('Authorization', auth).expect(ok);
+    await http()
+      .delete(`/social/reels/${reel.id as number}`)
+      .set('Authorization', auth)
+      .expect(ok);
+    await http()
+      .post('/social/uploads')
+      .set('Authorization', auth)
+      .attach('file', Buffer.from('not really a video'), { filename: 'clip.mp4', contentType: 'video/mp4' })
+      .expect(ok);
+    await http()
+      .post('/social/uploads')
+      .set('Authorization', auth)
+      .attach('file', Buffer.from('text'), { filename: 'a.txt', contentType: 'text/plain' })
+      .expect(ok);
+
     await http().delete(`/social/accounts/${id}`).set('Authorization', auth).expect(ok);
     await http().delete('/social/disconnect').set('Authorization', auth).expect(ok);
 

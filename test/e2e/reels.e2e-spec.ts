@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,6 +8,7 @@ import { DataSource } from 'typeorm';
 import { startSandbox } from '../../src/sandbox/sandbox-server';
 import { SweepReels } from '../../src/modules/publishing/use-cases/sweep-reels.use-case';
 import { startApi } from '../helpers/api-app';
+import { startReceiver } from '../helpers/webhook-receiver';
 import { deleteRedisPrefix, startSchedulerRole, startWorkerRole, waitFor } from '../helpers/lifecycle';
 import { control } from '../helpers/sandbox';
 import { callback, dialog, newPerson, newUser, type Stack } from '../helpers/stack';
@@ -118,6 +119,49 @@ describe('reels (e2e)', () => {
       .set('Authorization', a.auth)
       .expect(200);
     expect(limit.body).toEqual({ quota_usage: 1, quota_total: 100, quota_duration_seconds: 86400 });
+  });
+
+  it("should announce a published and a failed reel to the owner's webhook endpoints, signed", async () => {
+    const receiver = await startReceiver();
+    try {
+      const a = await connected();
+      const endpoint = await stack
+        .http()
+        .post('/integrations/webhooks')
+        .set('Authorization', a.auth)
+        .send({ url: receiver.url, events: ['reel.published', 'reel.failed'] })
+        .expect(201);
+      const ok = await post(a.auth, { account_id: a.accountId, video_url: 'https://cdn.example.com/ok.mp4' }).expect(202);
+      const done = await until(a.auth, ok.body.id as number, 'published');
+      await control(stack.sandbox, 'POST', '/reels/next-containers', { ig_user_id: a.igUserId, subcode: 2207026 });
+      const bad = await post(a.auth, { account_id: a.accountId, video_url: 'https://cdn.example.com/bad.mp4' }).expect(202);
+      await until(a.auth, bad.body.id as number, 'failed');
+      const events = await waitFor('both reel events', () =>
+        Promise.resolve(receiver.received.length >= 2 ? receiver.received : null),
+      );
+      const bodies = events.map((e) => JSON.parse(e.raw) as { type: string; data: Json });
+      expect(bodies.map((b) => b.type).sort()).toEqual(['reel.failed', 'reel.published']);
+      expect(bodies.find((b) => b.type === 'reel.published')?.data).toMatchObject({
+        reel_id: ok.body.id,
+        account_id: a.accountId,
+        instagram_user_id: a.igUserId,
+        instagram_media_id: done.media_id,
+        permalink: done.permalink,
+      });
+      expect(bodies.find((b) => b.type === 'reel.failed')?.data).toMatchObject({
+        reel_id: bad.body.id,
+        error_code: 'MEDIA_ERROR_2207026',
+      });
+      const secret = endpoint.body.secret as string;
+      for (const e of events) {
+        const [t, v1] = String(e.headers['x-autoreels-signature'])
+          .split(',')
+          .map((kv) => kv.split('=')[1]);
+        expect(v1).toBe(createHmac('sha256', secret).update(`${t}.${e.raw}`).digest('hex'));
+      }
+    } finally {
+      await receiver.close();
+    }
   });
 
   it('should stream an upload to disk and send the same bytes with the resumable upload, then delete the file', async () => {

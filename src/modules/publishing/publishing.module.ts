@@ -2,6 +2,7 @@ import { BullModule } from '@nestjs/bullmq';
 import { Module } from '@nestjs/common';
 import { ConnectionsModule } from '../connections/connections.module';
 import { GraphModule } from '../graph/graph.module';
+import { IntegrationsCoreModule } from '../integrations/integrations.module';
 import { REEL_PUBLISHING_QUEUE } from '../queue/queue.constants';
 import { TypeormReelRepository } from './persistence/typeorm-reel.repository';
 import { ReelQueue } from './reel-queue';
@@ -33,7 +34,7 @@ const USE_CASES = [
  * scheduler for the sweep.
  */
 @Module({
-  imports: [ConnectionsModule, GraphModule, BullModule.registerQueue({ name: REEL_PUBLISHING_QUEUE })],
+  imports: [ConnectionsModule, GraphModule, IntegrationsCoreModule, BullModule.registerQueue({ name: REEL_PUBLISHING_QUEUE })],
   providers: [{ provide: ReelRepository, useClass: TypeormReelRepository }, ReelQueue, ...USE_CASES],
   exports: [ReelRepository, ReelQueue, ...USE_CASES],
 })

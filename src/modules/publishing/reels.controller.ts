@@ -99,6 +99,7 @@ export class ReelsController {
   }
 
   @Get('reels/:id')
+  @ApiOperation({ summary: 'One reel: its status, and its permalink once published or the reason once failed' })
   @ApiOkResponse({ type: ReelDto })
   @ApiResponse({ status: 404, description: "REEL_NOT_FOUND (also for another user's reel)", type: ErrorBodyDto })
   get(@CurrentUser() user: AuthUser, @Param('id', ReelIdPipe) id: number): Promise<ReelDto> {

@@ -469,6 +469,79 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/social/reels": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Your reels, newest first */
+        get: operations["ReelsController_list"];
+        put?: never;
+        /**
+         * Publish a Reel (now or at publish_at) through one of your accounts
+         * @description Answers 202 with the Reel; the worker publishes it and its status moves scheduled → queued → uploading → processing → publishing → published (or failed with error_code and error_message). The same Idempotency-Key with the same body answers 200 with the same reel.
+         */
+        post: operations["ReelsController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/social/reels/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One reel: its status, and its permalink once published or the reason once failed */
+        get: operations["ReelsController_get"];
+        put?: never;
+        post?: never;
+        /** Cancel a reel that has not started publishing */
+        delete: operations["ReelsController_cancel"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/social/uploads": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Upload a video for a reel (streamed to disk; use the upload_id in POST /social/reels) */
+        post: operations["ReelsController_upload"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/social/accounts/{id}/publishing-limit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Meta's publishing quota for the account (posts in the moving 24 h window) */
+        get: operations["ReelsController_limit"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/integrations/webhooks": {
         parameters: {
             query?: never;
@@ -574,7 +647,7 @@ export interface components {
              * @example VALIDATION_FAILED
              * @enum {string}
              */
-            code: "VALIDATION_FAILED" | "MALFORMED_JSON" | "MALFORMED_BODY" | "MALFORMED_QUERY" | "BODY_TOO_DEEP" | "INVALID_CHARACTERS" | "UNSUPPORTED_ENCODING" | "PAYLOAD_TOO_LARGE" | "NOT_FOUND" | "RATE_LIMITED" | "INTERNAL_ERROR" | "SERVICE_UNAVAILABLE" | "AUTH_REQUIRED" | "AUTH_TOKEN_INVALID" | "INVALID_CREDENTIALS" | "EMAIL_TAKEN" | "FORBIDDEN" | "LOGIN_LOCKED" | "INSUFFICIENT_SCOPE" | "API_KEY_NOT_ALLOWED" | "API_KEY_NOT_FOUND" | "API_KEY_LIMIT_REACHED" | "OAUTH_STATE_INVALID" | "OAUTH_STATE_EXPIRED" | "OAUTH_DENIED" | "OAUTH_CODE_INVALID" | "PERMISSIONS_DECLINED" | "NO_INSTAGRAM_ACCOUNT" | "SELECTION_INVALID" | "WRONG_INSTAGRAM_ACCOUNT" | "ACCOUNT_NOT_FOUND" | "NOT_CONNECTED" | "NEEDS_RECONNECT" | "REFRESH_IN_PROGRESS" | "ALERT_NOT_FOUND" | "RECONNECT_LINK_INVALID" | "META_UNAVAILABLE" | "META_RATE_LIMITED" | "META_REQUEST_FAILED" | "SIGNED_REQUEST_INVALID" | "SIGNED_REQUEST_EXPIRED" | "WEBHOOK_SIGNATURE_INVALID" | "WEBHOOK_VERIFY_TOKEN_MISMATCH" | "DELETION_REQUEST_NOT_FOUND" | "WEBHOOK_ENDPOINT_NOT_FOUND" | "WEBHOOK_URL_REFUSED" | "WEBHOOK_ENDPOINT_LIMIT_REACHED";
+            code: "VALIDATION_FAILED" | "MALFORMED_JSON" | "MALFORMED_BODY" | "MALFORMED_QUERY" | "BODY_TOO_DEEP" | "INVALID_CHARACTERS" | "UNSUPPORTED_ENCODING" | "PAYLOAD_TOO_LARGE" | "NOT_FOUND" | "RATE_LIMITED" | "INTERNAL_ERROR" | "SERVICE_UNAVAILABLE" | "AUTH_REQUIRED" | "AUTH_TOKEN_INVALID" | "INVALID_CREDENTIALS" | "EMAIL_TAKEN" | "FORBIDDEN" | "LOGIN_LOCKED" | "INSUFFICIENT_SCOPE" | "API_KEY_NOT_ALLOWED" | "API_KEY_NOT_FOUND" | "API_KEY_LIMIT_REACHED" | "OAUTH_STATE_INVALID" | "OAUTH_STATE_EXPIRED" | "OAUTH_DENIED" | "OAUTH_CODE_INVALID" | "PERMISSIONS_DECLINED" | "NO_INSTAGRAM_ACCOUNT" | "SELECTION_INVALID" | "WRONG_INSTAGRAM_ACCOUNT" | "ACCOUNT_NOT_FOUND" | "NOT_CONNECTED" | "NEEDS_RECONNECT" | "REFRESH_IN_PROGRESS" | "ALERT_NOT_FOUND" | "RECONNECT_LINK_INVALID" | "PERMISSION_MISSING" | "IDEMPOTENCY_KEY_REUSED" | "REEL_NOT_FOUND" | "REEL_NOT_CANCELLABLE" | "UPLOAD_NOT_FOUND" | "UNSUPPORTED_MEDIA_TYPE" | "CAPTION_TOO_LONG" | "TOO_MANY_HASHTAGS" | "TOO_MANY_MENTIONS" | "META_UNAVAILABLE" | "META_RATE_LIMITED" | "META_REQUEST_FAILED" | "SIGNED_REQUEST_INVALID" | "SIGNED_REQUEST_EXPIRED" | "WEBHOOK_SIGNATURE_INVALID" | "WEBHOOK_VERIFY_TOKEN_MISMATCH" | "DELETION_REQUEST_NOT_FOUND" | "WEBHOOK_ENDPOINT_NOT_FOUND" | "WEBHOOK_URL_REFUSED" | "WEBHOOK_ENDPOINT_LIMIT_REACHED";
             /** @example email must be an email */
             message: string;
         };
@@ -996,6 +1069,163 @@ export interface components {
             object: string;
             entry: components["schemas"]["WebhookEntryDto"][];
         };
+        CreateReelDto: {
+            /**
+             * @description One of your accounts; the default account when absent.
+             * @example 12
+             */
+            account_id?: number;
+            /**
+             * @description A public https URL Meta can fetch. Give this or `upload_id`.
+             * @example https://cdn.example.com/reels/launch.mp4
+             */
+            video_url?: string;
+            /**
+             * @description From `POST /social/uploads`.
+             * @example 3f6c2a8e-4b1d-4c8a-9a53-2f0e6b7d1c90
+             */
+            upload_id?: string;
+            /**
+             * @description ≤ 2,200 characters, ≤ 30 hashtags, ≤ 20 @mentions (Meta's API limits; Instagram shows at most 5 hashtags since Dec 2025).
+             * @example New roast just dropped ☕ #coffee #acme
+             */
+            caption?: string;
+            /**
+             * @default true
+             * @example true
+             */
+            share_to_feed: boolean;
+            /**
+             * @description Wins over thumb_offset.
+             * @example https://cdn.example.com/reels/launch-cover.jpg
+             */
+            cover_url?: string;
+            /**
+             * @description Cover frame, in milliseconds from the start.
+             * @example 1500
+             */
+            thumb_offset?: number;
+            /**
+             * @description Renames the original audio (once).
+             * @example Acme morning mix
+             */
+            audio_name?: string;
+            /**
+             * @description ≤ 3 Instagram usernames.
+             * @example [
+             *       "acme.roastery"
+             *     ]
+             */
+            collaborators?: string[];
+            /**
+             * @description A Facebook Page id with a location.
+             * @example 110000000000001
+             */
+            location_id?: string;
+            /**
+             * @description When to publish; now when absent; at most 75 days ahead.
+             * @example 2026-12-01T09:00:00Z
+             */
+            publish_at?: string;
+        };
+        ReelDto: {
+            /** @example 41 */
+            id: number;
+            /** @example 12 */
+            account_id: number;
+            /** @example acme.coffee */
+            instagram_username: string | null;
+            /**
+             * @example published
+             * @enum {string}
+             */
+            status: "scheduled" | "queued" | "uploading" | "processing" | "publishing" | "published" | "failed" | "cancelled";
+            /** @example https://cdn.example.com/reels/launch.mp4 */
+            video_url: string | null;
+            /** @example null */
+            upload_id: string | null;
+            /** @example New roast just dropped ☕ #coffee */
+            caption: string | null;
+            /** @example true */
+            share_to_feed: boolean;
+            /** @example null */
+            cover_url: string | null;
+            /** @example null */
+            thumb_offset: number | null;
+            /** @example null */
+            audio_name: string | null;
+            /** @example [] */
+            collaborators: string[];
+            /** @example null */
+            location_id: string | null;
+            /** @example 2026-11-27T09:00:00.000Z */
+            publish_at: string;
+            /**
+             * @description When the worker looks at it next (e.g. when the publishing quota frees).
+             * @example null
+             */
+            next_attempt_at: string | null;
+            /** @example 17889455560051444 */
+            container_id: string | null;
+            /** @example 17920238422030506 */
+            media_id: string | null;
+            /** @example https://www.instagram.com/reel/C0ffee123/ */
+            permalink: string | null;
+            /**
+             * @description Why it failed: NEEDS_RECONNECT, MEDIA_EXPIRED, MEDIA_ERROR_<subcode>, …
+             * @example null
+             */
+            error_code: string | null;
+            /**
+             * @description The reason, for people.
+             * @example null
+             */
+            error_message: string | null;
+            /** @example 3 */
+            attempts: number;
+            /** @example 2026-11-27T08:59:58.000Z */
+            created_at: string;
+            /** @example 2026-11-27T09:00:41.000Z */
+            updated_at: string;
+            /** @example 2026-11-27T09:00:40.000Z */
+            published_at: string | null;
+        };
+        ReelListDto: {
+            reels: components["schemas"]["ReelDto"][];
+            /**
+             * @description Pass as `cursor` for the next page; null at the end.
+             * @example 41
+             */
+            next_cursor: string | null;
+        };
+        UploadFormDto: {
+            /**
+             * Format: binary
+             * @description video/mp4 or video/quicktime, ≤ UPLOAD_MAX_BYTES (300 MB).
+             */
+            file: string;
+        };
+        UploadDto: {
+            /** @example 3f6c2a8e-4b1d-4c8a-9a53-2f0e6b7d1c90 */
+            upload_id: string;
+            /** @example 18874368 */
+            size: number;
+            /**
+             * @example video/mp4
+             * @enum {string}
+             */
+            content_type: "video/mp4" | "video/quicktime";
+            /** @example 2026-11-28T09:00:00.000Z */
+            expires_at: string;
+        };
+        PublishingLimitDto: {
+            /** @example 12 */
+            quota_usage: number;
+            /** @example 100 */
+            quota_total: number;
+            /** @example 86400 */
+            quota_duration_seconds: number;
+        };
         CreateWebhookEndpointDto: {
             /**
              * @description In production: https, and not a private, loopback or link-local address (also after DNS resolution).
@@ -1132,7 +1362,7 @@ export interface components {
              * @example VALIDATION_FAILED
              * @enum {string}
              */
-            code: "VALIDATION_FAILED" | "MALFORMED_JSON" | "MALFORMED_BODY" | "MALFORMED_QUERY" | "BODY_TOO_DEEP" | "INVALID_CHARACTERS" | "UNSUPPORTED_ENCODING" | "PAYLOAD_TOO_LARGE" | "NOT_FOUND" | "RATE_LIMITED" | "INTERNAL_ERROR" | "SERVICE_UNAVAILABLE" | "AUTH_REQUIRED" | "AUTH_TOKEN_INVALID" | "INVALID_CREDENTIALS" | "EMAIL_TAKEN" | "FORBIDDEN" | "LOGIN_LOCKED" | "INSUFFICIENT_SCOPE" | "API_KEY_NOT_ALLOWED" | "API_KEY_NOT_FOUND" | "API_KEY_LIMIT_REACHED" | "OAUTH_STATE_INVALID" | "OAUTH_STATE_EXPIRED" | "OAUTH_DENIED" | "OAUTH_CODE_INVALID" | "PERMISSIONS_DECLINED" | "NO_INSTAGRAM_ACCOUNT" | "SELECTION_INVALID" | "WRONG_INSTAGRAM_ACCOUNT" | "ACCOUNT_NOT_FOUND" | "NOT_CONNECTED" | "NEEDS_RECONNECT" | "REFRESH_IN_PROGRESS" | "ALERT_NOT_FOUND" | "RECONNECT_LINK_INVALID" | "META_UNAVAILABLE" | "META_RATE_LIMITED" | "META_REQUEST_FAILED" | "SIGNED_REQUEST_INVALID" | "SIGNED_REQUEST_EXPIRED" | "WEBHOOK_SIGNATURE_INVALID" | "WEBHOOK_VERIFY_TOKEN_MISMATCH" | "DELETION_REQUEST_NOT_FOUND" | "WEBHOOK_ENDPOINT_NOT_FOUND" | "WEBHOOK_URL_REFUSED" | "WEBHOOK_ENDPOINT_LIMIT_REACHED";
+            code: "VALIDATION_FAILED" | "MALFORMED_JSON" | "MALFORMED_BODY" | "MALFORMED_QUERY" | "BODY_TOO_DEEP" | "INVALID_CHARACTERS" | "UNSUPPORTED_ENCODING" | "PAYLOAD_TOO_LARGE" | "NOT_FOUND" | "RATE_LIMITED" | "INTERNAL_ERROR" | "SERVICE_UNAVAILABLE" | "AUTH_REQUIRED" | "AUTH_TOKEN_INVALID" | "INVALID_CREDENTIALS" | "EMAIL_TAKEN" | "FORBIDDEN" | "LOGIN_LOCKED" | "INSUFFICIENT_SCOPE" | "API_KEY_NOT_ALLOWED" | "API_KEY_NOT_FOUND" | "API_KEY_LIMIT_REACHED" | "OAUTH_STATE_INVALID" | "OAUTH_STATE_EXPIRED" | "OAUTH_DENIED" | "OAUTH_CODE_INVALID" | "PERMISSIONS_DECLINED" | "NO_INSTAGRAM_ACCOUNT" | "SELECTION_INVALID" | "WRONG_INSTAGRAM_ACCOUNT" | "ACCOUNT_NOT_FOUND" | "NOT_CONNECTED" | "NEEDS_RECONNECT" | "REFRESH_IN_PROGRESS" | "ALERT_NOT_FOUND" | "RECONNECT_LINK_INVALID" | "PERMISSION_MISSING" | "IDEMPOTENCY_KEY_REUSED" | "REEL_NOT_FOUND" | "REEL_NOT_CANCELLABLE" | "UPLOAD_NOT_FOUND" | "UNSUPPORTED_MEDIA_TYPE" | "CAPTION_TOO_LONG" | "TOO_MANY_HASHTAGS" | "TOO_MANY_MENTIONS" | "META_UNAVAILABLE" | "META_RATE_LIMITED" | "META_REQUEST_FAILED" | "SIGNED_REQUEST_INVALID" | "SIGNED_REQUEST_EXPIRED" | "WEBHOOK_SIGNATURE_INVALID" | "WEBHOOK_VERIFY_TOKEN_MISMATCH" | "DELETION_REQUEST_NOT_FOUND" | "WEBHOOK_ENDPOINT_NOT_FOUND" | "WEBHOOK_URL_REFUSED" | "WEBHOOK_ENDPOINT_LIMIT_REACHED";
             /** @example email must be an email */
             message: string;
             /**
@@ -3495,6 +3725,550 @@ export interface operations {
             };
             /** @description UNSUPPORTED_ENCODING */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description INTERNAL_ERROR (no detail is ever given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE: PostgreSQL or Redis is unreachable; try again shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    ReelsController_list: {
+        parameters: {
+            query?: {
+                account_id?: number;
+                status?: "scheduled" | "queued" | "uploading" | "processing" | "publishing" | "published" | "failed" | "cancelled";
+                limit?: number;
+                /** @description `next_cursor` of the previous page. */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReelListDto"];
+                };
+            };
+            /** @description VALIDATION_FAILED, MALFORMED_QUERY, MALFORMED_JSON, … (`errors` lists each problem) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorBodyDto"];
+                };
+            };
+            /** @description AUTH_REQUIRED (no bearer) or AUTH_TOKEN_INVALID (expired, signed out, revoked API key) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description INTERNAL_ERROR (no detail is ever given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE: PostgreSQL or Redis is unreachable; try again shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    ReelsController_create: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description ≤ 255 characters; repeat a request safely. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateReelDto"];
+            };
+        };
+        responses: {
+            /** @description The reel an earlier request with this Idempotency-Key made */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReelDto"];
+                };
+            };
+            /** @description Accepted (a repeat with the same Idempotency-Key and body: 200) */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReelDto"];
+                };
+            };
+            /** @description VALIDATION_FAILED, CAPTION_TOO_LONG, TOO_MANY_HASHTAGS, TOO_MANY_MENTIONS */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorBodyDto"];
+                };
+            };
+            /** @description AUTH_REQUIRED (no bearer) or AUTH_TOKEN_INVALID (expired, signed out, revoked API key) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description PERMISSION_MISSING: the account did not grant instagram_content_publish */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description ACCOUNT_NOT_FOUND (also for another user's account), NOT_CONNECTED, UPLOAD_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description NEEDS_RECONNECT (account not active/expiring), IDEMPOTENCY_KEY_REUSED */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description UNSUPPORTED_ENCODING */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description INTERNAL_ERROR (no detail is ever given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE: PostgreSQL or Redis is unreachable; try again shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    ReelsController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReelDto"];
+                };
+            };
+            /** @description VALIDATION_FAILED, MALFORMED_QUERY, MALFORMED_JSON, … (`errors` lists each problem) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorBodyDto"];
+                };
+            };
+            /** @description AUTH_REQUIRED (no bearer) or AUTH_TOKEN_INVALID (expired, signed out, revoked API key) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description REEL_NOT_FOUND (also for another user's reel) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description INTERNAL_ERROR (no detail is ever given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE: PostgreSQL or Redis is unreachable; try again shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    ReelsController_cancel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description status "cancelled" */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReelDto"];
+                };
+            };
+            /** @description VALIDATION_FAILED, MALFORMED_QUERY, MALFORMED_JSON, … (`errors` lists each problem) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorBodyDto"];
+                };
+            };
+            /** @description AUTH_REQUIRED (no bearer) or AUTH_TOKEN_INVALID (expired, signed out, revoked API key) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description INSUFFICIENT_SCOPE: a read-only API key cannot change state */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description REEL_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description REEL_NOT_CANCELLABLE: publishing has started or it is done */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description INTERNAL_ERROR (no detail is ever given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE: PostgreSQL or Redis is unreachable; try again shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    ReelsController_upload: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["UploadFormDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UploadDto"];
+                };
+            };
+            /** @description VALIDATION_FAILED, MALFORMED_QUERY, MALFORMED_JSON, … (`errors` lists each problem) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorBodyDto"];
+                };
+            };
+            /** @description AUTH_REQUIRED (no bearer) or AUTH_TOKEN_INVALID (expired, signed out, revoked API key) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description INSUFFICIENT_SCOPE: a read-only API key cannot change state */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE (above UPLOAD_MAX_BYTES) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE (only video/mp4, video/quicktime) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description INTERNAL_ERROR (no detail is ever given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE: PostgreSQL or Redis is unreachable; try again shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    ReelsController_limit: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublishingLimitDto"];
+                };
+            };
+            /** @description VALIDATION_FAILED, MALFORMED_QUERY, MALFORMED_JSON, … (`errors` lists each problem) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorBodyDto"];
+                };
+            };
+            /** @description AUTH_REQUIRED (no bearer) or AUTH_TOKEN_INVALID (expired, signed out, revoked API key) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description ACCOUNT_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description NEEDS_RECONNECT */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description RATE_LIMITED */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -1,3 +1,5 @@
+import { ReadPublishingAccounts } from '../../connections/use-cases/publishing-access.use-case';
+import { PublishWebhookEvent } from '../../integrations/use-cases/publish-webhook-event.use-case';
 import { unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Injectable, Logger } from '@nestjs/common';
@@ -55,6 +57,8 @@ export class AdvanceReel {
     private readonly graph: GraphApiClient,
     private readonly config: AppConfig,
     private readonly clock: Clock,
+    private readonly accounts: ReadPublishingAccounts,
+    private readonly webhooks: PublishWebhookEvent,
   ) {}
 
   private get leaseMs(): number {
@@ -334,8 +338,24 @@ export class AdvanceReel {
     ]);
   }
 
-  private write(row: Reel, patch: ReelPatch, events: ReelEventDraft[]): Promise<Reel | null> {
-    return this.reels.update(row, patch, events);
+  /** Stores a step; a reel that just became published or failed is announced to the user's webhooks. */
+  private async write(row: Reel, patch: ReelPatch, events: ReelEventDraft[]): Promise<Reel | null> {
+    const stored = await this.reels.update(row, patch, events);
+    if (stored && (patch.status === 'published' || patch.status === 'failed') && row.status !== patch.status) {
+      const data = {
+        reel_id: stored.id,
+        account_id: stored.accountId,
+        instagram_user_id: (await this.accounts.byId(stored.accountId))?.igUserId ?? '',
+        instagram_media_id: stored.mediaId,
+        permalink: stored.permalink,
+        caption: stored.caption,
+        error_code: stored.errorCode,
+        reason: stored.errorMessage,
+      };
+      if (patch.status === 'published') await this.webhooks.reelPublished(stored.userId, data);
+      else await this.webhooks.reelFailed(stored.userId, data);
+    }
+    return stored;
   }
 
   private async deleteUploadFile(row: Reel): Promise<void> {
