@@ -32,5 +32,11 @@ export const routes: Routes = [
     loadComponent: () =>
       import('./features/social-accounts/pages/callback-page').then((m) => m.CallbackPage),
   },
+  {
+    path: 'settings/social-accounts/:accountId/reels',
+    title: 'Reels · AutoReels',
+    canActivate: [authGuard],
+    loadComponent: () => import('./features/reels/pages/reels-page').then((m) => m.ReelsPage),
+  },
   { path: '**', redirectTo: 'settings/social-accounts' },
 ];

@@ -91,7 +91,8 @@ export const ERROR_MESSAGES: Record<ApiErrorCode, string> = {
     'This reconnect link is not valid any more. Use "Renew access" on the account instead.',
   PERMISSION_MISSING:
     'AutoReels may not publish to this account. Reconnect it and keep "Publish to Instagram" ticked.',
-  IDEMPOTENCY_KEY_REUSED: 'This request was already sent with different content. Reload the page and try again.',
+  IDEMPOTENCY_KEY_REUSED:
+    'This request was already sent with different content. Reload the page and try again.',
   REEL_NOT_FOUND: 'This reel no longer exists. Reload the page.',
   REEL_NOT_CANCELLABLE: 'This reel is already being published, so it can no longer be cancelled.',
   UPLOAD_NOT_FOUND: 'The uploaded video is no longer available. Upload it again.',
