@@ -1,7 +1,9 @@
 import {
   ChangeDetectionStrategy,
   Component,
-  type ElementRef,
+  ElementRef,
+  Injector,
+  afterNextRender,
   computed,
   inject,
   input,
@@ -50,6 +52,8 @@ export class ReelForm {
   private readonly api = inject(ReelsApi);
   private readonly clock = inject(CLOCK);
   private readonly newKey = inject(NEW_IDEMPOTENCY_KEY);
+  private readonly host = inject<ElementRef<HTMLElement>>(ElementRef);
+  private readonly injector = inject(Injector);
 
   readonly accountId = input.required<EntityId>();
   /** The API accepted the reel (202, or 200 for a repeat of the same submit). */
@@ -168,8 +172,10 @@ export class ReelForm {
     const problem =
       this.urlError() ?? this.fileError() ?? this.captionError() ?? this.publishAtError();
     if (problem) {
-      queueMicrotask(() =>
-        document.querySelector<HTMLElement>('app-reel-form [aria-invalid="true"]')?.focus(),
+      // Keyboard and screen-reader users land on the field to fix, once its error is shown.
+      afterNextRender(
+        () => this.host.nativeElement.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus(),
+        { injector: this.injector },
       );
       return;
     }
