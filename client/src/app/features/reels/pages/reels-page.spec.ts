@@ -141,9 +141,10 @@ describe('ReelsPage', () => {
     await settle(harness.fixture);
     byTestId<HTMLButtonElement>(el, 'reel-submit')!.click();
     await settle(harness.fixture);
-    httpMock
-      .expectOne(`${TEST_API}/social/reels`)
-      .flush(aReel({ id: 3, status: 'queued' }), { status: 202, statusText: 'Accepted' });
+    const post = httpMock.expectOne(`${TEST_API}/social/reels`);
+    // the API wants the account's id as a number (IsInt), not the route's text
+    expect(post.request.body).toMatchObject({ account_id: 1 });
+    post.flush(aReel({ id: 3, status: 'queued' }), { status: 202, statusText: 'Accepted' });
     await settle(harness.fixture);
     expect(statuses()).toEqual(['Queued', 'Published']);
     expect(text('reel-notice')).toContain('Sent to Instagram');
