@@ -58,6 +58,8 @@ export class ReelForm {
   readonly accountId = input.required<EntityId>();
   /** The API accepted the reel (202, or 200 for a repeat of the same submit). */
   readonly submitted = output<Reel>();
+  /** A valid reel is on its way (the page drops the previous reel's message). */
+  readonly started = output<void>();
 
   protected readonly form = new FormGroup({
     source: new FormControl<Source>('url', { nonNullable: true }),
@@ -179,6 +181,7 @@ export class ReelForm {
       );
       return;
     }
+    this.started.emit();
     const v = this.form.getRawValue();
     const key = (this.idempotencyKey ??= this.newKey());
     try {

@@ -99,9 +99,9 @@ describe('ReelList', () => {
       aReel({ id: 2, caption: 'Hello #coffee', video_url: 'https://cdn.example.com/a.mp4?sig=1' }),
       aReel({ id: 1, caption: null, video_url: null, upload_id: 'u-1', share_to_feed: false }),
     ]);
-    expect(textOf(byUrl, 'reel-caption')).toBe('Hello #coffee');
+    expect(textOf(byUrl, 'reel-item-caption')).toBe('Hello #coffee');
     expect(byUrl.textContent).toContain('Video: cdn.example.com/a.mp4');
-    expect(textOf(uploaded, 'reel-caption')).toBe('No caption');
+    expect(textOf(uploaded, 'reel-item-caption')).toBe('No caption');
     expect(uploaded.textContent).toContain('Uploaded video');
     expect(uploaded.textContent).toContain('Reels tab only');
   });

@@ -156,6 +156,21 @@ describe('ReelsPage', () => {
     });
     await settle(harness.fixture);
     expect(statuses()).toEqual(['Uploading to Instagram', 'Published']);
+
+    // the next reel on its way: the previous message goes
+    url.value = 'https://cdn.example.com/second.mp4';
+    url.dispatchEvent(new Event('input'));
+    await settle(harness.fixture);
+    byTestId<HTMLButtonElement>(el, 'reel-submit')!.click();
+    await settle(harness.fixture);
+    expect(byTestId(el, 'reel-notice')).toBeNull();
+    httpMock
+      .expectOne(`${TEST_API}/social/reels`)
+      .flush(aReel({ id: 4 }), { status: 202, statusText: 'Accepted' });
+    await settle(harness.fixture);
+    expect(text('reel-notice')).toContain('Sent to Instagram');
+    for (const late of httpMock.match(reelsOf('1')))
+      late.flush({ reels: [aReel({ id: 4 }), aReel({ id: 3 })], next_cursor: null });
     await harness.navigateByUrl('/settings/social-accounts');
   });
 
