@@ -1,7 +1,9 @@
 /// <reference lib="dom" />
+import { copyFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import type { BrowserContext, CDPSession, Locator, Page } from 'playwright-core';
 import { ACME_COFFEE_IG, ACME_COFFEE_PAGE, ACME_ROASTERY_PAGE, ALEX_ID, control } from '../helpers/sandbox';
-import { collectCspViolations, collectPageErrors, snap, startWorld, type BrowserWorld } from './harness';
+import { ROOT, collectCspViolations, collectPageErrors, snap, startWorld, type BrowserWorld } from './harness';
 
 /**
  * Issue 12: publishing a Reel from the settings screen in real Chromium, with the api, a worker
@@ -248,4 +250,16 @@ describe('publish a Reel from the settings screen in a real browser', () => {
   test('the reels screen is styled and the CSP blocked nothing', () => {
     expect([...new Set(cspViolations.map((v) => v.replace(/^\S+: /, '')))]).toEqual([]);
   });
+});
+
+afterAll(() => {
+  // The README's screenshot, refreshed on request only: UPDATE_DOCS_SCREENSHOTS=1 node test/browser/run.js
+  if (!process.env.UPDATE_DOCS_SCREENSHOTS) return;
+  const docs = join(ROOT, 'docs', 'screenshots');
+  mkdirSync(docs, { recursive: true });
+  try {
+    copyFileSync(join(ROOT, 'artifacts', 'screenshots', 'reels-uploading.png'), join(docs, 'reels.png'));
+  } catch {
+    /* the screen was never reached: that test already failed */
+  }
 });
