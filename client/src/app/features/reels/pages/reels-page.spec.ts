@@ -121,6 +121,14 @@ describe('ReelsPage', () => {
     httpMock.expectNone(reelsOf('1'));
   });
 
+  it('should not poll every few seconds for a reel scheduled days ahead', async () => {
+    await open([aReel({ id: 41, status: 'scheduled', publish_at: '2026-06-17T09:00:00.000Z' })]);
+    expect(statuses()).toEqual(['Scheduled']);
+    await waitPoll();
+    httpMock.expectNone(reelsOf('1'));
+    await harness.navigateByUrl('/settings/social-accounts');
+  });
+
   it('should stop polling when the user leaves the page', async () => {
     await open([aReel({ id: 41, status: 'processing' })]);
     await harness.navigateByUrl('/settings/social-accounts');

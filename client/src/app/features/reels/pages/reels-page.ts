@@ -24,6 +24,8 @@ import { REELS_POLL_MS } from '../data/reels-tokens';
 
 /** Publishing needs a working connection that granted instagram_content_publish (DESIGN.md §8). */
 const PUBLISH_PERMISSION = 'instagram_content_publish';
+/** With only reels scheduled ahead, look now and then (the worker may also fail one early). */
+const SCHEDULED_POLL_MAX_MS = 60_000;
 
 /** One account's Reels: publish one, watch recent ones move to Published, see the quota. */
 @Component({
@@ -58,7 +60,15 @@ export class ReelsPage implements OnInit {
     if (!a.permissions.includes(PUBLISH_PERMISSION)) return errorMessageFor('PERMISSION_MISSING');
     return null;
   });
-  protected readonly pending = computed(() => this.reels().some((r) => !isFinal(r.status)));
+  /** Ms until the list is worth asking for again; null when every reel is final. */
+  private readonly nextPollMs = computed((): number | null => {
+    const open = this.reels().filter((r) => !isFinal(r.status));
+    if (open.length === 0) return null;
+    if (open.some((r) => r.status !== 'scheduled')) return this.pollMs;
+    // Only reels scheduled ahead: nothing moves before the earliest one is due.
+    const due = Math.min(...open.map((r) => Date.parse(r.publish_at) || 0));
+    return Math.min(SCHEDULED_POLL_MAX_MS, Math.max(this.pollMs, due - this.clock().getTime()));
+  });
 
   private timer: ReturnType<typeof setTimeout> | null = null;
   private destroyed = false;
@@ -121,11 +131,12 @@ export class ReelsPage implements OnInit {
 
   /** Asks again in a few seconds while any reel is still in the pipeline; never twice at once. */
   private schedulePoll(): void {
-    if (this.destroyed || this.timer !== null || !this.pending()) return;
+    const delay = this.nextPollMs();
+    if (this.destroyed || this.timer !== null || delay === null) return;
     this.timer = setTimeout(() => {
       this.timer = null;
       void this.poll();
-    }, this.pollMs);
+    }, delay);
   }
 
   private stopPolling(): void {
