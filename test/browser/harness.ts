@@ -9,6 +9,7 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { AppConfig } from '../../src/config/app-config';
 import { validateEnv } from '../../src/config/env.schema';
 import { createClientServer } from '../../src/roles/client';
+import { deleteRedisPrefix, startWorkerRole } from '../helpers/lifecycle';
 import { startStack, type Stack } from '../helpers/stack';
 import { control } from '../helpers/sandbox';
 
@@ -72,6 +73,10 @@ function freePort(): Promise<number> {
 export interface WorldOptions {
   /** Point FACEBOOK_REDIRECT_URI at the API's callback instead of the client's callback page. */
   callbackAtApi?: boolean;
+  /** Also run the worker role in-process (reels get published), with uploads in a temp dir. */
+  worker?: boolean;
+  /** More environment for the api (and worker), e.g. REELS_POLL_INITIAL_MS. */
+  env?: Record<string, string>;
 }
 
 export async function startWorld(opts: WorldOptions = {}): Promise<BrowserWorld> {
@@ -96,17 +101,22 @@ export async function startWorld(opts: WorldOptions = {}): Promise<BrowserWorld>
     ? `${apiUrl}/social/facebook/callback`
     : `${clientUrl}/settings/social-accounts/callback`;
 
+  const uploadDir = opts.worker ? mkdtempSync(join(tmpdir(), 'autoreels-uploads-')) : null;
   const stack = await startStack({
     FRONTEND_URL: clientUrl,
     ALLOWED_ORIGINS: clientUrl,
     FACEBOOK_REDIRECT_URI: callbackUrl,
+    PUBLIC_API_URL: apiUrl,
+    ...(uploadDir ? { UPLOAD_DIR: uploadDir } : {}),
+    ...opts.env,
   });
   await control(stack.sandbox, 'POST', '/apps/redirect-uris', {
     uris: [callbackUrl],
   });
   await stack.api.app.listen(apiPort);
-  const config = new AppConfig(validateEnv({ ...stack.api.env, PUBLIC_API_URL: apiUrl }));
+  const config = new AppConfig(validateEnv(stack.api.env));
   clientApp = createClientServer(config, apiUrl, CLIENT_DIST);
+  const worker = opts.worker ? await startWorkerRole(stack.api.env) : null;
 
   const profiles: string[] = [];
   const contexts: BrowserContext[] = [];
@@ -134,7 +144,10 @@ export async function startWorld(opts: WorldOptions = {}): Promise<BrowserWorld>
       for (const ctx of contexts) await ctx.close().catch(() => undefined);
       for (const dir of profiles) rmSync(dir, { recursive: true, force: true });
       await close(clientServer);
+      await worker?.close();
       await stack.close();
+      if (worker) await deleteRedisPrefix(stack.api.env.REDIS_URL, stack.api.env.REDIS_KEY_PREFIX);
+      if (uploadDir) rmSync(uploadDir, { recursive: true, force: true });
     },
   };
 }

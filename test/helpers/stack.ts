@@ -14,7 +14,17 @@ export interface Stack {
 /** The api role against a fresh database and an in-process Meta Graph sandbox on a free port. */
 export async function startStack(env: Record<string, string> = {}, opts: StartOptions = {}): Promise<Stack> {
   const sandbox = await startSandbox({ port: 0, redirectUris: ['http://localhost:3002/settings/social-accounts/callback'] });
-  const api = await startApi({ FACEBOOK_GRAPH_URL: sandbox.url, FACEBOOK_DIALOG_URL: sandbox.url, ...env }, undefined, opts);
+  const api = await startApi(
+    {
+      FACEBOOK_GRAPH_URL: sandbox.url,
+      FACEBOOK_DIALOG_URL: sandbox.url,
+      // reels' resumable uploads go to the same sandbox (its /rupload), not to a fixed port
+      FACEBOOK_RUPLOAD_URL: `${sandbox.url}/rupload`,
+      ...env,
+    },
+    undefined,
+    opts,
+  );
   return {
     api,
     sandbox,

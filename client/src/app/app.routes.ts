@@ -46,5 +46,11 @@ export const routes: Routes = [
     loadComponent: () =>
       import('./features/integrations/pages/webhooks-page').then((m) => m.WebhooksPage),
   },
+  {
+    path: 'settings/social-accounts/:accountId/reels',
+    title: 'Reels · AutoReels',
+    canActivate: [authGuard],
+    loadComponent: () => import('./features/reels/pages/reels-page').then((m) => m.ReelsPage),
+  },
   { path: '**', redirectTo: 'settings/social-accounts' },
 ];

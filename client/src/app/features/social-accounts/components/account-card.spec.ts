@@ -140,6 +140,13 @@ describe('AccountCard', () => {
     },
   );
 
+  it("should open this account's Reels screen from Publish a Reel", async () => {
+    const link = byTestId<HTMLAnchorElement>(el, 'publish-reel-link')!;
+    expect(link.textContent!.trim()).toBe('Publish a Reel');
+    expect(link.getAttribute('href')).toBe('/settings/social-accounts/1/reels');
+    expect(link.getAttribute('aria-label')).toBe('Publish a Reel to @alice');
+  });
+
   it('should ask to renew this account when Renew access is clicked', async () => {
     byTestId<HTMLButtonElement>(el, 'renew-button')!.click();
     const req = httpMock.expectOne(`${TEST_API}/social/facebook/login`);

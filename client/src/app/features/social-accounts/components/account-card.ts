@@ -9,6 +9,7 @@ import {
   signal,
   viewChild,
 } from '@angular/core';
+import { RouterLink } from '@angular/router';
 import { firstValueFrom } from 'rxjs';
 
 import { toUserMessage } from '../../../core/http/api-error';
@@ -23,7 +24,7 @@ type Busy = 'refresh' | 'renew' | 'default' | 'disconnect' | null;
 /** One connected Instagram account with its health and actions. */
 @Component({
   selector: 'app-account-card',
-  imports: [EventHistory],
+  imports: [EventHistory, RouterLink],
   templateUrl: './account-card.html',
   styleUrl: './account-card.css',
   changeDetection: ChangeDetectionStrategy.OnPush,
