@@ -396,7 +396,7 @@ describe('reels (e2e)', () => {
     await worker?.close();
     worker = undefined;
     // Meta takes a while to answer media_publish: the worker is killed while the call is in flight
-    await control(stack.sandbox, 'POST', '/faults', { path: `/${a.igUserId}/media_publish`, latency_ms: 1500 });
+    await control(stack.sandbox, 'POST', '/faults', { path: `/${a.igUserId}/media_publish`, latency_ms: 3000 });
     const child = spawnWorker(stack.api.env);
     try {
       const res = await post(a.auth, { video_url: 'https://cdn.example.com/kill.mp4', caption: 'exactly once' }).expect(202);
@@ -408,6 +408,9 @@ describe('reels (e2e)', () => {
         60_000,
         10,
       );
+      // the ledger is written just before the call: give the call time to reach Meta (it then
+      // takes 3 s to answer), so the kill lands while it is in flight even on a loaded machine
+      await new Promise((r) => setTimeout(r, 700));
       child.kill('SIGKILL');
       await waitFor('Meta to publish it anyway', async () => (await media(a.igUserId)).length === 1, 10_000);
       expect((await get(a.auth, id)).media_id).toBeNull(); // our side never heard the answer
