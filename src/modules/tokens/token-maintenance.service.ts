@@ -48,6 +48,10 @@ export class RetryLaterError extends Error {
 
 type Actor = 'user' | 'worker';
 
+/** The sentence for a connection whose 90-day data access lapsed (graph-api.md §3). */
+export const DATA_ACCESS_LAPSED =
+  "Facebook's 90-day data access for AutoReels lapsed (Facebook asks you to confirm it at least every 90 days). Reconnect to renew it.";
+
 /**
  * Keeps one connection verified (DESIGN.md section 5), used by the API and the worker alike:
  * probe both tokens with debug_token; while the user token is valid, re-exchange it and re-derive
@@ -137,6 +141,12 @@ export class TokenMaintenanceService {
     const [userProbe, pageProbe] = await Promise.all([this.graph.inspectToken(userToken), this.graph.inspectToken(pageToken)]);
     const dead = [userProbe, pageProbe].find((p) => !p.isValid);
     if (dead) return this.markDead(row, actor, dead.error?.code ?? 190, dead.error?.subcode, 'probe');
+    // Data access (90 days) can lapse while both tokens stay valid: permission-gated calls would then
+    // fail with a bare 190, read as "logged out". debug_token says so first; tell the user why.
+    const dataAccessEnd = userProbe.dataAccessExpiresAt;
+    if (dataAccessEnd && dataAccessEnd.getTime() <= this.clock.now().getTime()) {
+      return this.markNeedsReconnect(row, actor, 'DATA_ACCESS_EXPIRED', DATA_ACCESS_LAPSED, 'probe');
+    }
     // 2. re-exchange while valid (Meta keeps the expiry of a long-lived token; we store what it says)
     const exchanged = await this.graph.exchangeForLongLived(userToken);
     const [userInfo, pages] = await Promise.all([
