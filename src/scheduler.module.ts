@@ -3,6 +3,7 @@ import { ScheduleModule } from '@nestjs/schedule';
 import { CoreModule, type CoreOptions } from './core.module';
 import { TokenSweepCron } from './modules/scheduler/token-sweep.cron';
 import { TokenSweepModule } from './modules/scheduler/token-sweep.module';
+import { HousekeepingCron } from './modules/scheduler/housekeeping.cron';
 import { HousekeepingModule } from './modules/scheduler/housekeeping.module';
 
 export interface SchedulerOptions extends CoreOptions {
@@ -10,7 +11,7 @@ export interface SchedulerOptions extends CoreOptions {
   cron?: boolean;
 }
 
-/** The scheduler role: TOKEN_REFRESH_CRON → sweep PostgreSQL for due work → enqueue; hourly housekeeping. */
+/** The scheduler role: TOKEN_REFRESH_CRON → sweep PostgreSQL for due work → enqueue; HOUSEKEEPING_CRON → housekeeping. */
 @Module({})
 export class SchedulerModule {
   static forRoot(options: SchedulerOptions = {}): DynamicModule {
@@ -18,7 +19,7 @@ export class SchedulerModule {
     return {
       module: SchedulerModule,
       imports: [CoreModule.forRoot(options), TokenSweepModule, HousekeepingModule, ...(cron ? [ScheduleModule.forRoot()] : [])],
-      providers: cron ? [TokenSweepCron] : [],
+      providers: cron ? [TokenSweepCron, HousekeepingCron] : [],
       exports: [TokenSweepModule, HousekeepingModule],
     };
   }

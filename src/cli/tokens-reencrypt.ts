@@ -8,7 +8,9 @@ import { TokenVault, tokenAad } from '../modules/tokens/token-vault';
 
 interface Row {
   id: number;
+  user_id: number;
   version: number;
+  token_key_id: string | null;
   long_lived_token: string | null;
   access_token: string | null;
 }
@@ -16,7 +18,8 @@ interface Row {
 /**
  * Key rotation: moves every stored token to the first key of TOKEN_ENCRYPTION_KEYS. Put the new
  * key first, keep the old ones after it, run this, then drop the old keys. Safe to re-run and to
- * run while the service works (each row is updated only if its version did not change).
+ * run while the service works (each row is updated only if its version did not change). Each moved
+ * account gets a `key_rotated` event in its history (key ids only, never a token).
  */
 export async function reencryptAll(ds: DataSource, vault: TokenVault, batch = 500): Promise<{ moved: number; skipped: number }> {
   let moved = 0;
@@ -24,7 +27,7 @@ export async function reencryptAll(ds: DataSource, vault: TokenVault, batch = 50
   let lastId = 0;
   for (;;) {
     const rows = await ds.query<Row[]>(
-      `SELECT id, version, long_lived_token, access_token FROM instagram_tokens
+      `SELECT id, user_id, version, token_key_id, long_lived_token, access_token FROM instagram_tokens
         WHERE id > $1 AND token_key_id IS DISTINCT FROM $2 AND (long_lived_token IS NOT NULL OR access_token IS NOT NULL)
         ORDER BY id LIMIT $3`,
       [lastId, vault.currentKeyId, batch],
@@ -38,12 +41,27 @@ export async function reencryptAll(ds: DataSource, vault: TokenVault, batch = 50
         const aad = tokenAad('instagram_tokens', row.id, col);
         return vault.encrypt(vault.decrypt(blob, aad), aad);
       };
-      const res = await ds.query<[unknown[], number]>(
-        `UPDATE instagram_tokens SET long_lived_token = $1, access_token = $2, token_key_id = $3, version = version + 1
-          WHERE id = $4 AND version = $5`,
-        [move('long_lived_token'), move('access_token'), vault.currentKeyId, row.id, row.version],
+      // the move and its line in the account's history in one statement: the event exists only if the row moved
+      const res = await ds.query<Array<{ id: number }>>(
+        `WITH u AS (
+           UPDATE instagram_tokens SET long_lived_token = $1, access_token = $2, token_key_id = $3, version = version + 1
+            WHERE id = $4 AND version = $5
+            RETURNING id, user_id),
+         e AS (
+           INSERT INTO token_events (account_id, user_id, type, outcome, actor, message, details, created_at)
+           SELECT u.id, u.user_id, 'key_rotated', 'success', 'system', $6, $7::jsonb, now() FROM u)
+         SELECT id FROM u`,
+        [
+          move('long_lived_token'),
+          move('access_token'),
+          vault.currentKeyId,
+          row.id,
+          row.version,
+          `Stored tokens re-encrypted with key "${vault.currentKeyId}" (were under "${row.token_key_id ?? 'none'}").`,
+          JSON.stringify({ from_key: row.token_key_id, to_key: vault.currentKeyId }),
+        ],
       );
-      if (res[1] === 1) moved++;
+      if (res.length === 1) moved++;
       else skipped++; // changed meanwhile: it was re-encrypted with the current key by that write
     }
   }

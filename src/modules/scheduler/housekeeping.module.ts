@@ -4,12 +4,11 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { OAuthStateEntity } from '../social/oauth-state.entity';
 import { OAuthStateService } from '../social/oauth-state.service';
 import { DATA_DELETION_QUEUE } from '../webhooks/webhooks.constants';
-import { HousekeepingCron } from './housekeeping.cron';
 import { HousekeepingService } from './housekeeping.service';
 
 @Module({
   imports: [TypeOrmModule.forFeature([OAuthStateEntity]), BullModule.registerQueue({ name: DATA_DELETION_QUEUE })],
-  providers: [OAuthStateService, HousekeepingService, HousekeepingCron],
+  providers: [OAuthStateService, HousekeepingService],
   exports: [HousekeepingService],
 })
 export class HousekeepingModule {}
