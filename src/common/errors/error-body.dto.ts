@@ -1,4 +1,4 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ErrorCode } from './error-codes';
 
 export class ErrorBodyDto {
@@ -10,4 +10,16 @@ export class ErrorBodyDto {
 
   @ApiProperty({ example: 'email must be an email' })
   message: string;
+
+  @ApiPropertyOptional({ type: [String], description: 'VALIDATION_FAILED: every problem with the request, one sentence each' })
+  errors?: string[];
+
+  @ApiPropertyOptional({ type: [String], description: 'PERMISSIONS_DECLINED: the permissions that were not granted' })
+  declined?: string[];
+
+  @ApiPropertyOptional({ description: 'WRONG_INSTAGRAM_ACCOUNT: the Instagram account the renewal was started for' })
+  expected_ig_user_id?: string;
+
+  @ApiPropertyOptional({ description: "OAUTH_DENIED: Facebook's error_reason (e.g. user_denied)" })
+  reason?: string;
 }
