@@ -157,7 +157,7 @@ describe('compiled scheduler role and ops CLIs (e2e)', () => {
     }
     // Nest's shutdown hooks close the crons and connections, then re-raise SIGTERM
     expect(['SIGTERM', 'exit 0']).toContain(await exited);
-  });
+  }, 30_000);
 
   it('should enqueue due accounts with the compiled tokens:sweep CLI', async () => {
     const { accountId } = await connect();
@@ -169,7 +169,7 @@ describe('compiled scheduler role and ops CLIs (e2e)', () => {
     const jobs = await jobsFor(accountId);
     expect(jobs).toHaveLength(1);
     expect(jobs[0].data).toEqual({ accountId });
-  });
+  }, 30_000);
 
   it('should move every token to the new key with the compiled tokens:reencrypt CLI, and say so in each history', async () => {
     const a = await connect();
@@ -231,7 +231,7 @@ describe('compiled scheduler role and ops CLIs (e2e)', () => {
     } finally {
       await rotatedApi?.close();
     }
-  });
+  }, 30_000);
 
   it('should grant the admin role with the compiled users:make-admin CLI, and fail for an unknown e-mail', async () => {
     const { auth, email } = await newUser(stack);
@@ -248,11 +248,11 @@ describe('compiled scheduler role and ops CLIs (e2e)', () => {
     expect(unknown.stdout).toContain('no user with e-mail nobody@example.com');
     const usage = await runNode(DIST.makeAdmin, [], roleEnv);
     expect(usage.code).toBe(2);
-  });
+  }, 30_000);
 
   it('should refuse a scheduler with an invalid HOUSEKEEPING_CRON, naming it', async () => {
     const run = await runNode(DIST.scheduler, [], { ...roleEnv, HOUSEKEEPING_CRON: '61 * * * *' });
     expect(run.code).toBe(1);
     expect(run.stderr).toContain('HOUSEKEEPING_CRON');
-  });
+  }, 30_000);
 });
