@@ -4,6 +4,7 @@ import { Heartbeat } from './common/health/heartbeat';
 import { CoreModule, type CoreOptions } from './core.module';
 import { TokenSweepCron } from './modules/scheduler/token-sweep.cron';
 import { TokenSweepModule } from './modules/scheduler/token-sweep.module';
+import { HousekeepingCron } from './modules/scheduler/housekeeping.cron';
 import { HousekeepingModule } from './modules/scheduler/housekeeping.module';
 import { PublishingModule } from './modules/publishing/publishing.module';
 import { ReelSweepCron } from './modules/scheduler/reel-sweep.cron';
@@ -13,7 +14,7 @@ export interface SchedulerOptions extends CoreOptions {
   cron?: boolean;
 }
 
-/** The scheduler role: TOKEN_REFRESH_CRON and REELS_SWEEP_CRON → sweep PostgreSQL for due work → enqueue; hourly housekeeping. */
+/** The scheduler role: TOKEN_REFRESH_CRON and REELS_SWEEP_CRON → sweep PostgreSQL for due work → enqueue; HOUSEKEEPING_CRON → housekeeping. */
 @Module({})
 export class SchedulerModule {
   static forRoot(options: SchedulerOptions = {}): DynamicModule {
@@ -27,7 +28,7 @@ export class SchedulerModule {
         PublishingModule,
         ...(cron ? [ScheduleModule.forRoot()] : []),
       ],
-      providers: cron ? [TokenSweepCron, ReelSweepCron, Heartbeat] : [],
+      providers: cron ? [TokenSweepCron, ReelSweepCron, HousekeepingCron, Heartbeat] : [],
       exports: [TokenSweepModule, HousekeepingModule, PublishingModule],
     };
   }

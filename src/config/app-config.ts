@@ -55,6 +55,8 @@ export class AppConfig {
     alertThresholdsDays: number[];
   };
   readonly queue: { concurrency: number; attempts: number; backoffMs: number; lockMs: number };
+  /** HOUSEKEEPING_CRON: when the scheduler role runs its housekeeping. */
+  readonly housekeepingCron: string;
   readonly workerMetricsPort: number | undefined;
   readonly mail: { smtpUrl: string | undefined; from: string };
   readonly jwt: { expiresInSeconds: number; issuer: string; audience: string };
@@ -131,6 +133,7 @@ export class AppConfig {
       backoffMs: env.JOB_BACKOFF_MS,
       lockMs: env.JOB_LOCK_MS,
     };
+    this.housekeepingCron = env.HOUSEKEEPING_CRON;
     this.workerMetricsPort = env.WORKER_METRICS_PORT;
     this.mail = { smtpUrl: env.SMTP_URL, from: env.MAIL_FROM };
     this.jwt = { expiresInSeconds: env.JWT_EXPIRES_IN_SECONDS, issuer: 'autoreels-connect', audience: 'autoreels-api' };

@@ -1,12 +1,36 @@
 import { isIP } from 'node:net';
 import { plainToInstance, Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Matches,
+  Max,
+  Min,
+  MinLength,
+  ValidateBy,
+  validateSync,
+} from 'class-validator';
+import { validateCronExpression } from 'cron';
 import { SANDBOX_APP_ID, SANDBOX_APP_SECRET } from './app-config';
 
 const toBool = ({ value }: { value: unknown }): unknown =>
   typeof value === 'string' ? ['1', 'true', 'yes', 'on'].includes(value.toLowerCase()) : value;
 const toInt = ({ value }: { value: unknown }): unknown =>
   typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
+/** A 5-field (minutes) or 6-field (seconds) cron expression that the scheduler's cron library accepts. */
+const IsCron = (name: string): PropertyDecorator =>
+  ValidateBy({
+    name: 'isCron',
+    validator: {
+      validate: (v: unknown) =>
+        typeof v === 'string' && /^(\S+\s+){4,5}\S+$/.test(v.trim()) && validateCronExpression(v.trim()).valid,
+      defaultMessage: () => `${name} must be a valid 5- or 6-field cron expression (e.g. "0 * * * *")`,
+    },
+  });
 const urlOpts = { require_tld: false, require_protocol: true, protocols: ['http', 'https'] };
 
 /** Every environment variable the product reads. Defaults serve development with zero configuration. */
@@ -95,9 +119,12 @@ export class EnvSchema {
   @IsString()
   TOKEN_ENCRYPTION_KEYS?: string;
 
-  @IsString()
-  @Matches(/^(\S+\s+){4,5}\S+$/, { message: 'TOKEN_REFRESH_CRON must be a 5- or 6-field cron expression' })
+  @IsCron('TOKEN_REFRESH_CRON')
   TOKEN_REFRESH_CRON = '0 * * * *';
+
+  /** The scheduler's housekeeping (abandoned logins, lost deletion jobs, old deliveries); hourly by default. */
+  @IsCron('HOUSEKEEPING_CRON')
+  HOUSEKEEPING_CRON = '0 * * * *';
 
   @Transform(toInt)
   @IsInt()

@@ -11,8 +11,10 @@
  *   POST   /__sandbox/instagram-accounts        {page_id, username, id?, name?, profile_picture_url?, biography?, website?, followers_count?, media_count?}
  *   GET    /__sandbox/clock                                                    {now, offset_seconds}
  *   POST   /__sandbox/clock                     {advance_seconds} | {now: ISO-8601}
- *   POST   /__sandbox/users/:id/invalidate      {subcode: 458|460|463|467}     all user + Page tokens of that user
+ *   POST   /__sandbox/users/:id/invalidate      {subcode: 458|460|463|467|492} all user + Page tokens of that user
  *   POST   /__sandbox/users/:id/expire-data-access                             90-day data access lapses now
+ *   POST   /__sandbox/users/:id/token-lifetimes {user_token_seconds?, page_token_seconds?, reported_expires_in?,
+ *                                                data_access_seconds?}  (each a number, or null to clear) → the overrides
  *   POST   /__sandbox/tokens/invalidate         {token, subcode}               one token
  *   POST   /__sandbox/faults                    {path, method?, count?=1, error?: {code, subcode?, message?, type?, http_status?, is_transient?},
  *                                                http_status?, timeout?, latency_ms?, usage?, drop_response?}   → {id}
@@ -41,7 +43,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { Router } from 'express';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import type { FaultSpec, SandboxSettings, SandboxState, UsageSettings } from './sandbox-state';
+import type { FaultSpec, SandboxSettings, SandboxState, TokenLifetimes, UsageSettings } from './sandbox-state';
 import { ControlError, body, bool, num, str } from './control-helpers';
 import { reelsControlRoutes } from './reels-control';
 import { WebhookSender, WebhookTargetMissing, webhookUrlsFor } from './webhook-sender';
@@ -76,6 +78,15 @@ function usageOf(v: unknown): Partial<UsageSettings> | undefined {
   return out;
 }
 
+function lifetimesView(l: TokenLifetimes): Record<string, number | null> {
+  return {
+    user_token_seconds: l.userTokenSeconds ?? null,
+    page_token_seconds: l.pageTokenSeconds ?? null,
+    reported_expires_in: l.reportedExpiresIn ?? null,
+    data_access_seconds: l.dataAccessSeconds ?? null,
+  };
+}
+
 const digest = (v: string): Buffer => createHash('sha256').update(v, 'utf8').digest();
 
 /** Guards the control API with a token (constant-time compare); no token configured = open (loopback only). */
@@ -106,6 +117,7 @@ export function controlRoutes(state: SandboxState): Router {
         id: u.id,
         name: u.name,
         page_ids: [...state.pages.values()].filter((p) => p.roles.has(u.id)).map((p) => p.id),
+        token_lifetimes: lifetimesView(state.lifetimes.get(u.id) ?? {}),
       })),
       pages: [...state.pages.values()].map((p) => ({
         id: p.id,
@@ -241,6 +253,25 @@ export function controlRoutes(state: SandboxState): Router {
   r.post('/users/:id/expire-data-access', (req, res) => {
     if (!state.users.has(req.params.id)) throw new ControlError(404, 'unknown user');
     res.json({ success: true, grants: state.expireDataAccess(req.params.id) });
+  });
+
+  r.post('/users/:id/token-lifetimes', (req, res) => {
+    if (!state.users.has(req.params.id)) throw new ControlError(404, 'unknown user');
+    const b = body(req);
+    const field = (name: string): number | null | undefined => {
+      if (b[name] === null) return null;
+      const n = num(b[name], name);
+      if (n !== undefined && (n < 0 || !Number.isInteger(n))) throw new ControlError(400, `${name} must be a whole number ≥ 0`);
+      return n;
+    };
+    const lifetimes = state.setLifetimes(req.params.id, {
+      userTokenSeconds: field('user_token_seconds'),
+      pageTokenSeconds: field('page_token_seconds'),
+      reportedExpiresIn: field('reported_expires_in'),
+      dataAccessSeconds: field('data_access_seconds'),
+    });
+    const grant = state.grantFor(state.app.id, req.params.id);
+    res.json({ ...lifetimesView(lifetimes), data_access_expires_at: grant?.dataAccessExpiresAt ?? null });
   });
 
   r.post('/tokens/invalidate', (req, res) => {

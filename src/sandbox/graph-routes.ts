@@ -22,7 +22,7 @@ import { graphAuth } from './graph-auth';
 import { parseFields } from './fields';
 import { locals, originOf, requestParams } from './request-context';
 import type { SandboxIgAccount, SandboxPage, SandboxState, SandboxToken } from './sandbox-state';
-import { CODE_LIFETIME_SECONDS, LONG_LIVED_USER_TOKEN_SECONDS, safeEqual } from './sandbox-state';
+import { CODE_LIFETIME_SECONDS, safeEqual } from './sandbox-state';
 
 const PAGE_FIELDS = new Set([
   'id',
@@ -140,8 +140,8 @@ export function graphRoutes(state: SandboxState): Router {
 
   const tokenResponse = (token: SandboxToken): Json => {
     const body: Json = { access_token: token.value, token_type: 'bearer' };
-    if (!state.settings.omitExpiresIn && token.expiresAt !== 0)
-      body.expires_in = Math.max(0, token.expiresAt - state.nowSeconds());
+    const expiresIn = state.reportedExpiresIn(token);
+    if (!state.settings.omitExpiresIn && expiresIn !== undefined) body.expires_in = expiresIn;
     return body;
   };
 
@@ -174,9 +174,7 @@ export function graphRoutes(state: SandboxState): Router {
         res.json(tokenResponse(input));
         return;
       }
-      const long = state.issueUserToken(input.userId ?? '', true);
-      long.expiresAt = state.nowSeconds() + LONG_LIVED_USER_TOKEN_SECONDS;
-      res.json(tokenResponse(long));
+      res.json(tokenResponse(state.issueUserToken(input.userId ?? '', true)));
       return;
     }
 

@@ -74,6 +74,22 @@ export interface SandboxGrant {
   dataAccessExpiresAt: number;
 }
 
+/**
+ * Per-user overrides of token lifetimes (control API `POST /users/:id/token-lifetimes`), so tests can
+ * make the token endpoint's `expires_in` disagree with debug_token, or make the Page token or the
+ * data access the earliest expiry. Unset fields keep Meta's defaults.
+ */
+export interface TokenLifetimes {
+  /** Real lifetime (debug_token `expires_at`) of long-lived user tokens issued from now on. */
+  userTokenSeconds?: number;
+  /** Page tokens derived from now on expire after this long, even from a long-lived user token (Meta: never). */
+  pageTokenSeconds?: number;
+  /** The token endpoint reports this `expires_in` for the user's tokens, whatever their real expiry. */
+  reportedExpiresIn?: number;
+  /** Data access lasts this long from each approval (and from the moment it is set, for the current grant). */
+  dataAccessSeconds?: number;
+}
+
 export interface AuthCode {
   value: string;
   appId: string;
@@ -226,6 +242,8 @@ export class SandboxState {
   calls: CallRecord[] = [];
   settings: SandboxSettings;
   clockOffsetMs = 0;
+  /** userId → lifetime overrides (see TokenLifetimes). */
+  lifetimes = new Map<string, TokenLifetimes>();
   /** Targets and retry policy of outgoing callbacks (webhook-sender.ts). */
   webhooks: WebhookSettings;
   /** Reels publishing: containers, uploads, quota, published media (reels-state.ts). */
@@ -249,6 +267,7 @@ export class SandboxState {
     this.codes.clear();
     this.pageTokenCache.clear();
     this.reels.reset();
+    this.lifetimes.clear();
     this.faults = [];
     this.calls = [];
     this.clockOffsetMs = 0;
@@ -427,7 +446,7 @@ export class SandboxState {
       granted,
       declined,
       pageIds: keepPages ? prior.pageIds : [...new Set(input.pageIds)],
-      dataAccessExpiresAt: this.nowSeconds() + DATA_ACCESS_SECONDS,
+      dataAccessExpiresAt: this.nowSeconds() + (this.lifetimes.get(input.userId)?.dataAccessSeconds ?? DATA_ACCESS_SECONDS),
     };
     this.grants.set(this.grantKey(grant.appId, grant.userId), grant);
     return grant;
@@ -450,13 +469,14 @@ export class SandboxState {
 
   issueUserToken(userId: string, longLived: boolean): SandboxToken {
     const now = this.nowSeconds();
+    const longSeconds = this.lifetimes.get(userId)?.userTokenSeconds ?? LONG_LIVED_USER_TOKEN_SECONDS;
     const token: SandboxToken = {
       value: `EAA${randomAlnum(180)}`,
       type: 'USER',
       appId: this.app.id,
       userId,
       issuedAt: now,
-      expiresAt: now + (longLived ? LONG_LIVED_USER_TOKEN_SECONDS : SHORT_LIVED_USER_TOKEN_SECONDS),
+      expiresAt: now + (longLived ? longSeconds : SHORT_LIVED_USER_TOKEN_SECONDS),
       longLived,
     };
     this.tokens.set(token.value, token);
@@ -483,6 +503,7 @@ export class SandboxState {
     const existing = cached ? this.tokens.get(cached) : undefined;
     if (existing && !this.tokenProblem(existing)) return existing;
     const now = this.nowSeconds();
+    const pageSeconds = this.lifetimes.get(userToken.userId ?? '')?.pageTokenSeconds;
     const token: SandboxToken = {
       value: `EAA${randomAlnum(180)}`,
       type: 'PAGE',
@@ -490,7 +511,7 @@ export class SandboxState {
       userId: userToken.userId,
       pageId,
       issuedAt: now,
-      expiresAt: userToken.longLived ? 0 : now + SHORT_PAGE_TOKEN_SECONDS,
+      expiresAt: pageSeconds !== undefined ? now + pageSeconds : userToken.longLived ? 0 : now + SHORT_PAGE_TOKEN_SECONDS,
       longLived: userToken.longLived,
     };
     this.tokens.set(token.value, token);
@@ -570,6 +591,32 @@ export class SandboxState {
   removePageRole(pageId: string, userId: string): number {
     this.pages.get(pageId)?.roles.delete(userId);
     return this.killWhere((t) => t.type === 'PAGE' && t.pageId === pageId && t.userId === userId, 492);
+  }
+
+  /**
+   * Merges lifetime overrides for a user (`null` clears one). A new `dataAccessSeconds` also moves
+   * the data access of the user's current grant to now + that many seconds.
+   */
+  setLifetimes(userId: string, patch: { [K in keyof TokenLifetimes]?: number | null }): TokenLifetimes {
+    if (!this.users.has(userId)) throw new Error(`unknown user ${userId}`);
+    const next: TokenLifetimes = { ...this.lifetimes.get(userId) };
+    for (const [k, v] of Object.entries(patch) as Array<[keyof TokenLifetimes, number | null | undefined]>) {
+      if (v === null) delete next[k];
+      else if (v !== undefined) next[k] = v;
+    }
+    this.lifetimes.set(userId, next);
+    if (patch.dataAccessSeconds !== undefined && patch.dataAccessSeconds !== null) {
+      for (const g of this.grants.values())
+        if (g.userId === userId) g.dataAccessExpiresAt = this.nowSeconds() + patch.dataAccessSeconds;
+    }
+    return next;
+  }
+
+  /** The `expires_in` the token endpoint reports for a token: the override, else the real time left. */
+  reportedExpiresIn(token: SandboxToken): number | undefined {
+    const reported = token.userId ? this.lifetimes.get(token.userId)?.reportedExpiresIn : undefined;
+    if (reported !== undefined) return reported;
+    return token.expiresAt === 0 ? undefined : Math.max(0, token.expiresAt - this.nowSeconds());
   }
 
   expireDataAccess(userId: string): number {

@@ -42,6 +42,7 @@ function toAlertDto(a: AlertEntity): AlertDto {
 
 @ApiTags('alerts')
 @ApiBearerAuth()
+@ApiResponse({ status: 401, description: 'AUTH_REQUIRED / AUTH_TOKEN_INVALID', type: ErrorBodyDto })
 @Controller('social/alerts')
 export class AlertsController {
   constructor(private readonly alerts: AlertsService) {}

@@ -5,7 +5,6 @@ import { OAuthStateEntity } from '../social/oauth-state.entity';
 import { OAuthStateService } from '../social/oauth-state.service';
 import { DATA_DELETION_QUEUE } from '../webhooks/webhooks.constants';
 import { IntegrationsCoreModule } from '../integrations/integrations.module';
-import { HousekeepingCron } from './housekeeping.cron';
 import { HousekeepingService } from './housekeeping.service';
 
 @Module({
@@ -14,7 +13,7 @@ import { HousekeepingService } from './housekeeping.service';
     BullModule.registerQueue({ name: DATA_DELETION_QUEUE }),
     IntegrationsCoreModule,
   ],
-  providers: [OAuthStateService, HousekeepingService, HousekeepingCron],
+  providers: [OAuthStateService, HousekeepingService],
   exports: [HousekeepingService],
 })
 export class HousekeepingModule {}

@@ -27,6 +27,7 @@ export interface SweepOptions {
 
 export interface SweepResult {
   due: number;
+  /** Jobs handed to BullMQ, including ones it discarded as duplicates of an existing job id. */
   enqueued: number;
   alertsRequeued: number;
   ms: number;

@@ -16,6 +16,7 @@ export const AccountIdPipe = new ParseIntPipe({
 @ApiTags('accounts')
 @ApiBearerAuth()
 @ApiResponse({ status: 404, description: "ACCOUNT_NOT_FOUND (also for another user's id)", type: ErrorBodyDto })
+@ApiResponse({ status: 401, description: 'AUTH_REQUIRED / AUTH_TOKEN_INVALID', type: ErrorBodyDto })
 @Controller('social/accounts')
 export class AccountsController {
   constructor(
@@ -40,6 +41,7 @@ export class AccountsController {
   @Patch(':id')
   @ApiOperation({ summary: 'Make this the default account' })
   @ApiOkResponse({ type: AccountDto })
+  @ApiResponse({ status: 400, description: 'VALIDATION_FAILED (is_default can only be set to true)', type: ErrorBodyDto })
   update(
     @CurrentUser() user: AuthUser,
     @Param('id', AccountIdPipe) id: number,

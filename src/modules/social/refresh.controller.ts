@@ -11,6 +11,7 @@ import { RefreshResultDto } from './dto/account.dto';
 @ApiResponse({ status: 502, description: 'META_UNAVAILABLE (nothing changed)', type: ErrorBodyDto })
 @ApiResponse({ status: 429, description: 'META_RATE_LIMITED (nothing changed)', type: ErrorBodyDto })
 @ApiResponse({ status: 409, description: 'REFRESH_IN_PROGRESS', type: ErrorBodyDto })
+@ApiResponse({ status: 401, description: 'AUTH_REQUIRED / AUTH_TOKEN_INVALID', type: ErrorBodyDto })
 @Controller('social')
 export class RefreshController {
   constructor(private readonly refreshForUser: RefreshForUser) {}

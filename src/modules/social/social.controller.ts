@@ -12,6 +12,7 @@ import { CallbackResultDto, LoginRequestDto, LoginUrlDto, SelectRequestDto, type
 
 /** The seed's routes, exactly: connect, callback, status, disconnect (refresh: refresh.controller.ts). */
 @ApiTags('social')
+@ApiResponse({ status: 401, description: 'AUTH_REQUIRED / AUTH_TOKEN_INVALID', type: ErrorBodyDto })
 @Controller('social')
 export class SocialController {
   constructor(
@@ -27,6 +28,7 @@ export class SocialController {
   @ApiOperation({ summary: 'Start Facebook Login: the dialog URL and its single-use state' })
   @ApiOkResponse({ type: LoginUrlDto })
   @ApiResponse({ status: 404, description: 'ACCOUNT_NOT_FOUND (account_id not yours)', type: ErrorBodyDto })
+  @ApiResponse({ status: 400, description: 'VALIDATION_FAILED (account_id must be a positive integer)', type: ErrorBodyDto })
   login(@CurrentUser() user: AuthUser, @Body() dto: LoginRequestDto): Promise<LoginUrlDto> {
     return this.connect.startLogin(user.id, dto.account_id);
   }

@@ -650,6 +650,12 @@ export interface components {
             code: "VALIDATION_FAILED" | "MALFORMED_JSON" | "MALFORMED_BODY" | "MALFORMED_QUERY" | "BODY_TOO_DEEP" | "INVALID_CHARACTERS" | "UNSUPPORTED_ENCODING" | "PAYLOAD_TOO_LARGE" | "NOT_FOUND" | "RATE_LIMITED" | "INTERNAL_ERROR" | "SERVICE_UNAVAILABLE" | "AUTH_REQUIRED" | "AUTH_TOKEN_INVALID" | "INVALID_CREDENTIALS" | "EMAIL_TAKEN" | "FORBIDDEN" | "LOGIN_LOCKED" | "INSUFFICIENT_SCOPE" | "API_KEY_NOT_ALLOWED" | "API_KEY_NOT_FOUND" | "API_KEY_LIMIT_REACHED" | "OAUTH_STATE_INVALID" | "OAUTH_STATE_EXPIRED" | "OAUTH_DENIED" | "OAUTH_CODE_INVALID" | "PERMISSIONS_DECLINED" | "NO_INSTAGRAM_ACCOUNT" | "SELECTION_INVALID" | "WRONG_INSTAGRAM_ACCOUNT" | "ACCOUNT_NOT_FOUND" | "NOT_CONNECTED" | "NEEDS_RECONNECT" | "REFRESH_IN_PROGRESS" | "ALERT_NOT_FOUND" | "RECONNECT_LINK_INVALID" | "PERMISSION_MISSING" | "IDEMPOTENCY_KEY_REUSED" | "REEL_NOT_FOUND" | "REEL_NOT_CANCELLABLE" | "UPLOAD_NOT_FOUND" | "UNSUPPORTED_MEDIA_TYPE" | "CAPTION_TOO_LONG" | "TOO_MANY_HASHTAGS" | "TOO_MANY_MENTIONS" | "META_UNAVAILABLE" | "META_RATE_LIMITED" | "META_REQUEST_FAILED" | "SIGNED_REQUEST_INVALID" | "SIGNED_REQUEST_EXPIRED" | "WEBHOOK_SIGNATURE_INVALID" | "WEBHOOK_VERIFY_TOKEN_MISMATCH" | "DELETION_REQUEST_NOT_FOUND" | "WEBHOOK_ENDPOINT_NOT_FOUND" | "WEBHOOK_URL_REFUSED" | "WEBHOOK_ENDPOINT_LIMIT_REACHED";
             /** @example email must be an email */
             message: string;
+            /** @description PERMISSIONS_DECLINED: the permissions that were not granted */
+            declined?: string[];
+            /** @description WRONG_INSTAGRAM_ACCOUNT: the Instagram account the renewal was started for */
+            expected_ig_user_id?: string;
+            /** @description OAUTH_DENIED: Facebook's error_reason (e.g. user_denied) */
+            reason?: string;
         };
         AccessTokenDto: {
             /** @example eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9… */
@@ -1365,7 +1371,14 @@ export interface components {
             code: "VALIDATION_FAILED" | "MALFORMED_JSON" | "MALFORMED_BODY" | "MALFORMED_QUERY" | "BODY_TOO_DEEP" | "INVALID_CHARACTERS" | "UNSUPPORTED_ENCODING" | "PAYLOAD_TOO_LARGE" | "NOT_FOUND" | "RATE_LIMITED" | "INTERNAL_ERROR" | "SERVICE_UNAVAILABLE" | "AUTH_REQUIRED" | "AUTH_TOKEN_INVALID" | "INVALID_CREDENTIALS" | "EMAIL_TAKEN" | "FORBIDDEN" | "LOGIN_LOCKED" | "INSUFFICIENT_SCOPE" | "API_KEY_NOT_ALLOWED" | "API_KEY_NOT_FOUND" | "API_KEY_LIMIT_REACHED" | "OAUTH_STATE_INVALID" | "OAUTH_STATE_EXPIRED" | "OAUTH_DENIED" | "OAUTH_CODE_INVALID" | "PERMISSIONS_DECLINED" | "NO_INSTAGRAM_ACCOUNT" | "SELECTION_INVALID" | "WRONG_INSTAGRAM_ACCOUNT" | "ACCOUNT_NOT_FOUND" | "NOT_CONNECTED" | "NEEDS_RECONNECT" | "REFRESH_IN_PROGRESS" | "ALERT_NOT_FOUND" | "RECONNECT_LINK_INVALID" | "PERMISSION_MISSING" | "IDEMPOTENCY_KEY_REUSED" | "REEL_NOT_FOUND" | "REEL_NOT_CANCELLABLE" | "UPLOAD_NOT_FOUND" | "UNSUPPORTED_MEDIA_TYPE" | "CAPTION_TOO_LONG" | "TOO_MANY_HASHTAGS" | "TOO_MANY_MENTIONS" | "META_UNAVAILABLE" | "META_RATE_LIMITED" | "META_REQUEST_FAILED" | "SIGNED_REQUEST_INVALID" | "SIGNED_REQUEST_EXPIRED" | "WEBHOOK_SIGNATURE_INVALID" | "WEBHOOK_VERIFY_TOKEN_MISMATCH" | "DELETION_REQUEST_NOT_FOUND" | "WEBHOOK_ENDPOINT_NOT_FOUND" | "WEBHOOK_URL_REFUSED" | "WEBHOOK_ENDPOINT_LIMIT_REACHED";
             /** @example email must be an email */
             message: string;
+            /** @description PERMISSIONS_DECLINED: the permissions that were not granted */
+            declined?: string[];
+            /** @description WRONG_INSTAGRAM_ACCOUNT: the Instagram account the renewal was started for */
+            expected_ig_user_id?: string;
+            /** @description OAUTH_DENIED: Facebook's error_reason (e.g. user_denied) */
+            reason?: string;
             /**
+             * @description VALIDATION_FAILED: every problem with the request, one sentence each
              * @example [
              *       "email must be a valid e-mail address"
              *     ]
@@ -2145,7 +2158,7 @@ export interface operations {
                     "application/json": components["schemas"]["LoginUrlDto"];
                 };
             };
-            /** @description VALIDATION_FAILED, MALFORMED_QUERY, MALFORMED_JSON, … (`errors` lists each problem) */
+            /** @description VALIDATION_FAILED (account_id must be a positive integer) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2154,7 +2167,7 @@ export interface operations {
                     "application/json": components["schemas"]["ValidationErrorBodyDto"];
                 };
             };
-            /** @description AUTH_REQUIRED (no bearer) or AUTH_TOKEN_INVALID (expired, signed out, revoked API key) */
+            /** @description AUTH_REQUIRED / AUTH_TOKEN_INVALID */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2381,7 +2394,7 @@ export interface operations {
                     "application/json": components["schemas"]["ValidationErrorBodyDto"];
                 };
             };
-            /** @description AUTH_REQUIRED (no bearer) or AUTH_TOKEN_INVALID (expired, signed out, revoked API key) */
+            /** @description AUTH_REQUIRED / AUTH_TOKEN_INVALID */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2472,7 +2485,7 @@ export interface operations {
                     "application/json": components["schemas"]["ValidationErrorBodyDto"];
                 };
             };
-            /** @description AUTH_REQUIRED (no bearer) or AUTH_TOKEN_INVALID (expired, signed out, revoked API key) */
+            /** @description AUTH_REQUIRED / AUTH_TOKEN_INVALID */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2536,7 +2549,7 @@ export interface operations {
                     "application/json": components["schemas"]["ValidationErrorBodyDto"];
                 };
             };
-            /** @description AUTH_REQUIRED (no bearer) or AUTH_TOKEN_INVALID (expired, signed out, revoked API key) */
+            /** @description AUTH_REQUIRED / AUTH_TOKEN_INVALID */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2609,7 +2622,7 @@ export interface operations {
                     "application/json": components["schemas"]["ValidationErrorBodyDto"];
                 };
             };
-            /** @description AUTH_REQUIRED (no bearer) or AUTH_TOKEN_INVALID (expired, signed out, revoked API key) */
+            /** @description AUTH_REQUIRED / AUTH_TOKEN_INVALID */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2684,7 +2697,7 @@ export interface operations {
                     "application/json": components["schemas"]["ValidationErrorBodyDto"];
                 };
             };
-            /** @description AUTH_REQUIRED (no bearer) or AUTH_TOKEN_INVALID (expired, signed out, revoked API key) */
+            /** @description AUTH_REQUIRED / AUTH_TOKEN_INVALID */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2759,7 +2772,7 @@ export interface operations {
                     "application/json": components["schemas"]["ValidationErrorBodyDto"];
                 };
             };
-            /** @description AUTH_REQUIRED (no bearer) or AUTH_TOKEN_INVALID (expired, signed out, revoked API key) */
+            /** @description AUTH_REQUIRED / AUTH_TOKEN_INVALID */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2838,7 +2851,7 @@ export interface operations {
                     "application/json": components["schemas"]["AccountDto"];
                 };
             };
-            /** @description VALIDATION_FAILED, MALFORMED_QUERY, MALFORMED_JSON, … (`errors` lists each problem) */
+            /** @description VALIDATION_FAILED (is_default can only be set to true) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2847,7 +2860,7 @@ export interface operations {
                     "application/json": components["schemas"]["ValidationErrorBodyDto"];
                 };
             };
-            /** @description AUTH_REQUIRED (no bearer) or AUTH_TOKEN_INVALID (expired, signed out, revoked API key) */
+            /** @description AUTH_REQUIRED / AUTH_TOKEN_INVALID */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2949,7 +2962,7 @@ export interface operations {
                     "application/json": components["schemas"]["ValidationErrorBodyDto"];
                 };
             };
-            /** @description AUTH_REQUIRED (no bearer) or AUTH_TOKEN_INVALID (expired, signed out, revoked API key) */
+            /** @description AUTH_REQUIRED / AUTH_TOKEN_INVALID */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3022,7 +3035,7 @@ export interface operations {
                     "application/json": components["schemas"]["ValidationErrorBodyDto"];
                 };
             };
-            /** @description AUTH_REQUIRED (no bearer) or AUTH_TOKEN_INVALID (expired, signed out, revoked API key) */
+            /** @description AUTH_REQUIRED / AUTH_TOKEN_INVALID */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3124,7 +3137,7 @@ export interface operations {
                     "application/json": components["schemas"]["ValidationErrorBodyDto"];
                 };
             };
-            /** @description AUTH_REQUIRED (no bearer) or AUTH_TOKEN_INVALID (expired, signed out, revoked API key) */
+            /** @description AUTH_REQUIRED / AUTH_TOKEN_INVALID */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3226,7 +3239,7 @@ export interface operations {
                     "application/json": components["schemas"]["ValidationErrorBodyDto"];
                 };
             };
-            /** @description AUTH_REQUIRED (no bearer) or AUTH_TOKEN_INVALID (expired, signed out, revoked API key) */
+            /** @description AUTH_REQUIRED / AUTH_TOKEN_INVALID */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3292,7 +3305,7 @@ export interface operations {
                     "application/json": components["schemas"]["ValidationErrorBodyDto"];
                 };
             };
-            /** @description AUTH_REQUIRED (no bearer) or AUTH_TOKEN_INVALID (expired, signed out, revoked API key) */
+            /** @description AUTH_REQUIRED / AUTH_TOKEN_INVALID */
             401: {
                 headers: {
                     [name: string]: unknown;

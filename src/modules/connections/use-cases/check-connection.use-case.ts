@@ -14,6 +14,10 @@ import type { Transition } from '../domain/connection-transitions';
 import { graphFailureVerdict, type GraphFailureVerdict } from '../domain/graph-failure-policy';
 import { TokenVault, tokenAad } from '../token-vault';
 
+/** The sentence for a connection whose 90-day data access lapsed (graph-api.md §3). */
+export const DATA_ACCESS_LAPSED =
+  "Facebook's 90-day data access for AutoReels lapsed (Facebook asks you to confirm it at least every 90 days). Reconnect to renew it.";
+
 /** How long one check run may hold an account before another caller may take it over. */
 const LEASE_MS = 60_000;
 /**
@@ -110,6 +114,18 @@ export class CheckConnection {
     const [userProbe, pageProbe] = await Promise.all([this.graph.inspectToken(userToken), this.graph.inspectToken(pageToken)]);
     const dead = [userProbe, pageProbe].find((p) => !p.isValid);
     if (dead) return this.markDead(row, actor, dead.error?.code ?? 190, dead.error?.subcode, 'probe');
+    // Data access (90 days) can lapse while both tokens stay valid: permission-gated calls would then
+    // fail with a bare 190, read as "logged out". debug_token says so first; tell the user why.
+    const dataAccessEnd = userProbe.dataAccessExpiresAt;
+    if (dataAccessEnd && dataAccessEnd.getTime() <= this.clock.now().getTime()) {
+      return this.store(row, {
+        to: 'needs_reconnect',
+        actor,
+        during: 'probe',
+        reason: DATA_ACCESS_LAPSED,
+        errorCode: 'DATA_ACCESS_EXPIRED',
+      });
+    }
     // 2. re-exchange while valid (Meta keeps the expiry of a long-lived token; we store what it says)
     const exchanged = await this.graph.exchangeForLongLived(userToken);
     const [userInfo, pages] = await Promise.all([
