@@ -4,6 +4,9 @@ import { parseTrustProxy, type EnvSchema } from './env.schema';
 /** The app id and secret the Meta Graph sandbox answers to when no real Meta app is configured. */
 export const SANDBOX_APP_ID = '1000000000000001';
 export const SANDBOX_APP_SECRET = 'sandbox-app-secret-not-for-production';
+/** The Instagram app (Instagram Login has its own app id and secret) the sandbox answers to. */
+export const SANDBOX_INSTAGRAM_APP_ID = '990000000000001';
+export const SANDBOX_INSTAGRAM_APP_SECRET = 'sandbox-instagram-secret-not-for-production';
 
 export interface EncryptionKey {
   id: string;
