@@ -42,6 +42,16 @@ export class AppConfig {
     timeoutMs: number;
     ruploadUrl: string;
   };
+  /** Instagram Login (DESIGN.md section 9); sandbox mode when INSTAGRAM_APP_ID is unset. */
+  readonly instagram: {
+    sandboxMode: boolean;
+    appId: string;
+    appSecret: string;
+    redirectUri: string;
+    dialogUrl: string;
+    apiUrl: string;
+    graphUrl: string;
+  };
   readonly uploads: { dir: string; maxBytes: number; ttlMs: number };
   readonly reels: {
     pollInitialMs: number;
@@ -104,6 +114,18 @@ export class AppConfig {
       ruploadUrl: (
         env.FACEBOOK_RUPLOAD_URL ?? (this.sandboxMode ? `${sandboxUrl}/rupload` : 'https://rupload.facebook.com')
       ).replace(/\/+$/, ''),
+    };
+    const igSandbox = !env.INSTAGRAM_APP_ID;
+    const igUrl = (value: string | undefined, prefix: string, real: string): string =>
+      (value ?? (igSandbox ? `${sandboxUrl}/instagram/${prefix}` : real)).replace(/\/+$/, '');
+    this.instagram = {
+      sandboxMode: igSandbox,
+      appId: env.INSTAGRAM_APP_ID ?? SANDBOX_INSTAGRAM_APP_ID,
+      appSecret: env.INSTAGRAM_APP_SECRET ?? SANDBOX_INSTAGRAM_APP_SECRET,
+      redirectUri: env.INSTAGRAM_REDIRECT_URI ?? `${this.frontendUrl}/settings/social-accounts/callback/instagram`,
+      dialogUrl: igUrl(env.INSTAGRAM_DIALOG_URL, 'www', 'https://www.instagram.com'),
+      apiUrl: igUrl(env.INSTAGRAM_API_URL, 'api', 'https://api.instagram.com'),
+      graphUrl: igUrl(env.INSTAGRAM_GRAPH_URL, 'graph', 'https://graph.instagram.com'),
     };
     this.uploads = { dir: env.UPLOAD_DIR, maxBytes: env.UPLOAD_MAX_BYTES, ttlMs: env.UPLOAD_TTL_HOURS * 3_600_000 };
     this.reels = {

@@ -1,4 +1,10 @@
-import { AppConfig, SANDBOX_APP_ID, SANDBOX_APP_SECRET } from './app-config';
+import {
+  AppConfig,
+  SANDBOX_APP_ID,
+  SANDBOX_APP_SECRET,
+  SANDBOX_INSTAGRAM_APP_ID,
+  SANDBOX_INSTAGRAM_APP_SECRET,
+} from './app-config';
 import { parseTrustProxy, validateEnv } from './env.schema';
 
 /** What `npm start` gives a laptop (scripts/dev-env.js): development and a generated secret. */
@@ -15,6 +21,8 @@ const PRODUCTION: Record<string, string> = {
   TOKEN_ENCRYPTION_KEYS: `k1:${Buffer.alloc(32, 1).toString('base64')}`,
   FACEBOOK_APP_ID: '123456789012345',
   FACEBOOK_APP_SECRET: 'a-real-looking-secret',
+  INSTAGRAM_APP_ID: '990602627938098',
+  INSTAGRAM_APP_SECRET: 'a-real-instagram-secret',
   SMTP_URL: 'smtp://mail.example.com:587',
   PUBLIC_API_URL: 'https://api.autoreels.example',
   FRONTEND_URL: 'https://app.autoreels.example',
@@ -92,6 +100,8 @@ describe('validateEnv: production is safe by default', () => {
       'TOKEN_ENCRYPTION_KEYS',
       'FACEBOOK_APP_ID',
       'FACEBOOK_APP_SECRET',
+      'INSTAGRAM_APP_ID',
+      'INSTAGRAM_APP_SECRET',
       'SMTP_URL',
       'PUBLIC_API_URL',
       'FRONTEND_URL',
@@ -126,6 +136,8 @@ describe('validateEnv: production is safe by default', () => {
         'TOKEN_ENCRYPTION_KEYS',
         'FACEBOOK_APP_ID',
         'FACEBOOK_APP_SECRET',
+        'INSTAGRAM_APP_ID',
+        'INSTAGRAM_APP_SECRET',
         'DEBUG',
         'SMTP_URL',
         'PUBLIC_API_URL',
@@ -148,6 +160,10 @@ describe('validateEnv: production is safe by default', () => {
     ['FACEBOOK_APP_ID', { FACEBOOK_APP_ID: '' }],
     ['FACEBOOK_APP_ID', { FACEBOOK_APP_ID: SANDBOX_APP_ID }],
     ['FACEBOOK_APP_SECRET', { FACEBOOK_APP_SECRET: SANDBOX_APP_SECRET }],
+    ['INSTAGRAM_APP_ID', { INSTAGRAM_APP_ID: '' }],
+    ['INSTAGRAM_APP_ID', { INSTAGRAM_APP_ID: SANDBOX_INSTAGRAM_APP_ID }],
+    ['INSTAGRAM_APP_SECRET', { INSTAGRAM_APP_SECRET: SANDBOX_INSTAGRAM_APP_SECRET }],
+    ['INSTAGRAM_GRAPH_URL', { INSTAGRAM_GRAPH_URL: 'http://localhost:8090/instagram/graph' }],
     ['SMTP_URL', { SMTP_URL: '' }],
     ['DEBUG', { DEBUG: 'true' }],
     ['PUBLIC_API_URL', { PUBLIC_API_URL: '' }],
