@@ -10,12 +10,7 @@ import { GraphError } from '../../graph/graph-error';
 import { ConnectionEvents, type CheckActor } from '../connection-observer';
 import { ConnectionRepository, type Connection } from '../connection.repository';
 import type { ConnectionState } from '../domain/connection-policy';
-import {
-  INSTAGRAM_TOKEN_LIFETIME_MS,
-  instagramCheckPlan,
-  instagramIssuedAt,
-  verifiedTimes,
-} from '../domain/connection-policy';
+import { INSTAGRAM_TOKEN_LIFETIME_MS, instagramCheckPlan, instagramIssuedAt, verifiedTimes } from '../domain/connection-policy';
 import type { Transition } from '../domain/connection-transitions';
 import { graphFailureVerdict, type GraphFailureVerdict } from '../domain/graph-failure-policy';
 import { TokenVault, tokenAad } from '../token-vault';
