@@ -22,7 +22,16 @@ describe('Instagram Login: connect, refresh, scheduler, disconnect (e2e)', () =>
   beforeAll(async () => {
     smtp = await startSmtp();
     stack = await startStack(
-      { SMTP_URL: smtp.url, JOB_BACKOFF_MS: '100', JOB_ATTEMPTS: '4', JOB_LOCK_MS: '2000', PUBLIC_API_URL: 'http://api.test' },
+      {
+        SMTP_URL: smtp.url,
+        JOB_BACKOFF_MS: '100',
+        JOB_ATTEMPTS: '4',
+        JOB_LOCK_MS: '2000',
+        PUBLIC_API_URL: 'http://api.test',
+        REELS_POLL_INITIAL_MS: '100',
+        REELS_POLL_MAX_MS: '400',
+        REELS_RETRY_INITIAL_MS: '100',
+      },
       { overrideProviders: [{ provide: Clock, useValue: clock }] },
     );
     db = stack.api.app.get(DataSource);
@@ -289,6 +298,45 @@ describe('Instagram Login: connect, refresh, scheduler, disconnect (e2e)', () =>
     expect(statuses.filter((s) => s === 503)).toHaveLength(2);
     expect(statuses).toContain(200);
     expect(await row(accountId)).toMatchObject({ status: 'active' });
+  });
+
+  it('should publish a reel through an Instagram-Login account on graph.instagram.com, by video_url only', async () => {
+    const { auth, accountId } = await connectLena();
+    await control(stack.sandbox, 'POST', '/reels/config', { processing_seconds: 0, processing_polls: 1 });
+    const limit = await stack.http().get(`/social/accounts/${accountId}/publishing-limit`).set('Authorization', auth).expect(200);
+    expect(limit.body).toMatchObject({ quota_usage: 0 });
+    const res = await stack
+      .http()
+      .post('/social/reels')
+      .set('Authorization', auth)
+      .send({ account_id: accountId, video_url: 'https://cdn.example.com/bake.mp4', caption: 'Fresh #bread' })
+      .expect(202);
+    const done = await waitFor(
+      'the reel published',
+      async () => {
+        const r = await stack
+          .http()
+          .get(`/social/reels/${res.body.id as number}`)
+          .set('Authorization', auth)
+          .expect(200);
+        if (r.body.status === 'failed') throw new Error(JSON.stringify(r.body));
+        return r.body.status === 'published' ? (r.body as Record<string, unknown>) : undefined;
+      },
+      20_000,
+    );
+    expect(done.permalink).toMatch(/^https:\/\/www\.instagram\.com\/reel\//);
+    // every publishing call went to the Instagram host, with the /me user_id in the path
+    const publishCalls = await calls('/media_publish');
+    expect(publishCalls.map((c) => c.path)).toEqual([`/instagram/graph/v25.0/${LENA_IG}/media_publish`]);
+    expect((await calls(`/instagram/graph/v25.0/${LENA_IG}/media`)).length).toBeGreaterThanOrEqual(1);
+    // an upload cannot go this way (Meta documents no resumable upload for Instagram Login)
+    const refused = await stack
+      .http()
+      .post('/social/reels')
+      .set('Authorization', auth)
+      .send({ account_id: accountId, upload_id: '00000000-0000-4000-8000-000000000000' })
+      .expect(400);
+    expect(refused.body.message).toContain('video_url');
   });
 
   it('should delete the tokens on disconnect and say honestly that Instagram cannot revoke them', async () => {
