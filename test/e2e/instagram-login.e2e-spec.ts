@@ -269,7 +269,7 @@ describe('Instagram Login: connect, refresh, scheduler, disconnect (e2e)', () =>
     const link = /http:\/\/api\.test(\/social\/reconnect\/[\w.-]+)/.exec(mail.text);
     expect(link).not.toBeNull();
     const follow = await stack.http().get(link![1]).expect(302);
-    const to = new URL(follow.headers.location as string);
+    const to = new URL(follow.headers.location);
     expect(`${to.origin}${to.pathname}`).toBe(`${stack.sandbox.url}/instagram/www/oauth/authorize`);
     // reconnecting through it makes the account work again
     const approved = await fetch(`${to.toString()}&sandbox_auto=approve&sandbox_user=${LENA_IG}`, { redirect: 'manual' });
