@@ -54,7 +54,12 @@ export class UpdateAccountDto {
 
 export class StatusDto {
   @ApiProperty({ example: true }) is_connected: boolean;
-  @ApiProperty({ enum: LOGIN_TYPES, nullable: true, example: 'facebook', description: `${LOGIN_TYPE_DOC} Null when nothing is connected.` })
+  @ApiProperty({
+    enum: LOGIN_TYPES,
+    nullable: true,
+    example: 'facebook',
+    description: `${LOGIN_TYPE_DOC} Null when nothing is connected.`,
+  })
   login_type: (typeof LOGIN_TYPES)[number] | null;
   @ApiProperty({ example: 'acme.coffee', nullable: true, type: String }) instagram_username: string | null;
   @ApiProperty({ example: 'Acme Coffee', nullable: true, type: String }) facebook_page_name: string | null;
