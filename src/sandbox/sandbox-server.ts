@@ -25,6 +25,8 @@ export interface SandboxOptions {
   appId?: string;
   appSecret?: string;
   redirectUris?: string[];
+  /** Instagram Login's redirect URIs; default each of `redirectUris` followed by `/instagram`. */
+  instagramRedirectUris?: string[];
   /** Default true, like an app with "Require App Secret" switched on. */
   requireAppSecretProof?: boolean;
   /** Default true: Alex Rivera and Sam Lee with their Pages and IG accounts. */
@@ -238,6 +240,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<RunningSa
     requireAppSecretProof: opts.requireAppSecretProof ?? true,
     seed: opts.seed ?? true,
     webhooks: opts.webhooks,
+    instagramRedirectUris: opts.instagramRedirectUris,
   });
   const pending = new Set<Response>();
   const server = createServer(createSandboxApp(state, pending, opts.controlToken));
