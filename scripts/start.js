@@ -51,7 +51,8 @@ if (!existsSync(clientIndex) || newest(join(root, 'client', 'src')) > statSync(c
 console.log('› running migrations…');
 run('node', ['dist/src/cli/migrate.js']);
 
-const sandboxMode = !process.env.FACEBOOK_APP_ID;
+// the sandbox stands in for Meta when either app (Facebook Login, Instagram Login) is unset
+const sandboxMode = !process.env.FACEBOOK_APP_ID || !process.env.INSTAGRAM_APP_ID;
 const roles = [
   { name: 'api', command: 'node dist/src/roles/api.js', prefixColor: 'blue' },
   { name: 'worker', command: 'node dist/src/roles/worker.js', prefixColor: 'magenta' },
@@ -73,7 +74,7 @@ const line = '─'.repeat(72);
 console.log(`\n${line}`);
 console.log(` ENVIRONMENT=${process.env.ENVIRONMENT}`);
 if (sandboxMode) {
-  console.log(' SANDBOX MODE — FACEBOOK_APP_ID is not set, so a local Meta Graph sandbox');
+  console.log(' SANDBOX MODE — FACEBOOK_APP_ID or INSTAGRAM_APP_ID is not set, so a local Meta Graph sandbox');
   console.log(` stands in for Facebook on http://localhost:${process.env.SANDBOX_PORT || 8090}. Its test users`);
   console.log(' (Alex Rivera, Sam Lee) and their Pages are listed on its consent page.');
 }

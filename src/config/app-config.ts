@@ -4,6 +4,9 @@ import { parseTrustProxy, type EnvSchema } from './env.schema';
 /** The app id and secret the Meta Graph sandbox answers to when no real Meta app is configured. */
 export const SANDBOX_APP_ID = '1000000000000001';
 export const SANDBOX_APP_SECRET = 'sandbox-app-secret-not-for-production';
+/** The Instagram app (Instagram Login has its own app id and secret) the sandbox answers to. */
+export const SANDBOX_INSTAGRAM_APP_ID = '990000000000001';
+export const SANDBOX_INSTAGRAM_APP_SECRET = 'sandbox-instagram-secret-not-for-production';
 
 export interface EncryptionKey {
   id: string;
@@ -38,6 +41,20 @@ export class AppConfig {
     webhookVerifyToken: string | undefined;
     timeoutMs: number;
     ruploadUrl: string;
+  };
+  /**
+   * Instagram Login (DESIGN.md section 9); sandbox mode when INSTAGRAM_APP_ID is unset, except in
+   * production, where it is then simply off (`enabled: false`).
+   */
+  readonly instagram: {
+    enabled: boolean;
+    sandboxMode: boolean;
+    appId: string;
+    appSecret: string;
+    redirectUri: string;
+    dialogUrl: string;
+    apiUrl: string;
+    graphUrl: string;
   };
   readonly uploads: { dir: string; maxBytes: number; ttlMs: number };
   readonly reels: {
@@ -103,6 +120,20 @@ export class AppConfig {
       ruploadUrl: (
         env.FACEBOOK_RUPLOAD_URL ?? (this.sandboxMode ? `${sandboxUrl}/rupload` : 'https://rupload.facebook.com')
       ).replace(/\/+$/, ''),
+    };
+    // production never talks to the sandbox: without an Instagram app it simply has no Instagram Login
+    const igSandbox = !env.INSTAGRAM_APP_ID && !this.isProduction;
+    const igUrl = (value: string | undefined, prefix: string, real: string): string =>
+      (value ?? (igSandbox ? `${sandboxUrl}/instagram/${prefix}` : real)).replace(/\/+$/, '');
+    this.instagram = {
+      enabled: !!env.INSTAGRAM_APP_ID || !this.isProduction,
+      sandboxMode: igSandbox,
+      appId: env.INSTAGRAM_APP_ID ?? SANDBOX_INSTAGRAM_APP_ID,
+      appSecret: env.INSTAGRAM_APP_SECRET ?? SANDBOX_INSTAGRAM_APP_SECRET,
+      redirectUri: env.INSTAGRAM_REDIRECT_URI ?? `${this.frontendUrl}/settings/social-accounts/callback/instagram`,
+      dialogUrl: igUrl(env.INSTAGRAM_DIALOG_URL, 'www', 'https://www.instagram.com'),
+      apiUrl: igUrl(env.INSTAGRAM_API_URL, 'api', 'https://api.instagram.com'),
+      graphUrl: igUrl(env.INSTAGRAM_GRAPH_URL, 'graph', 'https://graph.instagram.com'),
     };
     this.uploads = { dir: env.UPLOAD_DIR, maxBytes: env.UPLOAD_MAX_BYTES, ttlMs: env.UPLOAD_TTL_HOURS * 3_600_000 };
     this.reels = {

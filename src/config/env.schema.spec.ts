@@ -1,4 +1,10 @@
-import { AppConfig, SANDBOX_APP_ID, SANDBOX_APP_SECRET } from './app-config';
+import {
+  AppConfig,
+  SANDBOX_APP_ID,
+  SANDBOX_APP_SECRET,
+  SANDBOX_INSTAGRAM_APP_ID,
+  SANDBOX_INSTAGRAM_APP_SECRET,
+} from './app-config';
 import { parseTrustProxy, validateEnv } from './env.schema';
 
 /** What `npm start` gives a laptop (scripts/dev-env.js): development and a generated secret. */
@@ -15,6 +21,8 @@ const PRODUCTION: Record<string, string> = {
   TOKEN_ENCRYPTION_KEYS: `k1:${Buffer.alloc(32, 1).toString('base64')}`,
   FACEBOOK_APP_ID: '123456789012345',
   FACEBOOK_APP_SECRET: 'a-real-looking-secret',
+  INSTAGRAM_APP_ID: '990602627938098',
+  INSTAGRAM_APP_SECRET: 'a-real-instagram-secret',
   SMTP_URL: 'smtp://mail.example.com:587',
   PUBLIC_API_URL: 'https://api.autoreels.example',
   FRONTEND_URL: 'https://app.autoreels.example',
@@ -85,6 +93,14 @@ describe('validateEnv', () => {
 });
 
 describe('validateEnv: production is safe by default', () => {
+  it('should run production without Instagram Login when no Instagram app is configured, never in sandbox mode', () => {
+    const config = new AppConfig(validateEnv({ ...PRODUCTION, INSTAGRAM_APP_ID: '', INSTAGRAM_APP_SECRET: '' }));
+    expect(config.instagram.enabled).toBe(false);
+    expect(config.instagram.graphUrl).toBe('https://graph.instagram.com');
+    expect(new AppConfig(validateEnv(PRODUCTION)).instagram.enabled).toBe(true);
+    expect(problemsOf({ ...PRODUCTION, INSTAGRAM_APP_SECRET: '' })).toEqual(['INSTAGRAM_APP_SECRET']);
+  });
+
   it('should be production when ENVIRONMENT is unset, and refuse the zero configuration', () => {
     expect(validateEnv({ ...PRODUCTION, ENVIRONMENT: '' }).ENVIRONMENT).toBe('production');
     expect(problemsOf({})).toEqual([
@@ -148,6 +164,9 @@ describe('validateEnv: production is safe by default', () => {
     ['FACEBOOK_APP_ID', { FACEBOOK_APP_ID: '' }],
     ['FACEBOOK_APP_ID', { FACEBOOK_APP_ID: SANDBOX_APP_ID }],
     ['FACEBOOK_APP_SECRET', { FACEBOOK_APP_SECRET: SANDBOX_APP_SECRET }],
+    ['INSTAGRAM_APP_ID', { INSTAGRAM_APP_ID: SANDBOX_INSTAGRAM_APP_ID }],
+    ['INSTAGRAM_APP_SECRET', { INSTAGRAM_APP_SECRET: SANDBOX_INSTAGRAM_APP_SECRET }],
+    ['INSTAGRAM_GRAPH_URL', { INSTAGRAM_GRAPH_URL: 'http://localhost:8090/instagram/graph' }],
     ['SMTP_URL', { SMTP_URL: '' }],
     ['DEBUG', { DEBUG: 'true' }],
     ['PUBLIC_API_URL', { PUBLIC_API_URL: '' }],

@@ -15,7 +15,7 @@ import {
   validateSync,
 } from 'class-validator';
 import { validateCronExpression } from 'cron';
-import { SANDBOX_APP_ID, SANDBOX_APP_SECRET } from './app-config';
+import { SANDBOX_APP_ID, SANDBOX_APP_SECRET, SANDBOX_INSTAGRAM_APP_ID, SANDBOX_INSTAGRAM_APP_SECRET } from './app-config';
 
 const toBool = ({ value }: { value: unknown }): unknown =>
   typeof value === 'string' ? ['1', 'true', 'yes', 'on'].includes(value.toLowerCase()) : value;
@@ -105,6 +105,37 @@ export class EnvSchema {
   @IsOptional()
   @IsUrl(urlOpts)
   FACEBOOK_RUPLOAD_URL?: string;
+
+  /** Instagram Login (DESIGN.md section 9): the Instagram app's id, not the Meta app's. Empty: the sandbox's. */
+  @IsOptional()
+  @IsString()
+  @Matches(/^\d{5,20}$/, { message: 'INSTAGRAM_APP_ID must be digits' })
+  INSTAGRAM_APP_ID?: string;
+
+  @IsOptional()
+  @IsString()
+  @MinLength(8)
+  INSTAGRAM_APP_SECRET?: string;
+
+  /** Default `${FRONTEND_URL}/settings/social-accounts/callback/instagram`. */
+  @IsOptional()
+  @IsUrl(urlOpts)
+  INSTAGRAM_REDIRECT_URI?: string;
+
+  /** https://www.instagram.com (the dialog); may carry a path prefix. */
+  @IsOptional()
+  @IsUrl(urlOpts)
+  INSTAGRAM_DIALOG_URL?: string;
+
+  /** https://api.instagram.com (code exchange); may carry a path prefix. */
+  @IsOptional()
+  @IsUrl(urlOpts)
+  INSTAGRAM_API_URL?: string;
+
+  /** https://graph.instagram.com (tokens, /me, publishing); may carry a path prefix. */
+  @IsOptional()
+  @IsUrl(urlOpts)
+  INSTAGRAM_GRAPH_URL?: string;
 
   @Matches(/^v\d+\.\d+$/, { message: 'FACEBOOK_GRAPH_VERSION must look like v25.0' })
   FACEBOOK_GRAPH_VERSION = 'v25.0';
@@ -419,13 +450,30 @@ function productionProblems(env: EnvSchema): string[] {
     problems.push('FACEBOOK_APP_ID: a real Meta app is required in production (sandbox mode is for development)');
   if (!env.FACEBOOK_APP_SECRET || env.FACEBOOK_APP_SECRET === SANDBOX_APP_SECRET)
     problems.push("FACEBOOK_APP_SECRET: required in production (the Meta app's secret)");
+  // Instagram Login is optional: without its app, production simply does not offer it (never the sandbox)
+  if (env.INSTAGRAM_APP_ID === SANDBOX_INSTAGRAM_APP_ID)
+    problems.push(
+      "INSTAGRAM_APP_ID: the sandbox's app id is not allowed in production (leave it unset to turn Instagram Login off)",
+    );
+  if (env.INSTAGRAM_APP_ID && (!env.INSTAGRAM_APP_SECRET || env.INSTAGRAM_APP_SECRET === SANDBOX_INSTAGRAM_APP_SECRET))
+    problems.push(
+      "INSTAGRAM_APP_SECRET: required in production with INSTAGRAM_APP_ID (the Instagram app's secret, not the Meta app's)",
+    );
   if (env.DEBUG) problems.push('DEBUG: must be off in production');
   if (env.WEBHOOK_SSRF_GUARD === false)
     problems.push('WEBHOOK_SSRF_GUARD: cannot be turned off in production (webhooks could reach internal addresses)');
   if (!env.SMTP_URL) problems.push('SMTP_URL: required in production (expiry alerts are e-mailed)');
   if (!isHttps(env.PUBLIC_API_URL)) problems.push('PUBLIC_API_URL: an https:// URL is required in production');
   if (!isHttps(env.FRONTEND_URL)) problems.push('FRONTEND_URL: an https:// URL is required in production');
-  for (const name of ['FACEBOOK_GRAPH_URL', 'FACEBOOK_DIALOG_URL', 'FACEBOOK_REDIRECT_URI'] as const) {
+  for (const name of [
+    'FACEBOOK_GRAPH_URL',
+    'FACEBOOK_DIALOG_URL',
+    'FACEBOOK_REDIRECT_URI',
+    'INSTAGRAM_REDIRECT_URI',
+    'INSTAGRAM_DIALOG_URL',
+    'INSTAGRAM_API_URL',
+    'INSTAGRAM_GRAPH_URL',
+  ] as const) {
     if (env[name] !== undefined && !isHttps(env[name])) problems.push(`${name}: must be an https:// URL in production`);
   }
   const localOrigins = env.ALLOWED_ORIGINS.split(',')

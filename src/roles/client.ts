@@ -48,7 +48,9 @@ export function createClientServer(config: AppConfig, apiUrl: string, dist = CLI
   );
   app.use(compression({ threshold: 1024 }));
   app.get('/config.json', (_req, res) => {
-    res.set('Cache-Control', 'no-store').json({ apiUrl, sandboxMode: config.sandboxMode });
+    res
+      .set('Cache-Control', 'no-store')
+      .json({ apiUrl, sandboxMode: config.sandboxMode, instagramLogin: config.instagram.enabled });
   });
   app.use(
     express.static(dist, {

@@ -52,6 +52,12 @@ export function sandboxOptionsFromEnv(env: Record<string, string | undefined>): 
   const redirectUri = get('FACEBOOK_REDIRECT_URI');
   if (redirectUri && httpUrl(redirectUri) && !redirectUris.includes(redirectUri)) redirectUris.push(redirectUri);
 
+  // Instagram Login's app: each redirect URI followed by /instagram, and INSTAGRAM_REDIRECT_URI when set
+  const instagramRedirectUris = redirectUris.map((u) => `${u.replace(/\/+$/, '')}/instagram`);
+  const igRedirectUri = get('INSTAGRAM_REDIRECT_URI');
+  if (igRedirectUri && httpUrl(igRedirectUri) && !instagramRedirectUris.includes(igRedirectUri))
+    instagramRedirectUris.push(igRedirectUri);
+
   const webhookBase = get('SANDBOX_WEBHOOK_BASE_URL') ?? 'http://localhost:8000';
   if (!httpUrl(webhookBase)) problems.push(`SANDBOX_WEBHOOK_BASE_URL: "${webhookBase}" is not an http(s) URL`);
 
@@ -63,6 +69,7 @@ export function sandboxOptionsFromEnv(env: Record<string, string | undefined>): 
     appId: SANDBOX_APP_ID,
     appSecret: SANDBOX_APP_SECRET,
     redirectUris,
+    instagramRedirectUris,
     // Meta's callbacks (deauthorize, data deletion, webhooks) go to the API's routes under this base
     webhooks: webhookUrlsFor(webhookBase),
   };

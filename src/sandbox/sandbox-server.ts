@@ -7,6 +7,7 @@ import { ControlError, controlRoutes, controlTokenGuard } from './control-routes
 import { dialogRoutes } from './dialog-routes';
 import { SandboxGraphError, defaultHttpStatus, newTraceId } from './errors';
 import { graphRoutes } from './graph-routes';
+import { instagramControlRoutes, instagramLoginRoutes } from './instagram-login-routes';
 import { reelsRoutes, ruploadRoutes } from './reels-routes';
 import { locals, requestParams } from './request-context';
 import type { SandboxLocals } from './request-context';
@@ -24,6 +25,8 @@ export interface SandboxOptions {
   appId?: string;
   appSecret?: string;
   redirectUris?: string[];
+  /** Instagram Login's redirect URIs; default each of `redirectUris` followed by `/instagram`. */
+  instagramRedirectUris?: string[];
   /** Default true, like an app with "Require App Secret" switched on. */
   requireAppSecretProof?: boolean;
   /** Default true: Alex Rivera and Sam Lee with their Pages and IG accounts. */
@@ -66,6 +69,7 @@ export function createSandboxApp(state: SandboxState, pending: Set<Response>, co
   app.use(unlessRupload(express.json({ limit: '1mb' })));
   app.use(unlessRupload(express.urlencoded({ extended: false, limit: '1mb' })));
 
+  app.use('/__sandbox/instagram', controlTokenGuard(controlToken), instagramControlRoutes(state));
   app.use('/__sandbox', controlTokenGuard(controlToken), controlRoutes(state));
 
   // Front door for everything Meta-shaped: version prefix, Meta's headers, calls log, latency, faults.
@@ -156,6 +160,7 @@ export function createSandboxApp(state: SandboxState, pending: Set<Response>, co
     next();
   });
 
+  app.use(instagramLoginRoutes(state));
   app.use(ruploadRoutes(state));
   app.use(dialogRoutes(state));
   app.use(reelsRoutes(state));
@@ -235,6 +240,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<RunningSa
     requireAppSecretProof: opts.requireAppSecretProof ?? true,
     seed: opts.seed ?? true,
     webhooks: opts.webhooks,
+    instagramRedirectUris: opts.instagramRedirectUris,
   });
   const pending = new Set<Response>();
   const server = createServer(createSandboxApp(state, pending, opts.controlToken));

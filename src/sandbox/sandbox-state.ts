@@ -1,4 +1,6 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { SANDBOX_INSTAGRAM_APP_ID, SANDBOX_INSTAGRAM_APP_SECRET } from '../config/app-config';
+import { InstagramLoginModel } from './instagram-login-state';
 import { ReelsModel } from './reels-state';
 import { DEFAULT_WEBHOOK_SETTINGS, type WebhookSettings } from './webhook-sender';
 
@@ -162,6 +164,10 @@ export interface SandboxStateOptions {
   seed: boolean;
   /** Where the sandbox sends Meta's callbacks (deauthorize, data deletion, webhooks). */
   webhooks?: Partial<WebhookSettings>;
+  /** The Instagram app of Instagram Login (its own id and secret). */
+  instagramApp?: { id: string; secret: string };
+  /** Default: each of `redirectUris` followed by `/instagram`. */
+  instagramRedirectUris?: string[];
 }
 
 /** Parameter names whose values are secrets and never appear in the calls log. */
@@ -248,12 +254,19 @@ export class SandboxState {
   webhooks: WebhookSettings;
   /** Reels publishing: containers, uploads, quota, published media (reels-state.ts). */
   readonly reels = new ReelsModel(() => this.now());
+  /** Instagram Login: its app, accounts, codes and IGAA tokens (instagram-login-state.ts). */
+  readonly instagram: InstagramLoginModel;
   private seq = { user: 100, page: 100, ig: 100, fault: 0 };
 
   constructor(private readonly opts: SandboxStateOptions) {
     this.app = { id: opts.appId, secret: opts.appSecret, name: 'AutoReels Sandbox App', redirectUris: [...opts.redirectUris] };
     this.settings = defaultSettings(opts.requireAppSecretProof);
     this.webhooks = { ...DEFAULT_WEBHOOK_SETTINGS, ...opts.webhooks };
+    this.instagram = new InstagramLoginModel(
+      () => this.now(),
+      opts.instagramApp ?? { id: SANDBOX_INSTAGRAM_APP_ID, secret: SANDBOX_INSTAGRAM_APP_SECRET },
+      opts.instagramRedirectUris ?? opts.redirectUris.map((u) => `${u.replace(/\/+$/, '')}/instagram`),
+    );
     if (opts.seed) this.seedDefaults();
   }
 
@@ -268,6 +281,7 @@ export class SandboxState {
     this.pageTokenCache.clear();
     this.reels.reset();
     this.lifetimes.clear();
+    this.instagram.reset(false); // seeded below with the rest
     this.faults = [];
     this.calls = [];
     this.clockOffsetMs = 0;
@@ -300,6 +314,7 @@ export class SandboxState {
   // ---- World building ----------------------------------------------------------------------
 
   seedDefaults(): void {
+    this.instagram.seed();
     this.addUser({ id: '10000000000000001', name: 'Alex Rivera' });
     this.addUser({ id: '10000000000000002', name: 'Sam Lee' });
     this.addPage({ id: '110000000000001', userId: '10000000000000001', name: 'Acme Coffee', category: 'Coffee Shop' });

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { connectStatusRefreshDisconnect } from '../contract/client-flow';
 import { conformsTo, OpenApiContract } from '../helpers/openapi-contract';
 import { control, SAM_ID } from '../helpers/sandbox';
-import { callback, dialog, newUser, startStack, type Stack } from '../helpers/stack';
+import { callback, dialog, instagramCallback, instagramDialog, newUser, startStack, type Stack } from '../helpers/stack';
 
 const ROOT = join(__dirname, '..', '..');
 const BIN = join(ROOT, 'node_modules', '.bin');
@@ -84,6 +84,7 @@ describe('OpenAPI document as a contract (e2e)', () => {
     expect(text).not.toMatch(/whsec_(?!EXAMPLE)[A-Za-z0-9_-]{43}/);
     expect(text).not.toMatch(/eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]{20,}/); // a whole JWT
     expect(text).not.toMatch(/EAA[A-Za-z0-9]{30,}/); // a Meta token
+    expect(text).not.toMatch(/IGAA[A-Za-z0-9]{30,}/); // an Instagram token
   });
 
   it('should answer only what the document lists, with bodies its schemas accept, on every route', async () => {
@@ -126,6 +127,13 @@ describe('OpenAPI document as a contract (e2e)', () => {
     await http().get('/social/alerts').set('Authorization', auth).expect(ok);
     await http().post('/social/alerts/999999/read').set('Authorization', auth).expect(ok);
     await http().get('/social/reconnect/not-a-token').expect(ok);
+
+    // Instagram Login
+    await http().post('/social/instagram/login').set('Authorization', readKey).send({}).expect(ok); // 403 scope
+    const igSearch = await instagramDialog(stack, auth, { user: '17841400000000101' });
+    await instagramCallback(stack, null, igSearch).expect(ok); // 401
+    await instagramCallback(stack, auth, '?error=access_denied&error_reason=user_denied').expect(ok); // 400
+    await instagramCallback(stack, auth, igSearch).expect(ok);
 
     // reels and uploads (the worker is not running here: a reel stays where the api left it)
     await http().get(`/social/accounts/${id}/publishing-limit`).set('Authorization', auth).expect(ok);

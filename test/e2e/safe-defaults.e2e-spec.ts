@@ -82,6 +82,8 @@ describe('safe defaults (e2e)', () => {
         TOKEN_ENCRYPTION_KEYS: `k1:${Buffer.alloc(32, 7).toString('base64')}`,
         FACEBOOK_APP_ID: '123456789012345',
         FACEBOOK_APP_SECRET: 'a-real-looking-secret',
+        INSTAGRAM_APP_ID: '990602627938098',
+        INSTAGRAM_APP_SECRET: 'a-real-instagram-secret',
         SMTP_URL: 'smtp://mail.example.com:587',
         PUBLIC_API_URL: 'https://api.autoreels.example',
         FRONTEND_URL: 'https://app.autoreels.example',

@@ -20,6 +20,10 @@ export async function startStack(env: Record<string, string> = {}, opts: StartOp
       FACEBOOK_DIALOG_URL: sandbox.url,
       // reels' resumable uploads go to the same sandbox (its /rupload), not to a fixed port
       FACEBOOK_RUPLOAD_URL: `${sandbox.url}/rupload`,
+      // Instagram Login: the sandbox serves the three Instagram hosts under prefixes
+      INSTAGRAM_DIALOG_URL: `${sandbox.url}/instagram/www`,
+      INSTAGRAM_API_URL: `${sandbox.url}/instagram/api`,
+      INSTAGRAM_GRAPH_URL: `${sandbox.url}/instagram/graph`,
       ...env,
     },
     undefined,
@@ -100,4 +104,38 @@ export async function newPerson(stack: Stack, igUsernames: string[]): Promise<st
     });
   }
   return person.id;
+}
+
+export interface InstagramDialogChoice {
+  /** The sandbox account: professional id, app-scoped id or username (default: the first one). */
+  user?: string;
+  decline?: string[];
+  deny?: boolean;
+}
+
+/**
+ * Starts an Instagram Login through the API, lets the sandbox's Instagram dialog approve (or deny)
+ * it, and returns the callback query string Instagram sends the browser back with (its `#_`
+ * fragment is dropped by browsers; `withFragment` keeps it glued to the code, as a pasted URL).
+ */
+export async function instagramDialog(
+  stack: Stack,
+  auth: string,
+  choice: InstagramDialogChoice = {},
+  body: Record<string, unknown> = {},
+): Promise<string> {
+  const login = await stack.http().post('/social/instagram/login').set('Authorization', auth).send(body).expect(200);
+  const url = new URL(login.body.login_url as string);
+  url.searchParams.set('sandbox_auto', choice.deny ? 'deny' : 'approve');
+  if (choice.user) url.searchParams.set('sandbox_user', choice.user);
+  if (choice.decline) url.searchParams.set('sandbox_decline', choice.decline.join(','));
+  const res = await fetch(url, { redirect: 'manual' });
+  const location = res.headers.get('location');
+  if (res.status !== 302 || !location) throw new Error(`Instagram dialog did not redirect (${res.status})`);
+  return new URL(location).search;
+}
+
+export function instagramCallback(stack: Stack, auth: string | null, search: string): request.Test {
+  const req = stack.http().get(`/social/instagram/callback${search}`).set('Accept', 'application/json');
+  return auth ? req.set('Authorization', auth) : req;
 }

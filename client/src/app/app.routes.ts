@@ -33,6 +33,15 @@ export const routes: Routes = [
       import('./features/social-accounts/pages/callback-page').then((m) => m.CallbackPage),
   },
   {
+    // Instagram Login's redirect URI: the same page, completing through /social/instagram/callback
+    path: 'settings/social-accounts/callback/instagram',
+    title: 'Connecting… · AutoReels',
+    canActivate: [authGuard],
+    data: { loginType: 'instagram' },
+    loadComponent: () =>
+      import('./features/social-accounts/pages/callback-page').then((m) => m.CallbackPage),
+  },
+  {
     path: 'settings/api-keys',
     title: 'API keys · AutoReels',
     canActivate: [authGuard],

@@ -36,6 +36,7 @@ export enum ErrorCode {
   NO_INSTAGRAM_ACCOUNT = 'NO_INSTAGRAM_ACCOUNT',
   SELECTION_INVALID = 'SELECTION_INVALID',
   WRONG_INSTAGRAM_ACCOUNT = 'WRONG_INSTAGRAM_ACCOUNT',
+  INSTAGRAM_LOGIN_DISABLED = 'INSTAGRAM_LOGIN_DISABLED',
   // accounts and tokens
   ACCOUNT_NOT_FOUND = 'ACCOUNT_NOT_FOUND',
   NOT_CONNECTED = 'NOT_CONNECTED',
@@ -104,6 +105,7 @@ export function statusOf(code: ErrorCode): number {
     case ErrorCode.API_KEY_NOT_ALLOWED:
       return 403;
     case ErrorCode.NOT_FOUND:
+    case ErrorCode.INSTAGRAM_LOGIN_DISABLED:
     case ErrorCode.ACCOUNT_NOT_FOUND:
     case ErrorCode.NOT_CONNECTED:
     case ErrorCode.ALERT_NOT_FOUND:

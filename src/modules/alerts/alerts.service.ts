@@ -64,6 +64,7 @@ export class AlertsService extends ConnectionObserver implements OnModuleInit {
         statusReason: a.statusReason,
         lastErrorCode: a.lastErrorCode,
         changedAt: a.disconnectedAt ?? a.updatedAt,
+        loginType: a.loginType,
       },
       this.clock.now(),
       this.config.tokens,

@@ -23,7 +23,7 @@ export class ReconnectFlowService {
       // Each GET: a fresh single-use state bound to the link's user and account, exactly as "Reconnect"
       // in Settings. The callback then needs that user's sign-in, so a forwarded mail or a scanner
       // that follows the link cannot connect anything.
-      return (await this.connect.startLogin(link.userId, link.accountId)).login_url;
+      return (await this.connect.startRenewal(link.userId, link.accountId)).login_url;
     } catch (err) {
       this.logger.warn(
         { accountId: link.accountId, err: err instanceof Error ? err.message : String(err) },

@@ -1,7 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import type { ConnectionState } from './domain/connection-policy';
 import type { EventActor, Transition } from './domain/connection-transitions';
-import type { InstagramTokenEntity } from './persistence/instagram-token.entity';
+import type { InstagramTokenEntity, LoginType } from './persistence/instagram-token.entity';
 import type { TokenEventEntity } from './persistence/token-event.entity';
 
 /** A connected Instagram account as the other modules read it (the row; its token columns hold ciphertext). */
@@ -24,14 +24,20 @@ export interface EventInput {
 
 /** What a login verified for one Instagram account (plain tokens: the repository encrypts them). */
 export interface VerifiedLoginPair {
+  /** Default 'facebook'. Instagram Login: no Page, no Facebook user; `pageToken` is the Instagram user token. */
+  loginType?: LoginType;
   igUserId: string;
+  /** Instagram Login: the app-scoped id of /me. */
+  igScopedUserId?: string | null;
   username: string;
   name: string | null;
   profilePictureUrl: string | null;
-  pageId: string;
-  pageName: string;
+  pageId: string | null;
+  pageName: string | null;
   fbUserId: string | null;
-  userToken: string;
+  /** The Facebook user token; null for Instagram Login (one token only). */
+  userToken: string | null;
+  /** The token Instagram calls use: the Page token (Facebook Login) or the Instagram user token (Instagram Login). */
   pageToken: string;
   userTokenExpiresAt: Date | null;
   pageTokenExpiresAt: Date | null;
@@ -42,7 +48,8 @@ export interface VerifiedLoginPair {
 
 /** What a check verified for an existing connection (plain tokens). */
 export interface VerifiedCheck {
-  userToken: string;
+  /** null for Instagram Login (its one token is `pageToken`). */
+  userToken: string | null;
   pageToken: string;
   expiresAt: Date | null;
   issuedAt: Date | null;

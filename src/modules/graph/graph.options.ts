@@ -13,6 +13,8 @@ export interface GraphClientOptions {
   timeoutMs: number;
   /** Meta's resumable upload host (https://rupload.facebook.com, or the sandbox). */
   ruploadUrl?: string;
+  /** Default true. graph.instagram.com documents no appsecret_proof and no client sends it (instagram-login.md §6). */
+  appSecretProof?: boolean;
   /** `limit` for paged edges such as /me/accounts (default 100). */
   pageSize?: number;
 }

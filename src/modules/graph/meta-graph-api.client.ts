@@ -444,7 +444,8 @@ export class MetaGraphApiClient extends GraphApiClient {
     const all: Record<string, string> = { ...params };
     if (auth.kind === 'token') {
       all.access_token = auth.token;
-      all.appsecret_proof = createHmac('sha256', this.opts.appSecret).update(auth.token).digest('hex');
+      if (this.opts.appSecretProof !== false)
+        all.appsecret_proof = createHmac('sha256', this.opts.appSecret).update(auth.token).digest('hex');
       secrets.push(auth.token);
     } else if (auth.kind === 'app') {
       all.access_token = `${this.opts.appId}|${this.opts.appSecret}`;
@@ -552,7 +553,7 @@ export class MetaGraphApiClient extends GraphApiClient {
   private redact(text: string, secrets: string[]): string {
     let out = text;
     for (const s of secrets) if (s) out = out.split(s).join('[redacted]');
-    return out.replace(/EAA[A-Za-z0-9]{20,}/g, '[redacted]').replace(/\b\d{6,}\|[A-Za-z0-9_-]{10,}/g, '[redacted]');
+    return out.replace(/(EAA|IGAA)[A-Za-z0-9]{20,}/g, '[redacted]').replace(/\b\d{6,}\|[A-Za-z0-9_-]{10,}/g, '[redacted]');
   }
 
   private toGrant(operation: string, body: unknown): TokenGrant {

@@ -9,6 +9,7 @@ export function toAccountDto(row: Connection, now: Date): AccountDto {
   return {
     id: row.id,
     ig_user_id: row.igUserId,
+    login_type: row.loginType,
     instagram_username: row.instagramUsername,
     instagram_name: row.instagramName,
     profile_picture_url: row.igProfilePicture,
@@ -36,6 +37,7 @@ export function toStatusDto(row: Connection | null, count: number, now: Date): S
   if (!row) {
     return {
       is_connected: false,
+      login_type: null,
       instagram_username: null,
       facebook_page_name: null,
       token_expires_at: null,
@@ -52,6 +54,7 @@ export function toStatusDto(row: Connection | null, count: number, now: Date): S
   const a = toAccountDto(row, now);
   return {
     is_connected: row.isConnected,
+    login_type: row.loginType,
     instagram_username: a.instagram_username,
     facebook_page_name: a.facebook_page_name,
     token_expires_at: a.token_expires_at,

@@ -7,6 +7,8 @@ import type { CallbackResultDto } from './dto/connect.dto';
 
 /** Where the client finishes a login: its callback page, which asks for sign-in when needed. */
 export const CLIENT_CALLBACK_PATH = '/settings/social-accounts/callback';
+/** The same page for Instagram Login (DESIGN.md section 9). */
+export const CLIENT_INSTAGRAM_CALLBACK_PATH = '/settings/social-accounts/callback/instagram';
 
 /**
  * The callback answers two audiences: JSON for the Angular client (Accept: application/json),
@@ -28,6 +30,7 @@ export class CallbackResponder {
     accept: string | undefined,
     req: Request,
     res: Response,
+    clientPath: string = CLIENT_CALLBACK_PATH,
   ): Promise<CallbackResultDto | undefined> {
     const q = req.originalUrl.indexOf('?');
     const rawQuery = q < 0 ? '' : req.originalUrl.slice(q + 1);
@@ -40,7 +43,7 @@ export class CallbackResponder {
           'Sign in first: a login is completed only with the bearer of the user who started it.',
         );
       }
-      res.redirect(302, `${this.config.frontendUrl}${CLIENT_CALLBACK_PATH}${rawQuery ? `?${rawQuery}` : ''}`);
+      res.redirect(302, `${this.config.frontendUrl}${clientPath}${rawQuery ? `?${rawQuery}` : ''}`);
       return undefined;
     }
     if (wantsJson) return complete(userId);
@@ -50,7 +53,7 @@ export class CallbackResponder {
       res.redirect(
         302,
         result.status === 'needs_selection' && state
-          ? `${this.config.frontendUrl}${CLIENT_CALLBACK_PATH}?state=${encodeURIComponent(state)}`
+          ? `${this.config.frontendUrl}${clientPath}?state=${encodeURIComponent(state)}`
           : `${base}?connected=1`,
       );
     } catch (err) {

@@ -11,10 +11,12 @@ import { GraphApiClient, type GraphPage, type GraphPermission, type TokenInspect
 import { GraphError } from '../graph/graph-error';
 import { toAccountDto } from './account-view';
 import type { CallbackQuery, CallbackResultDto, CandidateDto, LoginUrlDto } from './dto/connect.dto';
-import type { OAuthStateEntity } from './oauth-state.entity';
+import type { OAuthProvider, OAuthStateEntity } from './oauth-state.entity';
 import { OAuthStateService } from './oauth-state.service';
 import { PageSubscriber } from './page-subscriber';
-import { REQUESTED_SCOPES, REQUIRED_SCOPES } from '../graph/scopes';
+import { INSTAGRAM_REQUESTED_SCOPES, INSTAGRAM_REQUIRED_SCOPES, REQUESTED_SCOPES, REQUIRED_SCOPES } from '../graph/scopes';
+import { InstagramLoginClient, type InstagramCodeGrant } from '../graph/instagram-login.client';
+import { INSTAGRAM_TOKEN_LIFETIME_MS, instagramIssuedAt } from '../connections/domain/connection-policy';
 
 const LONG_LIVED_MIN_MS = 7 * 86_400_000;
 
@@ -52,6 +54,7 @@ export class ConnectService {
     private readonly config: AppConfig,
     private readonly clock: Clock,
     private readonly graph: GraphApiClient,
+    private readonly instagram: InstagramLoginClient,
     private readonly states: OAuthStateService,
     private readonly vault: TokenVault,
     private readonly connections: ConnectionRepository,
@@ -73,11 +76,53 @@ export class ConnectService {
   }
 
   /**
+   * Instagram Login (DESIGN.md section 9): the Instagram dialog with the instagram_business_*
+   * scopes, its state bound like Facebook's (same oauth_states, provider `instagram`).
+   */
+  async startInstagramLogin(userId: number, accountId?: number): Promise<LoginUrlDto> {
+    if (!this.config.instagram.enabled) {
+      throw new DomainError(
+        ErrorCode.INSTAGRAM_LOGIN_DISABLED,
+        'Instagram Login is not set up on this server; connect with Facebook.',
+      );
+    }
+    if (accountId !== undefined) await this.connections.findOwned(userId, accountId);
+    const { state, expiresAt } = await this.states.create(
+      userId,
+      accountId ? 'reconnect' : 'connect',
+      accountId ?? null,
+      'instagram',
+    );
+    const loginUrl = this.instagram.buildLoginUrl({
+      redirectUri: this.config.instagram.redirectUri,
+      state,
+      scopes: INSTAGRAM_REQUESTED_SCOPES,
+      // a renewal may be for another account than the one signed in to instagram.com in this browser
+      forceReauth: accountId !== undefined,
+    });
+    return { login_url: loginUrl, state, expires_at: expiresAt.toISOString() };
+  }
+
+  /** A renewal (the reconnect link in alert e-mails) goes through the dialog the account was connected with. */
+  async startRenewal(userId: number, accountId: number): Promise<LoginUrlDto> {
+    const row = await this.connections.findOwned(userId, accountId);
+    return row.loginType === 'instagram' ? this.startInstagramLogin(userId, accountId) : this.startLogin(userId, accountId);
+  }
+
+  /**
    * The OAuth callback, for the user who started the flow only (the caller's bearer is required:
    * DESIGN.md section 7). Idempotent per state: a second hit of its owner replays the first answer.
+   * A state is completed only by the callback of the dialog it started (Facebook or Instagram).
    */
-  async handleCallback(query: CallbackQuery, callerId: number): Promise<CallbackResultDto> {
-    const attempt = await this.findAttempt(query.state, callerId);
+  async handleCallback(query: CallbackQuery, callerId: number, provider: OAuthProvider = 'facebook'): Promise<CallbackResultDto> {
+    if (provider === 'instagram' && query.error && !query.state) {
+      // Meta's documented Instagram denial carries no state (instagram-login.md §1): there is
+      // nothing to bind and nothing to exchange; the person is told what happened.
+      throw new DomainError(ErrorCode.OAUTH_DENIED, 'You cancelled the Instagram dialog; nothing was changed.', {
+        reason: query.error_reason ?? query.error,
+      });
+    }
+    const attempt = await this.findAttempt(query.state, callerId, provider);
     if (attempt.completedAt && attempt.result) return this.replay(attempt, query.state as string);
     if (attempt.expiresAt.getTime() <= this.clock.now().getTime()) {
       throw new DomainError(ErrorCode.OAUTH_STATE_EXPIRED, 'This connection attempt expired; please start again.');
@@ -89,10 +134,11 @@ export class ConnectService {
       throw new DomainError(ErrorCode.OAUTH_STATE_INVALID, 'This connection attempt was already used; please start again.');
     }
     try {
+      if (provider === 'instagram') return await this.completeInstagramLogin(attempt, query);
       const result = await this.completeLogin(attempt, query);
       return result.status === 'needs_selection' ? { ...result, state: query.state } : result;
     } catch (err) {
-      const failure = err instanceof DomainError ? err : this.mapGraphFailure(err);
+      const failure = err instanceof DomainError ? err : this.mapGraphFailure(err, provider);
       await this.states.complete(attempt.id, {
         status: 'failed',
         code: failure.code,
@@ -115,7 +161,7 @@ export class ConnectService {
 
   /** The account picker's answer: connect the chosen accounts from the verified login. */
   async select(userId: number, state: string, igUserIds: string[]): Promise<CallbackResultDto> {
-    const attempt = await this.findAttempt(state, userId);
+    const attempt = await this.findAttempt(state, userId, 'facebook');
     if (attempt.result?.status === 'connected') return this.replay(attempt, state);
     if (attempt.result?.status !== 'needs_selection') {
       throw new DomainError(ErrorCode.SELECTION_INVALID, 'There is nothing to choose for this connection attempt.');
@@ -143,12 +189,12 @@ export class ConnectService {
   // --- internals ---------------------------------------------------------------------------
 
   /** The caller's own attempt; anyone else's state is as good as none (nothing is exchanged). */
-  private async findAttempt(state: unknown, callerId: number): Promise<OAuthStateEntity> {
+  private async findAttempt(state: unknown, callerId: number, provider: OAuthProvider): Promise<OAuthStateEntity> {
     const invalid = () =>
       new DomainError(ErrorCode.OAUTH_STATE_INVALID, 'This connection attempt is not valid; please start again from Settings.');
     if (typeof state !== 'string' || !state || state.length > 200) throw invalid();
     const attempt = await this.states.find(state);
-    if (!attempt || attempt.userId !== callerId) throw invalid();
+    if (!attempt || attempt.userId !== callerId || attempt.provider !== provider) throw invalid();
     return attempt;
   }
 
@@ -339,10 +385,99 @@ export class ConnectService {
     }
   }
 
+  /**
+   * Instagram Login: code (without Meta's `#_`) → short-lived → long-lived token, then the
+   * account from /me: its `user_id` is the professional account id publishing and webhooks use
+   * (the exchange's `user_id` is not: instagram-login.md §2, §5). One account per login: no picker.
+   */
+  private async completeInstagramLogin(attempt: OAuthStateEntity, query: CallbackQuery): Promise<CallbackResultDto> {
+    if (query.error) {
+      const denied = query.error === 'access_denied' || query.error_reason === 'user_denied';
+      throw new DomainError(
+        ErrorCode.OAUTH_DENIED,
+        denied ? 'You cancelled the Instagram dialog; nothing was changed.' : 'Instagram did not complete the login.',
+        { reason: query.error_reason ?? query.error },
+      );
+    }
+    const code = typeof query.code === 'string' ? query.code.replace(/#_?$/, '') : '';
+    if (!code || code.length > 2048) {
+      throw new DomainError(ErrorCode.OAUTH_CODE_INVALID, 'Instagram sent no usable authorization code; please try again.');
+    }
+    let grant: InstagramCodeGrant;
+    try {
+      grant = await this.instagram.exchangeCode(code, this.config.instagram.redirectUri);
+    } catch (err) {
+      if (err instanceof GraphError && err.kind === 'bad-request') {
+        throw new DomainError(
+          ErrorCode.OAUTH_CODE_INVALID,
+          'Instagram did not accept this login (the code was already used or has expired); please connect again.',
+        );
+      }
+      throw err;
+    }
+    const declined = INSTAGRAM_REQUIRED_SCOPES.filter((s) => !grant.permissions.includes(s));
+    if (grant.permissions.length && declined.length) {
+      throw new DomainError(
+        ErrorCode.PERMISSIONS_DECLINED,
+        `AutoReels needs every requested permission; these were declined: ${declined.join(', ')}. Connect again and allow them.`,
+        { declined },
+      );
+    }
+    const long = await this.instagram.exchangeForLongLived(grant.accessToken);
+    const profile = await this.instagram.getProfile(long.accessToken);
+    if (profile.accountType === 'PERSONAL') {
+      throw new DomainError(
+        ErrorCode.NO_INSTAGRAM_ACCOUNT,
+        `@${profile.username} is a personal Instagram account. Switch it to a professional (Business or Creator) account in the Instagram app, then connect again.`,
+        { account_type: 'PERSONAL' },
+      );
+    }
+    if (attempt.purpose === 'reconnect') {
+      const target = attempt.accountId
+        ? await this.connections.findOwned(attempt.userId, attempt.accountId).catch(() => null)
+        : null;
+      if (!target) throw new DomainError(ErrorCode.ACCOUNT_NOT_FOUND, 'The account you were renewing no longer exists.');
+      if (target.igUserId !== profile.userId) {
+        throw new DomainError(
+          ErrorCode.WRONG_INSTAGRAM_ACCOUNT,
+          `Instagram signed in @${profile.username}, not @${target.instagramUsername ?? target.igUserId}, the account you were renewing; nothing was changed. ` +
+            'Log in to Instagram as that account and try again.',
+          { expected_ig_user_id: target.igUserId },
+        );
+      }
+    }
+    const now = this.clock.now().getTime();
+    // Meta's expiry is the truth (expires_in); without it, the documented 60 days
+    const expiresAt = new Date(now + (long.expiresInSeconds ?? INSTAGRAM_TOKEN_LIFETIME_MS / 1000) * 1000);
+    const rows = await this.connectAccounts.execute(attempt.userId, [
+      {
+        loginType: 'instagram',
+        igUserId: profile.userId,
+        igScopedUserId: profile.scopedId,
+        username: profile.username,
+        name: profile.name,
+        profilePictureUrl: profile.profilePictureUrl,
+        pageId: null,
+        pageName: null,
+        fbUserId: null,
+        userToken: null,
+        pageToken: long.accessToken,
+        userTokenExpiresAt: expiresAt,
+        pageTokenExpiresAt: null,
+        dataAccessExpiresAt: null,
+        issuedAt: instagramIssuedAt(expiresAt),
+        permissions: grant.permissions.length ? grant.permissions : INSTAGRAM_REQUESTED_SCOPES,
+      },
+    ]);
+    const result = this.connectedResult(rows);
+    await this.states.complete(attempt.id, result as unknown as Record<string, unknown>);
+    return result;
+  }
+
   /** A Graph failure during a login: the one table says what the person is told. */
-  private mapGraphFailure(err: unknown): DomainError {
+  private mapGraphFailure(err: unknown, provider: OAuthProvider): DomainError {
     if (err instanceof GraphError) {
-      const verdict = graphFailureVerdict(err);
+      const verdict = graphFailureVerdict(err, provider);
       return new DomainError(
         verdict.callerCode,
         verdict.callerMessage,

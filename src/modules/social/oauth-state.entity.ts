@@ -1,8 +1,10 @@
-import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
 import { UserEntity } from '../auth/user.entity';
 import { InstagramTokenEntity } from '../connections/persistence/instagram-token.entity';
 
 export type OAuthPurpose = 'connect' | 'reconnect';
+/** Which dialog the attempt started: Facebook Login or Instagram Login (DESIGN.md section 9). */
+export type OAuthProvider = 'facebook' | 'instagram';
 
 /**
  * A login attempt. Only the SHA-256 of `state` is stored. `pendingSecret` (ciphertext) carries
@@ -11,6 +13,7 @@ export type OAuthPurpose = 'connect' | 'reconnect';
 @Entity('oauth_states')
 @Index('uq_oauth_states_hash', ['stateHash'], { unique: true })
 @Index('idx_oauth_states_expires', ['expiresAt'])
+@Check('oauth_states_provider_check', `"provider" IN ('facebook', 'instagram')`)
 export class OAuthStateEntity {
   @PrimaryGeneratedColumn('uuid')
   id: string;
@@ -28,6 +31,9 @@ export class OAuthStateEntity {
 
   @Column({ type: 'varchar', length: 16 })
   purpose: OAuthPurpose;
+
+  @Column({ type: 'varchar', length: 16, default: 'facebook' })
+  provider: OAuthProvider;
 
   @Column({ name: 'account_id', type: 'int', nullable: true })
   accountId: number | null;

@@ -3,7 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { Clock } from '../../common/clock';
-import { OAuthStateEntity, type OAuthPurpose } from './oauth-state.entity';
+import { OAuthStateEntity, type OAuthProvider, type OAuthPurpose } from './oauth-state.entity';
 
 export const STATE_TTL_MS = 10 * 60_000;
 
@@ -19,10 +19,15 @@ export class OAuthStateService {
     private readonly clock: Clock,
   ) {}
 
-  async create(userId: number, purpose: OAuthPurpose, accountId: number | null): Promise<{ state: string; expiresAt: Date }> {
+  async create(
+    userId: number,
+    purpose: OAuthPurpose,
+    accountId: number | null,
+    provider: OAuthProvider = 'facebook',
+  ): Promise<{ state: string; expiresAt: Date }> {
     const state = randomBytes(32).toString('base64url');
     const expiresAt = new Date(this.clock.now().getTime() + STATE_TTL_MS);
-    await this.states.insert({ id: randomUUID(), stateHash: hashState(state), userId, purpose, accountId, expiresAt });
+    await this.states.insert({ id: randomUUID(), stateHash: hashState(state), userId, purpose, provider, accountId, expiresAt });
     return { state, expiresAt };
   }
 

@@ -5,7 +5,7 @@ import { ErrorBodyDto } from '../../common/errors/error-body.dto';
 import { ChangesState, CurrentUser, OptionalUser, type AuthUser } from '../auth/auth.decorators';
 import { Disconnect } from '../connections/use-cases/disconnect.use-case';
 import { AccountsService } from './accounts.service';
-import { CallbackResponder } from './callback-responder';
+import { CallbackResponder, CLIENT_INSTAGRAM_CALLBACK_PATH } from './callback-responder';
 import { ConnectService } from './connect.service';
 import { DisconnectResultDto, StatusDto } from './dto/account.dto';
 import { CallbackResultDto, LoginRequestDto, LoginUrlDto, SelectRequestDto, type CallbackQuery } from './dto/connect.dto';
@@ -91,6 +91,79 @@ export class SocialController {
   @ApiResponse({ status: 400, description: 'SELECTION_INVALID, OAUTH_STATE_INVALID, OAUTH_STATE_EXPIRED', type: ErrorBodyDto })
   select(@CurrentUser() user: AuthUser, @Body() dto: SelectRequestDto): Promise<CallbackResultDto> {
     return this.connect.select(user.id, dto.state, dto.ig_user_ids);
+  }
+
+  @Post('instagram/login')
+  @HttpCode(200)
+  @ApiBearerAuth()
+  @ApiOperation({
+    summary: 'Start Instagram Login (no Facebook Page needed): the Instagram dialog URL and its single-use state',
+    description:
+      'For professional (Business or Creator) Instagram accounts. `account_id` renews that Instagram-Login account (the dialog re-asks for the Instagram login). ' +
+      "The state is bound like Facebook Login's (DESIGN.md section 7) and only `GET /social/instagram/callback` completes it.",
+  })
+  @ApiOkResponse({ type: LoginUrlDto })
+  @ApiResponse({
+    status: 404,
+    description: 'ACCOUNT_NOT_FOUND (account_id not yours), INSTAGRAM_LOGIN_DISABLED (no Instagram app in production)',
+    type: ErrorBodyDto,
+  })
+  instagramLogin(@CurrentUser() user: AuthUser, @Body() dto: LoginRequestDto): Promise<LoginUrlDto> {
+    return this.connect.startInstagramLogin(user.id, dto.account_id);
+  }
+
+  @OptionalUser()
+  @ChangesState()
+  @Get('instagram/callback')
+  @ApiBearerAuth()
+  @ApiOperation({
+    summary: 'Instagram Login callback: completes the login for the user who started it (one account per login, no picker)',
+    description:
+      'Same bearer rules as the Facebook callback: the code is exchanged only with the bearer of the user who started the flow. ' +
+      'With `Accept: application/json` answers JSON, and 401 `AUTH_REQUIRED` without a bearer. ' +
+      'A browser navigation without a bearer is redirected to `${FRONTEND_URL}/settings/social-accounts/callback/instagram` with the same query. ' +
+      "Another user's bearer, or a state started for Facebook Login, is a 400 `OAUTH_STATE_INVALID`. The `#_` Instagram appends to the code is stripped. " +
+      "Instagram's denial carries no state: it is a 400 `OAUTH_DENIED` and nothing is exchanged. A personal (non-professional) account is a 422 `NO_INSTAGRAM_ACCOUNT`.",
+  })
+  @ApiQuery({ name: 'code', required: false })
+  @ApiQuery({ name: 'state', required: false })
+  @ApiQuery({ name: 'error', required: false, example: 'access_denied' })
+  @ApiQuery({ name: 'error_reason', required: false, example: 'user_denied' })
+  @ApiQuery({ name: 'error_description', required: false, example: 'The user denied your request' })
+  @ApiOkResponse({ type: CallbackResultDto })
+  @ApiResponse({
+    status: 302,
+    description: 'Browser navigation: to the client Instagram callback page (no bearer) or back to the settings page',
+  })
+  @ApiResponse({
+    status: 400,
+    description: 'OAUTH_STATE_INVALID, OAUTH_STATE_EXPIRED, OAUTH_DENIED, OAUTH_CODE_INVALID, PERMISSIONS_DECLINED',
+    type: ErrorBodyDto,
+  })
+  @ApiResponse({ status: 401, description: 'AUTH_REQUIRED (no bearer, JSON), AUTH_TOKEN_INVALID', type: ErrorBodyDto })
+  @ApiResponse({ status: 404, description: 'ACCOUNT_NOT_FOUND: the account being renewed no longer exists', type: ErrorBodyDto })
+  @ApiResponse({
+    status: 409,
+    description: 'WRONG_INSTAGRAM_ACCOUNT: a renewal came back with another Instagram account; nothing changed',
+    type: ErrorBodyDto,
+  })
+  @ApiResponse({ status: 422, description: 'NO_INSTAGRAM_ACCOUNT: a personal account cannot connect', type: ErrorBodyDto })
+  @ApiResponse({ status: 502, description: 'META_UNAVAILABLE, META_REQUEST_FAILED', type: ErrorBodyDto })
+  instagramCallback(
+    @Query() query: CallbackQuery,
+    @Headers('accept') accept: string | undefined,
+    @CurrentUser() user: AuthUser | undefined,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<CallbackResultDto | undefined> {
+    return this.responder.respond(
+      (userId) => this.connect.handleCallback(query, userId, 'instagram'),
+      user?.id,
+      accept,
+      req,
+      res,
+      CLIENT_INSTAGRAM_CALLBACK_PATH,
+    );
   }
 
   @Get('status')

@@ -207,6 +207,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/social/instagram/login": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start Instagram Login (no Facebook Page needed): the Instagram dialog URL and its single-use state
+         * @description For professional (Business or Creator) Instagram accounts. `account_id` renews that Instagram-Login account (the dialog re-asks for the Instagram login). The state is bound like Facebook Login's (DESIGN.md section 7) and only `GET /social/instagram/callback` completes it.
+         */
+        post: operations["SocialController_instagramLogin"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/social/instagram/callback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Instagram Login callback: completes the login for the user who started it (one account per login, no picker)
+         * @description Same bearer rules as the Facebook callback: the code is exchanged only with the bearer of the user who started the flow. With `Accept: application/json` answers JSON, and 401 `AUTH_REQUIRED` without a bearer. A browser navigation without a bearer is redirected to `${FRONTEND_URL}/settings/social-accounts/callback/instagram` with the same query. Another user's bearer, or a state started for Facebook Login, is a 400 `OAUTH_STATE_INVALID`. The `#_` Instagram appends to the code is stripped. Instagram's denial carries no state: it is a 400 `OAUTH_DENIED` and nothing is exchanged. A personal (non-professional) account is a 422 `NO_INSTAGRAM_ACCOUNT`.
+         */
+        get: operations["SocialController_instagramCallback"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/social/status": {
         parameters: {
             query?: never;
@@ -767,6 +807,12 @@ export interface components {
             id: number;
             /** @example 17841400000000001 */
             ig_user_id: string;
+            /**
+             * @description How the account was connected: `facebook` (Facebook Login, through a Page) or `instagram` (Instagram Login: no Page, so the facebook_page_* fields are null).
+             * @example facebook
+             * @enum {string}
+             */
+            login_type: "facebook" | "instagram";
             /** @example acme.coffee */
             instagram_username: string | null;
             /** @example Acme Coffee */
@@ -875,6 +921,12 @@ export interface components {
         StatusDto: {
             /** @example true */
             is_connected: boolean;
+            /**
+             * @description How the account was connected: `facebook` (Facebook Login, through a Page) or `instagram` (Instagram Login: no Page, so the facebook_page_* fields are null). Null when nothing is connected.
+             * @example facebook
+             * @enum {string|null}
+             */
+            login_type: "facebook" | "instagram" | null;
             /** @example acme.coffee */
             instagram_username: string | null;
             /** @example Acme Coffee */
@@ -912,7 +964,7 @@ export interface components {
              */
             disconnected: boolean;
             /**
-             * @description Whether the app was removed at Facebook too.
+             * @description Whether the app was removed at Facebook too. Always false for Instagram-Login accounts: Instagram documents no revoke for their tokens, so the token is deleted here and the message says how the user can remove the app in Instagram.
              * @example true
              */
             revoked_at_facebook: boolean;
@@ -2441,6 +2493,232 @@ export interface operations {
             };
             /** @description INTERNAL_ERROR (no detail is ever given) */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE: PostgreSQL or Redis is unreachable; try again shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    SocialController_instagramLogin: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LoginRequestDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LoginUrlDto"];
+                };
+            };
+            /** @description VALIDATION_FAILED, MALFORMED_QUERY, MALFORMED_JSON, … (`errors` lists each problem) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorBodyDto"];
+                };
+            };
+            /** @description AUTH_REQUIRED (no bearer) or AUTH_TOKEN_INVALID (expired, signed out, revoked API key) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description INSUFFICIENT_SCOPE: a read-only API key cannot change state */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description ACCOUNT_NOT_FOUND (account_id not yours) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description UNSUPPORTED_ENCODING */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description INTERNAL_ERROR (no detail is ever given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE: PostgreSQL or Redis is unreachable; try again shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    SocialController_instagramCallback: {
+        parameters: {
+            query?: {
+                error_description?: unknown;
+                error_reason?: unknown;
+                error?: unknown;
+                state?: unknown;
+                code?: unknown;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CallbackResultDto"];
+                };
+            };
+            /** @description Browser navigation: to the client Instagram callback page (no bearer) or back to the settings page */
+            302: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description OAUTH_STATE_INVALID, OAUTH_STATE_EXPIRED, OAUTH_DENIED, OAUTH_CODE_INVALID, PERMISSIONS_DECLINED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorBodyDto"];
+                };
+            };
+            /** @description AUTH_REQUIRED (no bearer, JSON), AUTH_TOKEN_INVALID */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description INSUFFICIENT_SCOPE: a read-only API key cannot change state */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description ACCOUNT_NOT_FOUND: the account being renewed no longer exists */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description WRONG_INSTAGRAM_ACCOUNT: a renewal came back with another Instagram account; nothing changed */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description NO_INSTAGRAM_ACCOUNT: a personal account cannot connect */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description INTERNAL_ERROR (no detail is ever given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description META_UNAVAILABLE, META_REQUEST_FAILED */
+            502: {
                 headers: {
                     [name: string]: unknown;
                 };

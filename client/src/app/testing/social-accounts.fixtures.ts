@@ -19,6 +19,7 @@ export function anAccount(overrides: Partial<Account> = {}): Account {
   return {
     id: 1,
     ig_user_id: '1784',
+    login_type: 'facebook',
     instagram_username: 'alice',
     instagram_name: 'Alice',
     profile_picture_url: 'https://cdn.example.com/alice.jpg',

@@ -76,4 +76,38 @@ describe('alert rules', () => {
     expect(alertSubject('expiring', 7, '@a')).toBe('@a: reconnect within 7 days to keep publishing');
     expect(alertSubject('revoked', null, '@a')).toBe('@a was disconnected at Facebook');
   });
+
+  describe('Instagram Login (its token refreshes itself)', () => {
+    it.each([
+      [inDays(13), null],
+      [inDays(9), null],
+      [inDays(5), { kind: 'expiring', thresholdDays: 7 }],
+      [inDays(1), { kind: 'expiring', thresholdDays: 2 }],
+      [inDays(-1), { kind: 'expired', thresholdDays: null }],
+    ])('should alert only once refreshing failed for a day inside the window, token expiring at %s', (expires, expected) => {
+      const alert = dueExpiryAlert(expires, now, settings, 'instagram');
+      if (expected === null) expect(alert).toBeNull();
+      else expect(alert).toMatchObject(expected);
+    });
+
+    it('should name Instagram, not Facebook, in the sentence', () => {
+      const due = dueAlert(
+        {
+          status: 'expiring',
+          isValid: true,
+          igUserId: '1784',
+          instagramUsername: 'lena.bakes',
+          expiresAt: inDays(5),
+          statusReason: null,
+          lastErrorCode: null,
+          changedAt: now,
+          loginType: 'instagram',
+        },
+        now,
+        settings,
+      );
+      expect(due?.message).toContain("@lena.bakes's Instagram access ends");
+      expect(due?.message).toContain('could not refresh it');
+    });
+  });
 });

@@ -4,7 +4,7 @@
  * is passed in.
  */
 import { formatDay } from '../../../common/format-day';
-import type { LifecycleSettings } from '../../connections/domain/connection-policy';
+import { instagramWarnDays, type LifecycleSettings, type LoginKind } from '../../connections/domain/connection-policy';
 
 const DAY = 86_400_000;
 
@@ -22,6 +22,8 @@ export interface AlertFacts {
   lastErrorCode: string | null;
   /** When it was revoked (or last changed), so a later revoke is a new alert. */
   changedAt: Date;
+  /** Default 'facebook'. Instagram-Login tokens refresh themselves (DESIGN.md section 9). */
+  loginType?: LoginKind;
 }
 
 export interface DueAlert {
@@ -40,12 +42,16 @@ export function dueExpiryAlert(
   expiresAt: Date | null,
   now: Date,
   s: LifecycleSettings,
+  loginType: LoginKind = 'facebook',
 ): { kind: 'expiring' | 'expired'; thresholdDays: number | null; dedupeKey: string } | null {
   if (!expiresAt) return null;
   const day = expiresAt.toISOString().slice(0, 10);
   const left = expiresAt.getTime() - now.getTime();
   if (left <= 0) return { kind: 'expired', thresholdDays: null, dedupeKey: `expired:${day}` };
-  const crossed = s.alertThresholdsDays.filter((d) => left <= d * DAY);
+  // An Instagram-Login token is refreshed by the scheduler once inside the refresh window: its
+  // user hears of the expiry only when that failed for a whole day (thresholds past that point).
+  const ceiling = loginType === 'instagram' ? instagramWarnDays(s) : Infinity;
+  const crossed = s.alertThresholdsDays.filter((d) => d <= ceiling && left <= d * DAY);
   if (!crossed.length) return null;
   const threshold = Math.min(...crossed);
   return { kind: 'expiring', thresholdDays: threshold, dedupeKey: `${threshold}d:${day}` };
@@ -63,20 +69,23 @@ export function dueAlert(a: AlertFacts, now: Date, s: LifecycleSettings): DueAle
       message: `${who} was disconnected at Facebook (the app was removed or access revoked). Reconnect to keep publishing.`,
     };
   }
+  const platform = a.loginType === 'instagram' ? 'Instagram' : 'Facebook';
   if (!a.isValid) {
     return {
       kind: 'token_invalid',
       thresholdDays: null,
       dedupeKey: `invalid:${a.expiresAt?.toISOString().slice(0, 10) ?? 'none'}:${a.lastErrorCode ?? ''}`,
-      message: `${who} stopped working: ${a.statusReason ?? 'Facebook no longer accepts the connection.'}`,
+      message: `${who} stopped working: ${a.statusReason ?? `${platform} no longer accepts the connection.`}`,
     };
   }
-  const due = dueExpiryAlert(a.expiresAt, now, s);
+  const due = dueExpiryAlert(a.expiresAt, now, s, a.loginType);
   if (!due || !a.expiresAt) return null;
   const message =
     due.kind === 'expired'
-      ? `${who}'s Facebook access expired on ${formatDay(a.expiresAt)}. Reconnect to resume publishing.`
-      : `${who}'s Facebook access ends on ${formatDay(a.expiresAt)} (in ${due.thresholdDays} days or less). Facebook only extends it when you pass its dialog again: one click.`;
+      ? `${who}'s ${platform} access expired on ${formatDay(a.expiresAt)}. Reconnect to resume publishing.`
+      : a.loginType === 'instagram'
+        ? `${who}'s Instagram access ends on ${formatDay(a.expiresAt)} (in ${due.thresholdDays} days or less) and AutoReels could not refresh it. Reconnect with Instagram: one click.`
+        : `${who}'s Facebook access ends on ${formatDay(a.expiresAt)} (in ${due.thresholdDays} days or less). Facebook only extends it when you pass its dialog again: one click.`;
   return { ...due, message };
 }
 

@@ -1,4 +1,11 @@
-import { connectionExpiry, daysUntil, nextCheckAt, statusForValid } from './connection-policy';
+import {
+  connectionExpiry,
+  daysUntil,
+  instagramCheckPlan,
+  instagramIssuedAt,
+  nextCheckAt,
+  statusForValid,
+} from './connection-policy';
 
 const now = new Date('2026-11-27T12:00:00Z');
 const inDays = (d: number) => new Date(now.getTime() + d * 86_400_000);
@@ -59,6 +66,47 @@ describe('connection policy', () => {
 
     it.each(['needs_reconnect', 'revoked', 'disconnected'] as const)('should stop checking when the state is %s', (state) => {
       expect(nextCheckAt(state, inDays(30), now, settings)).toBeNull();
+    });
+  });
+
+  describe('Instagram Login', () => {
+    it('should date a token 60 days before its expiry, whenever we stored it', () => {
+      expect(instagramIssuedAt(inDays(59))).toEqual(inDays(-1));
+    });
+
+    it.each([
+      ['verify a fresh token outside the window', inDays(59.5), false, 'verify'],
+      ['verify a token with 11 days left (outside the 10-day window)', inDays(11), false, 'verify'],
+      ['refresh a token with 9 days left', inDays(9), false, 'refresh'],
+      ['refresh with 10 days left exactly (the window is inclusive)', inDays(10), false, 'refresh'],
+
+      ['always ask Meta on a manual refresh, even of a young token', inDays(59.9), true, 'refresh'],
+      ['ask Meta when the expiry is unknown', null, false, 'refresh'],
+    ] as const)('should %s', (_name, expires, manual, plan) => {
+      expect(instagramCheckPlan(expires, now, settings, manual)).toBe(plan);
+    });
+
+    it('should not refresh inside the window a token issued less than a day ago (window wider than 59 days)', () => {
+      const wide = { refreshWindowDays: 59, alertThresholdsDays: [14, 7, 2] };
+      expect(instagramCheckPlan(inDays(59.5), now, wide, false)).toBe('verify');
+      expect(instagramCheckPlan(inDays(58.9), now, wide, false)).toBe('refresh');
+    });
+
+    it.each([
+      [inDays(14), 'active'],
+      [inDays(9.5), 'active'],
+      [inDays(8.9), 'expiring'],
+      [inDays(-0.01), 'needs_reconnect'],
+    ] as const)(
+      'should call an Instagram-Login connection expiring at %s "%s" (it refreshes itself first)',
+      (expires, status) => {
+        expect(statusForValid(expires, now, settings, 'instagram')).toBe(status);
+      },
+    );
+
+    it('should schedule the check at the moment the token enters the refresh window', () => {
+      expect(nextCheckAt('active', inDays(10.5), now, settings, 'instagram')).toEqual(inDays(0.5));
+      expect(nextCheckAt('active', inDays(10.5), now, settings)).toEqual(inDays(1));
     });
   });
 });

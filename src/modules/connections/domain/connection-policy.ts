@@ -6,6 +6,9 @@
 
 export type ConnectionState = 'active' | 'expiring' | 'needs_reconnect' | 'revoked' | 'disconnected';
 
+/** How the account was connected (DESIGN.md section 9). */
+export type LoginKind = 'facebook' | 'instagram';
+
 export interface LifecycleSettings {
   /** TOKEN_REFRESH_WINDOW_DAYS: inside it, accounts are checked more often. */
   refreshWindowDays: number;
@@ -34,11 +37,24 @@ export function daysUntil(expiresAt: Date | null, now: Date): number | null {
   return Math.floor((expiresAt.getTime() - now.getTime()) / DAY);
 }
 
+/**
+ * Instagram Login refreshes its own token once inside the refresh window; only a token the
+ * scheduler failed to refresh for a whole day there is the user's concern (status, alerts).
+ */
+export function instagramWarnDays(s: LifecycleSettings): number {
+  return Math.max(s.refreshWindowDays - 1, 0);
+}
+
 /** The status a healthy (valid) connection shows, from its expiry alone. */
-export function statusForValid(expiresAt: Date | null, now: Date, s: LifecycleSettings): ConnectionState {
+export function statusForValid(
+  expiresAt: Date | null,
+  now: Date,
+  s: LifecycleSettings,
+  kind: LoginKind = 'facebook',
+): ConnectionState {
   if (!expiresAt) return 'active';
   if (expiresAt.getTime() <= now.getTime()) return 'needs_reconnect';
-  const warnDays = Math.max(...s.alertThresholdsDays, s.refreshWindowDays);
+  const warnDays = kind === 'instagram' ? instagramWarnDays(s) : Math.max(...s.alertThresholdsDays, s.refreshWindowDays);
   return expiresAt.getTime() - now.getTime() <= warnDays * DAY ? 'expiring' : 'active';
 }
 
@@ -47,14 +63,25 @@ export function statusForValid(expiresAt: Date | null, now: Date, s: LifecycleSe
  * later than the next alert threshold crossing or the expiry itself (so an alert is never a day
  * late); null for connections only the user can revive.
  */
-export function nextCheckAt(state: ConnectionState, expiresAt: Date | null, now: Date, s: LifecycleSettings): Date | null {
+export function nextCheckAt(
+  state: ConnectionState,
+  expiresAt: Date | null,
+  now: Date,
+  s: LifecycleSettings,
+  kind: LoginKind = 'facebook',
+): Date | null {
   if (state === 'needs_reconnect' || state === 'revoked' || state === 'disconnected') return null;
   const t = now.getTime();
   let next = t + DAY;
   if (expiresAt) {
     const e = expiresAt.getTime();
     if (e - t <= s.refreshWindowDays * DAY) next = t + 6 * HOUR;
-    const crossings = [...s.alertThresholdsDays.map((d) => e - d * DAY), e].filter((c) => c > t);
+    // Instagram Login: also the moment the token enters the refresh window, and the moment it becomes refreshable
+    const own =
+      kind === 'instagram'
+        ? [e - s.refreshWindowDays * DAY, instagramIssuedAt(expiresAt).getTime() + INSTAGRAM_REFRESH_MIN_AGE_MS]
+        : [];
+    const crossings = [...s.alertThresholdsDays.map((d) => e - d * DAY), e, ...own].filter((c) => c > t);
     if (crossings.length) next = Math.min(next, ...crossings);
   }
   return new Date(Math.max(next, t + 60_000));
@@ -65,8 +92,40 @@ export function verifiedTimes(
   parts: { userTokenExpiresAt: Date | null; pageTokenExpiresAt: Date | null; dataAccessExpiresAt: Date | null },
   now: Date,
   s: LifecycleSettings,
+  kind: LoginKind = 'facebook',
 ): { expiresAt: Date | null; status: ConnectionState; nextCheckAt: Date | null } {
   const expiresAt = connectionExpiry(parts);
-  const status = statusForValid(expiresAt, now, s);
-  return { expiresAt, status, nextCheckAt: nextCheckAt(status, expiresAt, now, s) };
+  const status = statusForValid(expiresAt, now, s, kind);
+  return { expiresAt, status, nextCheckAt: nextCheckAt(status, expiresAt, now, s, kind) };
+}
+
+// ---- Instagram Login (DESIGN.md section 9, instagram-login.md §4) ---------------------------------
+
+/** A long-lived Instagram-Login token lives 60 days from its issue (or its last refresh). */
+export const INSTAGRAM_TOKEN_LIFETIME_MS = 60 * DAY;
+/** Meta refreshes only tokens at least 24 h old. */
+export const INSTAGRAM_REFRESH_MIN_AGE_MS = DAY;
+
+/** When the token was issued, judged from Meta's expiry (not from when we stored it). */
+export function instagramIssuedAt(expiresAt: Date): Date {
+  return new Date(expiresAt.getTime() - INSTAGRAM_TOKEN_LIFETIME_MS);
+}
+
+export type InstagramCheckPlan =
+  /** Ask Meta for 60 new days (refresh_access_token). */
+  | 'refresh'
+  /** Only verify the token (/me): not due, or too young for Meta to refresh. */
+  | 'verify';
+
+/**
+ * What a check of an Instagram-Login account does: the scheduler refreshes once the token is
+ * inside the refresh window and at least 24 h old; a manual refresh always asks Meta (a "too
+ * early" answer then means verified, not extended). Pure.
+ */
+export function instagramCheckPlan(expiresAt: Date | null, now: Date, s: LifecycleSettings, manual: boolean): InstagramCheckPlan {
+  if (manual || !expiresAt) return 'refresh';
+  const t = now.getTime();
+  const insideWindow = expiresAt.getTime() - t <= s.refreshWindowDays * DAY;
+  const oldEnough = t - instagramIssuedAt(expiresAt).getTime() >= INSTAGRAM_REFRESH_MIN_AGE_MS;
+  return insideWindow && oldEnough ? 'refresh' : 'verify';
 }

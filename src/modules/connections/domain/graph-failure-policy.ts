@@ -35,11 +35,14 @@ export interface GraphFailureFacts {
   retryAfterMs?: number;
 }
 
-const UNAVAILABLE = 'Facebook is not answering right now; nothing was changed. Try again shortly.';
-const LIMITED = 'Facebook is limiting requests right now; nothing was changed. Try again in a few minutes.';
-const REJECTED = 'Facebook rejected the request; nothing was changed.';
+/** Which of Meta's doors the failure came through: the sentences name it (the actions are the same). */
+export type MetaPlatform = 'facebook' | 'instagram';
 
-export function graphFailureVerdict(e: GraphFailureFacts): GraphFailureVerdict {
+export function graphFailureVerdict(e: GraphFailureFacts, platform: MetaPlatform = 'facebook'): GraphFailureVerdict {
+  const who = platform === 'instagram' ? 'Instagram' : 'Facebook';
+  const UNAVAILABLE = `${who} is not answering right now; nothing was changed. Try again shortly.`;
+  const LIMITED = `${who} is limiting requests right now; nothing was changed. Try again in a few minutes.`;
+  const REJECTED = `${who} rejected the request; nothing was changed.`;
   const errorCode = `GRAPH_${e.code ?? e.kind.toUpperCase().replace('-', '_')}${e.subcode ? `_${e.subcode}` : ''}`;
   switch (e.kind) {
     case 'transient':
@@ -64,22 +67,32 @@ export function graphFailureVerdict(e: GraphFailureFacts): GraphFailureVerdict {
       return {
         action: e.subcode === 458 ? 'revoked' : 'needs_reconnect',
         errorCode: `GRAPH_${e.code ?? 190}${e.subcode ? `_${e.subcode}` : ''}`,
-        reason: reasonForTokenError(e.subcode),
+        reason: platform === 'instagram' ? INSTAGRAM_TOKEN_DEAD : reasonForTokenError(e.subcode),
         callerCode: ErrorCode.META_REQUEST_FAILED,
-        callerMessage: 'Facebook did not accept the login; please connect again.',
+        callerMessage: `${who} did not accept the login; please connect again.`,
       };
     case 'permission':
       return {
         action: 'needs_reconnect',
         errorCode,
-        reason: 'Facebook removed a permission AutoReels needs. Reconnect and allow every requested permission.',
+        reason: `${who} removed a permission AutoReels needs. Reconnect and allow every requested permission.`,
         callerCode: ErrorCode.PERMISSIONS_DECLINED,
-        callerMessage: 'Facebook refused access to your Pages; connect again and allow every permission.',
+        callerMessage:
+          platform === 'instagram'
+            ? 'Instagram refused access to your account; connect again and allow every permission.'
+            : 'Facebook refused access to your Pages; connect again and allow every permission.',
       };
     case 'bad-request':
       return { action: 'fail', errorCode, reason: REJECTED, callerCode: ErrorCode.META_REQUEST_FAILED, callerMessage: REJECTED };
   }
 }
+
+/**
+ * graph.instagram.com answers 190 with subcode 0 whatever the cause (instagram-login.md §6): one
+ * sentence for an expired session, a password change or the app removed in Instagram.
+ */
+export const INSTAGRAM_TOKEN_DEAD =
+  'Instagram no longer accepts this connection (the session expired, the password changed, or AutoReels was removed in Instagram). Connect with Instagram again to continue.';
 
 /** A sentence for the user, per Meta's 190 subcodes (graph-api.md section 9). */
 export function reasonForTokenError(subcode: number | undefined): string {

@@ -11,6 +11,9 @@ import {
 } from 'typeorm';
 import { UserEntity } from '../../auth/user.entity';
 
+/** How the account was connected (DESIGN.md section 9): Facebook Login (through a Page) or Instagram Login (no Page). */
+export type LoginType = 'facebook' | 'instagram';
+
 export type ConnectionStatus = 'active' | 'expiring' | 'needs_reconnect' | 'revoked' | 'disconnected';
 
 /**
@@ -29,9 +32,13 @@ export type ConnectionStatus = 'active' | 'expiring' | 'needs_reconnect' | 'revo
 // At most one default account per user.
 @Index('uq_instagram_tokens_default', ['userId'], { unique: true, where: '"is_default" AND "is_connected"' })
 @Check('instagram_tokens_status_check', `"status" IN ('active', 'expiring', 'needs_reconnect', 'revoked', 'disconnected')`)
+@Check('instagram_tokens_login_type_check', `"login_type" IN ('facebook', 'instagram')`)
 export class InstagramTokenEntity {
   @PrimaryGeneratedColumn()
   id: number;
+
+  @Column({ name: 'login_type', type: 'varchar', length: 16, default: 'facebook' })
+  loginType: LoginType;
 
   @Column({ name: 'user_id', type: 'int' })
   userId: number;
@@ -54,6 +61,10 @@ export class InstagramTokenEntity {
   // Instagram
   @Column({ name: 'ig_user_id', type: 'varchar', length: 100 })
   igUserId: string;
+
+  /** Instagram Login: the app-scoped `id` of /me (igUserId holds its `user_id`, the professional account id). */
+  @Column({ name: 'ig_scoped_user_id', type: 'varchar', length: 100, nullable: true })
+  igScopedUserId: string | null;
 
   @Column({ name: 'instagram_username', type: 'varchar', length: 100, nullable: true })
   instagramUsername: string | null;

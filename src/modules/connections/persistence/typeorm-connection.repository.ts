@@ -137,13 +137,15 @@ export class TypeormConnectionRepository extends ConnectionRepository {
         InstagramTokenEntity,
         { id: rowId },
         {
+          loginType: c.loginType ?? 'facebook',
+          igScopedUserId: c.igScopedUserId ?? null,
           fbPageId: c.pageId,
           fbPageName: c.pageName,
           fbUserId: c.fbUserId,
           instagramUsername: c.username,
           instagramName: c.name,
           igProfilePicture: c.profilePictureUrl,
-          longLivedToken: this.encrypt(rowId, 'long_lived_token', c.userToken),
+          longLivedToken: c.userToken === null ? null : this.encrypt(rowId, 'long_lived_token', c.userToken),
           accessToken: this.encrypt(rowId, 'access_token', c.pageToken),
           tokenKeyId: this.vault.currentKeyId,
           tokenType: 'bearer',
@@ -176,7 +178,10 @@ export class TypeormConnectionRepository extends ConnectionRepository {
           type: existing ? 'reconnect' : 'connect',
           outcome: 'success',
           actor: 'user',
-          message: `Connected @${c.username} through the Page "${c.pageName}".`,
+          message:
+            c.loginType === 'instagram'
+              ? `Connected @${c.username} with Instagram Login.`
+              : `Connected @${c.username} through the Page "${c.pageName}".`,
           details: {
             expires_at: times.expiresAt?.toISOString() ?? null,
             data_access_expires_at: c.dataAccessExpiresAt?.toISOString() ?? null,
@@ -250,7 +255,7 @@ export class TypeormConnectionRepository extends ConnectionRepository {
       [
         row.id,
         row.version,
-        this.encrypt(row.id, 'long_lived_token', v.userToken),
+        v.userToken === null ? null : this.encrypt(row.id, 'long_lived_token', v.userToken),
         this.encrypt(row.id, 'access_token', v.pageToken),
         this.vault.currentKeyId,
         v.expiresAt,

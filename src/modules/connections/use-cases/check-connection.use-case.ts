@@ -4,12 +4,13 @@ import { DomainError } from '../../../common/errors/domain-error';
 import { ErrorCode } from '../../../common/errors/error-codes';
 import { formatDay } from '../../../common/format-day';
 import { AppConfig } from '../../../config/app-config';
-import { GraphApiClient } from '../../graph/graph-api.client';
+import { GraphApiClient, type TokenGrant } from '../../graph/graph-api.client';
+import { InstagramLoginClient } from '../../graph/instagram-login.client';
 import { GraphError } from '../../graph/graph-error';
 import { ConnectionEvents, type CheckActor } from '../connection-observer';
 import { ConnectionRepository, type Connection } from '../connection.repository';
 import type { ConnectionState } from '../domain/connection-policy';
-import { verifiedTimes } from '../domain/connection-policy';
+import { INSTAGRAM_TOKEN_LIFETIME_MS, instagramCheckPlan, instagramIssuedAt, verifiedTimes } from '../domain/connection-policy';
 import type { Transition } from '../domain/connection-transitions';
 import { graphFailureVerdict, type GraphFailureVerdict } from '../domain/graph-failure-policy';
 import { TokenVault, tokenAad } from '../token-vault';
@@ -75,6 +76,7 @@ export class CheckConnection {
     private readonly config: AppConfig,
     private readonly clock: Clock,
     private readonly graph: GraphApiClient,
+    private readonly instagram: InstagramLoginClient,
     private readonly vault: TokenVault,
     private readonly connections: ConnectionRepository,
     private readonly events: ConnectionEvents,
@@ -96,12 +98,13 @@ export class CheckConnection {
     // the later ones arrive after the first run released its lease: they get its stored result.
     const leased = await this.connections.acquireLease(accountId, LEASE_MS, actor === 'user' ? USER_COALESCE_MS : 0);
     if (!leased) return this.waitForOtherRun(accountId, actor);
-    if (!leased.isValid || !leased.longLivedToken || !leased.accessToken) {
+    const instagram = leased.loginType === 'instagram';
+    if (!leased.isValid || (!instagram && !leased.longLivedToken) || !leased.accessToken) {
       await this.connections.releaseLease(leased);
       return resultFor(leased, false, leased.statusReason ?? 'This connection needs a reconnect.', false);
     }
     try {
-      return await this.refresh(leased, actor);
+      return instagram ? await this.refreshInstagram(leased, actor) : await this.refresh(leased, actor);
     } catch (err) {
       return this.handleFailure(leased, actor, err);
     }
@@ -190,12 +193,84 @@ export class CheckConnection {
     };
   }
 
+  /**
+   * Instagram Login (DESIGN.md section 9): the token itself can be refreshed for 60 more days.
+   * The scheduler asks once the token is inside the refresh window and at least a day old (age
+   * judged from Meta's expiry); a manual refresh always asks, and Meta's "not yet" (undocumented:
+   * any non-token error) means the token is verified through /me, not an error. A dead token
+   * (190) goes through the same failure table as Facebook's.
+   */
+  private async refreshInstagram(row: Connection, actor: CheckActor): Promise<CheckResult> {
+    const token = this.vault.decrypt(row.accessToken as string, tokenAad('instagram_tokens', row.id, 'access_token'));
+    const plan = instagramCheckPlan(row.expiresAt, this.clock.now(), this.config.tokens, actor === 'user');
+    let fresh: TokenGrant | null = null;
+    let notYet = false;
+    if (plan === 'refresh') {
+      try {
+        fresh = await this.instagram.refresh(token);
+      } catch (err) {
+        if (!(err instanceof GraphError) || err.kind !== 'bad-request') throw err;
+        notYet = true;
+      }
+    }
+    const current = fresh?.accessToken ?? token;
+    const profile = await this.instagram.getProfile(current);
+    const now = this.clock.now();
+    const expiresAt = fresh
+      ? new Date(now.getTime() + (fresh.expiresInSeconds ?? INSTAGRAM_TOKEN_LIFETIME_MS / 1000) * 1000)
+      : row.expiresAt;
+    const times = verifiedTimes(
+      { userTokenExpiresAt: expiresAt, pageTokenExpiresAt: null, dataAccessExpiresAt: null },
+      now,
+      this.config.tokens,
+      'instagram',
+    );
+    const previous = row.expiresAt;
+    const extended = !!fresh && !!times.expiresAt && (!previous || times.expiresAt.getTime() - previous.getTime() > 60_000);
+    const until = times.expiresAt ? formatDay(times.expiresAt) : 'further notice';
+    const message = extended
+      ? `Token refreshed: Instagram now keeps this connection until ${until}.`
+      : notYet
+        ? `Connection verified. Instagram refreshes a token only once it is a day old; this one is valid until ${until} and AutoReels refreshes it automatically.`
+        : `Connection verified. Instagram keeps this token until ${until}; AutoReels refreshes it automatically before then.`;
+    const stored = await this.connections.storeVerifiedCheck(row, {
+      userToken: null,
+      pageToken: current,
+      ...times,
+      issuedAt: times.expiresAt ? instagramIssuedAt(times.expiresAt) : null,
+      userTokenExpiresAt: times.expiresAt,
+      pageTokenExpiresAt: null,
+      dataAccessExpiresAt: null,
+      permissions: row.permissions ?? [],
+      actor,
+      message,
+      details: {
+        extended,
+        refresh: plan === 'refresh' ? (fresh ? 'done' : 'not_yet') : 'not_due',
+        username: profile.username,
+        expires_at: times.expiresAt?.toISOString() ?? null,
+        previous_expires_at: previous?.toISOString() ?? null,
+      },
+    });
+    if (!stored) return this.waitForOtherRun(row.id, actor);
+    await this.events.changed(stored, row.status);
+    return {
+      success: true,
+      message,
+      new_expires_at: times.expiresAt?.toISOString() ?? null,
+      extended,
+      status: times.status,
+      account_id: row.id,
+      next_check_at: times.nextCheckAt?.toISOString() ?? null,
+    };
+  }
+
   private async handleFailure(row: Connection, actor: CheckActor, err: unknown): Promise<CheckResult> {
     if (!(err instanceof GraphError)) {
       await this.connections.releaseLease(row);
       throw err;
     }
-    const verdict = graphFailureVerdict(err);
+    const verdict = graphFailureVerdict(err, row.loginType);
     switch (verdict.action) {
       case 'needs_reconnect':
       case 'revoked':
@@ -230,7 +305,10 @@ export class CheckConnection {
           message: verdict.reason,
           error: err,
         });
-        throw new DomainError(verdict.callerCode, 'Facebook rejected the check; the connection is unchanged.');
+        throw new DomainError(
+          verdict.callerCode,
+          `${row.loginType === 'instagram' ? 'Instagram' : 'Facebook'} rejected the check; the connection is unchanged.`,
+        );
     }
   }
 

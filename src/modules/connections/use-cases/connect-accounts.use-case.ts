@@ -25,7 +25,7 @@ export class ConnectAccounts {
     const before = new Map((await this.connections.listVisible(userId)).map((r) => [r.igUserId, r.status] as const));
     const rows: Connection[] = [];
     for (const pair of pairs) {
-      const times = verifiedTimes(pair, this.clock.now(), this.config.tokens);
+      const times = verifiedTimes(pair, this.clock.now(), this.config.tokens, pair.loginType ?? 'facebook');
       rows.push(await this.connections.storeVerifiedLogin(userId, pair, times));
     }
     for (const row of rows) await this.events.connected(row, before.get(row.igUserId) ?? null);

@@ -50,6 +50,7 @@ export class Disconnect {
         account_id: row.id,
       };
     }
+    if (row.loginType === 'instagram') return this.disconnectInstagram(row);
     const shared = row.fbUserId ? await this.connections.countSharingGrant(row.fbUserId, row.id) : 0;
     const { revoked, note } =
       shared > 0
@@ -67,6 +68,32 @@ export class Disconnect {
           : 'Successfully disconnected',
       disconnected: true,
       revoked_at_facebook: revoked,
+      account_id: row.id,
+    };
+  }
+
+  /**
+   * Instagram Login has no documented revoke endpoint (instagram-login.md §9): the token is
+   * deleted here and never used or refreshed again (it dies within 60 days at the latest); only
+   * the user can end it at once, by removing the app in Instagram. The answer says so.
+   */
+  private async disconnectInstagram(row: Connection): Promise<DisconnectResult> {
+    const current = (await this.connections.findById(row.id)) ?? row;
+    await this.connections.apply(current, {
+      to: 'disconnected',
+      actor: 'user',
+      note: 'token deleted; Instagram offers no revoke for Instagram-Login tokens',
+      revokedAtFacebook: false,
+    });
+    await this.events.disconnected(current);
+    return {
+      success: true,
+      message:
+        'Successfully disconnected: AutoReels deleted its Instagram token and will not use or refresh it again. ' +
+        'Instagram gives apps no way to revoke an Instagram-Login token (it lapses within 60 days); to end access at once, ' +
+        'remove AutoReels in Instagram → Settings → Apps and websites.',
+      disconnected: true,
+      revoked_at_facebook: false,
       account_id: row.id,
     };
   }

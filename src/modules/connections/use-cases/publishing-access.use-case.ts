@@ -3,10 +3,13 @@ import { DomainError } from '../../../common/errors/domain-error';
 import { ErrorCode } from '../../../common/errors/error-codes';
 import { ConnectionRepository, type Connection } from '../connection.repository';
 import type { ConnectionState } from '../domain/connection-policy';
+import type { LoginType } from '../persistence/instagram-token.entity';
 import { TokenVault, tokenAad } from '../token-vault';
 
 /** Meta's permission for `POST /{ig-user-id}/media` and `media_publish` (graph-api.md §11). */
 export const PUBLISH_PERMISSION = 'instagram_content_publish';
+/** The same permission under Instagram Login (instagram-login.md §1). */
+export const INSTAGRAM_LOGIN_PUBLISH_PERMISSION = 'instagram_business_content_publish';
 
 /** A connection as publishing sees it: no token, only what decides whether a reel may go. */
 export interface PublishingAccount {
@@ -14,6 +17,8 @@ export interface PublishingAccount {
   userId: number;
   igUserId: string;
   username: string | null;
+  /** Which Graph host publishes for it: graph.facebook.com (Page token) or graph.instagram.com (Instagram user token). */
+  loginType: LoginType;
   status: ConnectionState;
   /** Connected with a stored token and not waiting for the user. */
   usable: boolean;
@@ -26,9 +31,12 @@ function toPublishingAccount(row: Connection): PublishingAccount {
     userId: row.userId,
     igUserId: row.igUserId,
     username: row.instagramUsername,
+    loginType: row.loginType,
     status: row.status,
     usable: row.isConnected && row.isValid && !!row.accessToken && (row.status === 'active' || row.status === 'expiring'),
-    canPublish: (row.permissions ?? []).includes(PUBLISH_PERMISSION),
+    canPublish: (row.permissions ?? []).includes(
+      row.loginType === 'instagram' ? INSTAGRAM_LOGIN_PUBLISH_PERMISSION : PUBLISH_PERMISSION,
+    ),
   };
 }
 
@@ -80,7 +88,8 @@ export class OpenPublishingCredentials {
     if (!row) return null;
     const account = toPublishingAccount(row);
     if (!account.usable || !row.accessToken) return { account, token: '' };
-    // The Page token: IG content publishing with Facebook Login acts through the Page (graph-api.md §11)
+    // The Page token: IG content publishing with Facebook Login acts through the Page (graph-api.md §11);
+    // Instagram Login keeps its one Instagram user token in the same column (instagram-login.md §7)
     const token = this.vault.decrypt(row.accessToken, tokenAad('instagram_tokens', row.id, 'access_token'));
     return { account, token };
   }

@@ -19,9 +19,10 @@ export class ReportGraphFailure {
   ) {}
 
   async execute(accountId: number, failure: GraphFailureFacts, during: string, actor: EventActor = 'worker'): Promise<boolean> {
-    const verdict = graphFailureVerdict(failure);
-    if (verdict.action !== 'needs_reconnect' && verdict.action !== 'revoked') return false;
     const row = await this.connections.findById(accountId);
+    // the table's sentence names the platform the account was connected with
+    const verdict = graphFailureVerdict(failure, row?.loginType);
+    if (verdict.action !== 'needs_reconnect' && verdict.action !== 'revoked') return false;
     if (!row || !row.isConnected || row.status === 'needs_reconnect' || row.status === 'revoked') return false;
     const graph = failure.code ? { code: failure.code, subcode: failure.subcode } : undefined;
     const applied = await this.connections.apply(row, {

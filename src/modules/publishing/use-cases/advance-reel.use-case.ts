@@ -6,6 +6,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { Clock } from '../../../common/clock';
 import { AppConfig } from '../../../config/app-config';
 import { GraphApiClient, type ReelContainer } from '../../graph/graph-api.client';
+import { InstagramGraphApiClient } from '../../graph/instagram-login.client';
 import { GraphError } from '../../graph/graph-error';
 import { OpenPublishingCredentials, type PublishingCredentials } from '../../connections/use-cases/publishing-access.use-case';
 import { ReportGraphFailure } from '../../connections/use-cases/report-graph-failure.use-case';
@@ -55,6 +56,7 @@ export class AdvanceReel {
     private readonly credentials: OpenPublishingCredentials,
     private readonly reportFailure: ReportGraphFailure,
     private readonly graph: GraphApiClient,
+    private readonly instagramGraph: InstagramGraphApiClient,
     private readonly config: AppConfig,
     private readonly clock: Clock,
     private readonly accounts: ReadPublishingAccounts,
@@ -129,7 +131,7 @@ export class AdvanceReel {
   }
 
   private async checkQuota(row: Reel, c: PublishingCredentials): Promise<Reel | null> {
-    const limit = await this.graph.getPublishingLimit(c.account.igUserId, c.token);
+    const limit = await this.graphFor(c).getPublishingLimit(c.account.igUserId, c.token);
     if (quotaUsedUp(limit))
       return this.waitForQuota(row, `${limit.quotaUsage} of ${limit.quotaTotal} posts used in the window.`, limit);
     return this.write(
@@ -157,7 +159,7 @@ export class AdvanceReel {
     let current = row;
     let container: ReelContainer | null = row.containerId ? { id: row.containerId } : null;
     if (!container) {
-      container = await this.graph.createReelContainer(c.account.igUserId, c.token, {
+      container = await this.graphFor(c).createReelContainer(c.account.igUserId, c.token, {
         videoUrl: row.videoUrl ?? undefined,
         resumable: !!row.uploadId,
         caption: row.caption ?? undefined,
@@ -188,7 +190,7 @@ export class AdvanceReel {
       return this.fail(current, 'UPLOAD_EXPIRED', 'The uploaded file is no longer available; upload it again.');
     const extended = await this.write(current, { leaseUntil: this.after(UPLOAD_LEASE_MS) }, []);
     if (!extended) return null;
-    await this.graph.uploadReelVideo(container, c.token, {
+    await this.graphFor(c).uploadReelVideo(container, c.token, {
       path: join(this.config.uploads.dir, upload.fileName),
       size: Number(upload.size),
     });
@@ -207,7 +209,7 @@ export class AdvanceReel {
 
   private async poll(row: Reel, c: PublishingCredentials): Promise<Reel | null> {
     if (!row.containerId) return this.write(row, { status: 'uploading', nextAttemptAt: this.now() }, []);
-    const s = await this.graph.getContainerStatus(row.containerId, c.token);
+    const s = await this.graphFor(c).getContainerStatus(row.containerId, c.token);
     const v = containerVerdict(s.statusCode, row.containersMade, s.errorSubcode, s.status);
     switch (v.action) {
       case 'wait':
@@ -237,7 +239,7 @@ export class AdvanceReel {
     if (row.mediaId) return this.fetchPermalink(row, c, row.mediaId);
     if (!row.containerId) return this.write(row, { status: 'uploading', nextAttemptAt: this.now() }, []);
     // Always ask the container first: a previous run may have published and died before writing it down.
-    const s = await this.graph.getContainerStatus(row.containerId, c.token);
+    const s = await this.graphFor(c).getContainerStatus(row.containerId, c.token);
     const v = containerVerdict(s.statusCode, row.containersMade, s.errorSubcode, s.status);
     if (v.action === 'find-media') return this.recoverMedia(row, c);
     if (v.action !== 'publish') return this.write(row, { status: 'processing', nextAttemptAt: this.now() }, []);
@@ -245,7 +247,7 @@ export class AdvanceReel {
       { type: 'publish_requested', details: { container_id: row.containerId } },
     ]);
     if (!ledger) return null;
-    const mediaId = await this.graph.publishContainer(c.account.igUserId, c.token, row.containerId);
+    const mediaId = await this.graphFor(c).publishContainer(c.account.igUserId, c.token, row.containerId);
     const published = await this.write(ledger, { mediaId, publishedAt: this.now(), transientFailures: 0 }, [
       { type: 'media_published', details: { media_id: mediaId } },
     ]);
@@ -255,7 +257,7 @@ export class AdvanceReel {
   /** The container says PUBLISHED but we hold no media id: find the media it became. */
   private async recoverMedia(row: Reel, c: PublishingCredentials): Promise<Reel | null> {
     const claimed = await this.reels.claimedMediaIds(row.accountId);
-    const media = await this.graph.listRecentMedia(c.account.igUserId, c.token, MEDIA_LOOKUP);
+    const media = await this.graphFor(c).listRecentMedia(c.account.igUserId, c.token, MEDIA_LOOKUP);
     const caption = row.caption ?? '';
     const match = media.find(
       (m) => !claimed.has(m.id) && (m.caption ?? '') === caption && (m.mediaProductType ?? 'REELS') === 'REELS',
@@ -287,7 +289,7 @@ export class AdvanceReel {
     let permalink = known ?? null;
     if (!permalink) {
       try {
-        permalink = await this.graph.getMediaPermalink(mediaId, c.token);
+        permalink = await this.graphFor(c).getMediaPermalink(mediaId, c.token);
       } catch (err) {
         // The reel is live; a missing link is not worth a failure, but a transient error is retried.
         if (err instanceof GraphError && err.retryable && row.transientFailures < this.config.reels.maxRetries) throw err;
@@ -356,6 +358,11 @@ export class AdvanceReel {
       else await this.webhooks.reelFailed(stored.userId, data);
     }
     return stored;
+  }
+
+  /** Each kind of account on its own Graph host (DESIGN.md section 9): graph.instagram.com for Instagram Login. */
+  private graphFor(c: PublishingCredentials): GraphApiClient {
+    return c.account.loginType === 'instagram' ? this.instagramGraph : this.graph;
   }
 
   private async deleteUploadFile(row: Reel): Promise<void> {

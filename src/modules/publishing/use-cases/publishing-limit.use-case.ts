@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DomainError } from '../../../common/errors/domain-error';
 import { ErrorCode } from '../../../common/errors/error-codes';
 import { GraphApiClient } from '../../graph/graph-api.client';
+import { InstagramGraphApiClient } from '../../graph/instagram-login.client';
 import { GraphError } from '../../graph/graph-error';
 import { OpenPublishingCredentials, ReadPublishingAccounts } from '../../connections/use-cases/publishing-access.use-case';
 import type { PublishingLimitDto } from '../dto/reel.dto';
@@ -13,6 +14,7 @@ export class GetPublishingLimit {
     private readonly accounts: ReadPublishingAccounts,
     private readonly credentials: OpenPublishingCredentials,
     private readonly graph: GraphApiClient,
+    private readonly instagramGraph: InstagramGraphApiClient,
   ) {}
 
   async execute(userId: number, accountId: number): Promise<PublishingLimitDto> {
@@ -21,7 +23,9 @@ export class GetPublishingLimit {
     if (!creds?.token)
       throw new DomainError(ErrorCode.NEEDS_RECONNECT, `@${account.username ?? account.igUserId} needs a reconnect first.`);
     try {
-      const limit = await this.graph.getPublishingLimit(creds.account.igUserId, creds.token);
+      // each kind of account on its own Graph host (graph.instagram.com for Instagram Login)
+      const graph = creds.account.loginType === 'instagram' ? this.instagramGraph : this.graph;
+      const limit = await graph.getPublishingLimit(creds.account.igUserId, creds.token);
       return {
         quota_usage: limit.quotaUsage,
         quota_total: limit.quotaTotal,

@@ -2,10 +2,14 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsIn, IsOptional } from 'class-validator';
 
 const STATUSES = ['active', 'expiring', 'needs_reconnect', 'revoked', 'disconnected'] as const;
+const LOGIN_TYPES = ['facebook', 'instagram'] as const;
+const LOGIN_TYPE_DOC =
+  'How the account was connected: `facebook` (Facebook Login, through a Page) or `instagram` (Instagram Login: no Page, so the facebook_page_* fields are null).';
 
 export class AccountDto {
   @ApiProperty({ example: 12 }) id: number;
   @ApiProperty({ example: '17841400000000001' }) ig_user_id: string;
+  @ApiProperty({ enum: LOGIN_TYPES, example: 'facebook', description: LOGIN_TYPE_DOC }) login_type: (typeof LOGIN_TYPES)[number];
   @ApiProperty({ example: 'acme.coffee', nullable: true, type: String }) instagram_username: string | null;
   @ApiProperty({ example: 'Acme Coffee', nullable: true, type: String }) instagram_name: string | null;
   @ApiProperty({ example: 'https://scontent.cdninstagram.com/…', nullable: true, type: String })
@@ -50,6 +54,13 @@ export class UpdateAccountDto {
 
 export class StatusDto {
   @ApiProperty({ example: true }) is_connected: boolean;
+  @ApiProperty({
+    enum: LOGIN_TYPES,
+    nullable: true,
+    example: 'facebook',
+    description: `${LOGIN_TYPE_DOC} Null when nothing is connected.`,
+  })
+  login_type: (typeof LOGIN_TYPES)[number] | null;
   @ApiProperty({ example: 'acme.coffee', nullable: true, type: String }) instagram_username: string | null;
   @ApiProperty({ example: 'Acme Coffee', nullable: true, type: String }) facebook_page_name: string | null;
   @ApiProperty({ example: '2027-01-26T08:00:00.000Z', nullable: true, type: String }) token_expires_at: string | null;
@@ -84,7 +95,12 @@ export class DisconnectResultDto {
   @ApiProperty({ example: true }) success: boolean;
   @ApiProperty({ example: 'Successfully disconnected' }) message: string;
   @ApiProperty({ example: true, description: 'False when there was nothing left to disconnect.' }) disconnected: boolean;
-  @ApiProperty({ example: true, description: 'Whether the app was removed at Facebook too.' }) revoked_at_facebook: boolean;
+  @ApiProperty({
+    example: true,
+    description:
+      'Whether the app was removed at Facebook too. Always false for Instagram-Login accounts: Instagram documents no revoke for their tokens, so the token is deleted here and the message says how the user can remove the app in Instagram.',
+  })
+  revoked_at_facebook: boolean;
   @ApiProperty({ example: 12, nullable: true, type: Number }) account_id: number | null;
 }
 

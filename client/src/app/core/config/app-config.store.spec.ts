@@ -26,6 +26,13 @@ describe('AppConfigStore', () => {
     expect(store.sandboxMode()).toBe(true);
   });
 
+  it('should turn Instagram Login off only when the server says so', () => {
+    store.set({ apiUrl: 'https://api.example.com' });
+    expect(store.instagramLogin()).toBe(true);
+    store.set({ apiUrl: 'https://api.example.com', instagramLogin: false });
+    expect(store.instagramLogin()).toBe(false);
+  });
+
   it('should keep working with defaults when /config.json is missing', async () => {
     vi.spyOn(console, 'warn').mockImplementation(() => undefined);
     const p = store.load();

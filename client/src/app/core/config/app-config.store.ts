@@ -13,6 +13,7 @@ export class AppConfigStore {
 
   readonly apiUrl = () => this.config().apiUrl;
   readonly sandboxMode = () => this.config().sandboxMode;
+  readonly instagramLogin = () => this.config().instagramLogin;
 
   async load(url = '/config.json'): Promise<void> {
     try {
@@ -29,6 +30,11 @@ export class AppConfigStore {
       typeof raw.apiUrl === 'string' && raw.apiUrl.trim() !== ''
         ? raw.apiUrl.trim().replace(/\/+$/, '')
         : DEFAULT_APP_CONFIG.apiUrl;
-    this.config.set({ apiUrl, sandboxMode: raw.sandboxMode === true });
+    // an older server's config.json says nothing: it offered Instagram Login whenever it had the route
+    this.config.set({
+      apiUrl,
+      sandboxMode: raw.sandboxMode === true,
+      instagramLogin: raw.instagramLogin !== false,
+    });
   }
 }

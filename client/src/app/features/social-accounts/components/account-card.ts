@@ -104,8 +104,9 @@ export class AccountCard {
     this.busy.set('renew');
     this.error.set(null);
     try {
-      await this.launcher.launch(this.account().id);
-      // The browser is leaving for Facebook: stay disabled.
+      // renewed through the dialog it was connected with
+      await this.launcher.launch(this.account().id, this.account().login_type ?? 'facebook');
+      // The browser is leaving for Facebook or Instagram: stay disabled.
     } catch (err) {
       this.error.set(toUserMessage(err));
       this.busy.set(null);

@@ -57,6 +57,29 @@ describe('ConnectedAccountsApi', () => {
     req.flush({ status: 'connected', accounts: [anAccount()], message: 'Connected @alice.' });
   });
 
+  it('should start Instagram Login on its own route, with the account id when renewing', () => {
+    api.startInstagramLogin().subscribe();
+    const fresh = httpMock.expectOne(`${TEST_API}/social/instagram/login`);
+    expect(fresh.request.method).toBe('POST');
+    expect(fresh.request.body).toEqual({});
+    fresh.flush(aLoginUrl());
+    api.startInstagramLogin(9).subscribe();
+    const renew = httpMock.expectOne(`${TEST_API}/social/instagram/login`);
+    expect(renew.request.body).toEqual({ account_id: 9 });
+    renew.flush(aLoginUrl());
+  });
+
+  it("should forward an Instagram dialog's query to the Instagram callback", () => {
+    api.completeCallback({ code: 'AQB-1', state: 'st_2' }, 'instagram').subscribe();
+    const req = httpMock.expectOne(`${TEST_API}/social/instagram/callback?code=AQB-1&state=st_2`);
+    expect(req.request.headers.get('Accept')).toBe('application/json');
+    req.flush({
+      status: 'connected',
+      accounts: [anAccount({ login_type: 'instagram' })],
+      message: 'Connected @alice.',
+    });
+  });
+
   it('should post the state and chosen ids when submitting the picker', () => {
     api.selectAccounts('st', ['1', '2']).subscribe();
     const req = httpMock.expectOne(`${TEST_API}/social/facebook/select`);

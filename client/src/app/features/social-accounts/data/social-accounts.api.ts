@@ -4,6 +4,7 @@ import { type Observable, map } from 'rxjs';
 
 import { AppConfigStore } from '../../../core/config/app-config.store';
 import type {
+  LoginType,
   Account,
   AccountAlert,
   AccountsResponse,
@@ -31,16 +32,25 @@ export class ConnectedAccountsApi {
     return this.http.post<LoginUrlResponse>(this.url('/social/facebook/login'), body);
   }
 
+  /** Starts Instagram Login (no Facebook Page needed); with an account id it renews that account. */
+  startInstagramLogin(accountId?: EntityId): Observable<LoginUrlResponse> {
+    const body = accountId !== undefined ? { account_id: accountId } : {};
+    return this.http.post<LoginUrlResponse>(this.url('/social/instagram/login'), body);
+  }
+
   /**
-   * Forwards the dialog's redirect query (code/state or error…/state) unchanged.
-   * Built by hand: HttpParams would turn an encoded "+" back into a space.
+   * Forwards the dialog's redirect query (code/state or error…/state) unchanged, to the callback
+   * of the dialog it came from. Built by hand: HttpParams would turn an encoded "+" back into a space.
    */
-  completeCallback(query: Readonly<Record<string, string>>): Observable<CallbackResult> {
+  completeCallback(
+    query: Readonly<Record<string, string>>,
+    loginType: LoginType = 'facebook',
+  ): Observable<CallbackResult> {
     const qs = Object.entries(query)
       .map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`)
       .join('&');
     return this.http.get<CallbackResult>(
-      `${this.url('/social/facebook/callback')}${qs ? `?${qs}` : ''}`,
+      `${this.url(`/social/${loginType}/callback`)}${qs ? `?${qs}` : ''}`,
       { headers: { Accept: 'application/json' } },
     );
   }

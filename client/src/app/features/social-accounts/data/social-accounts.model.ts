@@ -3,13 +3,18 @@ export type EntityId = number | string;
 
 export type AccountStatus = 'active' | 'expiring' | 'needs_reconnect' | 'revoked' | 'disconnected';
 
+/** How an account was connected: Facebook Login (through a Page) or Instagram Login (no Page). */
+export type LoginType = 'facebook' | 'instagram';
+
 export interface Account {
   id: EntityId;
   ig_user_id: string;
+  login_type: LoginType;
   instagram_username: string;
   instagram_name: string | null;
   profile_picture_url: string | null;
-  facebook_page_id: string;
+  /** null for Instagram-Login accounts. */
+  facebook_page_id: string | null;
   facebook_page_name: string | null;
   status: AccountStatus;
   is_token_valid: boolean;
@@ -34,6 +39,7 @@ export interface AccountsResponse {
 
 export interface ConnectionStatus {
   is_connected: boolean;
+  login_type: LoginType | null;
   instagram_username: string | null;
   facebook_page_name: string | null;
   token_expires_at: string | null;

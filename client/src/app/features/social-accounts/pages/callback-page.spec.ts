@@ -48,6 +48,11 @@ describe('CallbackPage', () => {
         provideRouter([
           { path: 'settings/social-accounts', component: SettingsStub },
           { path: 'settings/social-accounts/callback', component: CallbackPage },
+          {
+            path: 'settings/social-accounts/callback/instagram',
+            component: CallbackPage,
+            data: { loginType: 'instagram' },
+          },
         ]),
       ],
     });
@@ -70,6 +75,23 @@ describe('CallbackPage', () => {
     expect(TestBed.inject(FlashStore).take()).toEqual({
       tone: 'success',
       text: 'Connected @alice.',
+    });
+  });
+
+  it('should complete an Instagram login through the Instagram callback when it lands on …/callback/instagram', async () => {
+    await open('/settings/social-accounts/callback/instagram?code=AQB-x&state=st-9');
+    const req = httpMock.expectOne(`${TEST_API}/social/instagram/callback?code=AQB-x&state=st-9`);
+    expect(req.request.headers.get('Authorization')).toBe('Bearer jwt');
+    req.flush({
+      status: 'connected',
+      accounts: [anAccount({ instagram_username: 'lena.bakes', login_type: 'instagram' })],
+      message: 'Connected @lena.bakes.',
+    });
+    await settle(harness.fixture);
+    expect(router.url).toBe('/settings/social-accounts?connected=1');
+    expect(TestBed.inject(FlashStore).take()).toEqual({
+      tone: 'success',
+      text: 'Connected @lena.bakes.',
     });
   });
 

@@ -62,7 +62,10 @@ export class CallbackPage implements OnInit {
       return;
     }
     try {
-      const result = await firstValueFrom(this.api.completeCallback(query));
+      // the Instagram dialog returns to …/callback/instagram (route data), Facebook's to …/callback
+      const loginType =
+        this.route.snapshot.data['loginType'] === 'instagram' ? 'instagram' : 'facebook';
+      const result = await firstValueFrom(this.api.completeCallback(query, loginType));
       if (result.status === 'connected') {
         await this.finishConnected(result);
       } else {

@@ -1,3 +1,4 @@
+import { AppConfigStore } from '../../../core/config/app-config.store';
 import { HttpTestingController } from '@angular/common/http/testing';
 import { Component } from '@angular/core';
 import { TestBed } from '@angular/core/testing';
@@ -136,6 +137,53 @@ describe('SocialAccountsPage', () => {
     req.flush(aLoginUrl('http://sandbox.test/dialog/oauth?state=s'));
     await settle(harness.fixture);
     expect(goTo).toHaveBeenCalledWith('http://sandbox.test/dialog/oauth?state=s');
+  });
+
+  it('should offer Instagram Login beside Facebook Login, each with when to choose it, and start it on click', async () => {
+    await open('/settings/social-accounts', []);
+    expect(byTestId(el, 'connect-choice-facebook')!.textContent).toContain(
+      'Connect with Facebook when',
+    );
+    expect(byTestId(el, 'connect-choice-instagram')!.textContent).toContain(
+      'Connect with Instagram when you have no Facebook Page',
+    );
+    const ig = byTestId<HTMLButtonElement>(el, 'connect-instagram-button')!;
+    expect(ig.textContent).toContain('Connect with Instagram');
+    ig.click();
+    await settle(harness.fixture);
+    expect(byTestId<HTMLButtonElement>(el, 'connect-instagram-button')!.textContent).toContain(
+      'Opening Instagram…',
+    );
+    expect(byTestId<HTMLButtonElement>(el, 'connect-button')!.disabled).toBe(true);
+    const req = httpMock.expectOne(`${TEST_API}/social/instagram/login`);
+    expect(req.request.body).toEqual({});
+    req.flush(aLoginUrl('http://sandbox.test/instagram/www/oauth/authorize?state=s'));
+    await settle(harness.fixture);
+    expect(goTo).toHaveBeenCalledWith('http://sandbox.test/instagram/www/oauth/authorize?state=s');
+  });
+
+  it('should say which way a card was connected, and renew an Instagram-Login account through Instagram', async () => {
+    await open('/settings/social-accounts', [
+      anAccount({
+        login_type: 'instagram',
+        facebook_page_id: null,
+        facebook_page_name: null,
+        status: 'needs_reconnect',
+        is_token_valid: false,
+      }),
+    ]);
+    const card = byTestId(el, 'account-card')!;
+    expect(byTestId(card, 'login-type')!.textContent).toContain('Connected with Instagram');
+    expect(card.textContent).not.toContain('Facebook Page:');
+    expect(byTestId(el, 'connect-instagram-button')).not.toBeNull();
+  });
+
+  it('should offer only Facebook when the server has no Instagram Login (production without an Instagram app)', async () => {
+    TestBed.inject(AppConfigStore).set({ apiUrl: TEST_API, instagramLogin: false });
+    await open('/settings/social-accounts', []);
+    expect(byTestId(el, 'connect-instagram-button')).toBeNull();
+    expect(byTestId(el, 'connect-choice-instagram')).toBeNull();
+    expect(byTestId(el, 'connect-button')).not.toBeNull();
   });
 
   it('should show "Connected @alice" and clean the URL when arriving with ?connected=1', async () => {

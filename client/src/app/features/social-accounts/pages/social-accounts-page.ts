@@ -1,3 +1,4 @@
+import { AppConfigStore } from '../../../core/config/app-config.store';
 import {
   ChangeDetectionStrategy,
   Component,
@@ -22,7 +23,7 @@ import { AlertsBanner } from '../components/alerts-banner';
 import { ConnectLauncher } from '../components/connect-launcher';
 import { type Flash, FlashStore } from '../data/flash.store';
 import { ConnectedAccountsApi } from '../data/social-accounts.api';
-import type { Account, AccountAlert, EntityId } from '../data/social-accounts.model';
+import type { Account, AccountAlert, EntityId, LoginType } from '../data/social-accounts.model';
 
 /** Codes after which starting the dialog again is the fix. */
 const RETRYABLE = new Set([
@@ -52,6 +53,7 @@ export class SocialAccountsPage implements OnInit {
   private readonly route = inject(ActivatedRoute);
   private readonly router = inject(Router);
   private readonly clock = inject(CLOCK);
+  protected readonly instagramLogin = inject(AppConfigStore).instagramLogin;
 
   protected readonly user = this.auth.currentUser;
   protected readonly accounts = signal<Account[]>([]);
@@ -103,12 +105,16 @@ export class SocialAccountsPage implements OnInit {
     if (a) this.alerts.set(a);
   }
 
-  async connect(): Promise<void> {
+  /** Which dialog is opening (for its button's "Opening …" label). */
+  protected readonly connectingWith = signal<LoginType>('facebook');
+
+  async connect(loginType: LoginType = 'facebook'): Promise<void> {
     if (this.connecting()) return;
     this.connecting.set(true);
+    this.connectingWith.set(loginType);
     this.connectError.set(null);
     try {
-      await this.launcher.launch();
+      await this.launcher.launch(undefined, loginType);
     } catch (err) {
       this.connectError.set(toUserMessage(err));
       this.connecting.set(false);
