@@ -98,6 +98,16 @@ describe('Meta callbacks: fresh, once, and deletion leaves nothing behind (e2e)'
     const alex = await connect(ALEX_ID, undefined, [ACME_COFFEE_PAGE]);
     // B connects Sam's studio through the account picker, and also Alex's coffee shop
     const b = await newUser(stack);
+    // B's backend hears of B's connections: outbound webhook deliveries name the accounts too
+    await stack
+      .http()
+      .post('/integrations/webhooks')
+      .set('Authorization', b.auth)
+      .send({
+        url: 'http://127.0.0.1:9/unreachable',
+        events: ['connection.connected', 'connection.needs_reconnect', 'connection.revoked'],
+      })
+      .expect(201);
     const offered = await callback(stack, b.auth, await dialog(stack, b.auth, { user: SAM_ID })).expect(200);
     expect(offered.body.status).toBe('needs_selection');
     const picked = await stack

@@ -1,6 +1,14 @@
 import { Injectable, Logger } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
 import type { Connection } from './connection.repository';
 import type { ConnectionState } from './domain/connection-policy';
+
+/** Who Meta's data-deletion request is about, as other modules can find them in their own data. */
+export interface PersonSubject {
+  patterns: string[];
+  ids: string[];
+  before: Date;
+}
 
 export type CheckActor = 'user' | 'worker';
 /** ok, retry, failed, or the status a failed check left (needs_reconnect, revoked, …). */
@@ -22,6 +30,14 @@ export abstract class ConnectionObserver {
   }
   /** The user disconnected it (`row` as it was just before: its status is the one it left). */
   disconnected(_row: Connection): Promise<void> {
+    return Promise.resolve();
+  }
+  /**
+   * Meta's data-deletion request (in its transaction `m`): delete what you hold that names the
+   * person — any text matching one of `patterns` (case-insensitive regexes) or carrying one of
+   * `ids`, recorded before `before`. A failure aborts the whole deletion (it is retried).
+   */
+  forgetPerson(_subject: PersonSubject, _m: EntityManager): Promise<void> {
     return Promise.resolve();
   }
   /** A check ran (counted by metrics): who asked and how it ended. */
@@ -52,6 +68,11 @@ export class ConnectionEvents extends ConnectionObserver {
 
   override async disconnected(row: Connection): Promise<void> {
     await this.each('disconnected', (o) => o.disconnected(row));
+  }
+
+  override async forgetPerson(subject: PersonSubject, m: EntityManager): Promise<void> {
+    // no catch: a partial deletion must roll back with the transaction
+    for (const o of this.observers) await o.forgetPerson(subject, m);
   }
 
   override checked(actor: CheckActor, outcome: CheckOutcome, extended?: boolean): void {

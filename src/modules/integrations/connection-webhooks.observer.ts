@@ -1,5 +1,6 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
-import { ConnectionEvents, ConnectionObserver } from '../connections/connection-observer';
+import type { EntityManager } from 'typeorm';
+import { ConnectionEvents, ConnectionObserver, type PersonSubject } from '../connections/connection-observer';
 import type { Connection } from '../connections/connection.repository';
 import type { ConnectionState } from '../connections/domain/connection-policy';
 import { connectionEventsFor, type ConnectionEventData, type ConnectionHook } from './domain/webhook-events';
@@ -51,6 +52,15 @@ export class ConnectionWebhooksObserver extends ConnectionObserver implements On
   override disconnected(row: Connection): Promise<void> {
     // `row` is the account as it was just before the disconnect
     return this.emit('disconnected', { ...row, status: 'disconnected' }, row.status, 'disconnected');
+  }
+
+  /** Data deletion: outbound deliveries whose body names the person go too (they hold usernames and ids). */
+  override async forgetPerson(subject: PersonSubject, m: EntityManager): Promise<void> {
+    await m.query(
+      `DELETE FROM webhook_event_deliveries
+        WHERE created_at < $1 AND (body ~* ANY($2::text[]) OR EXISTS (SELECT 1 FROM unnest($3::text[]) i WHERE strpos(body, i) > 0))`,
+      [subject.before, subject.patterns, subject.ids],
+    );
   }
 
   private async emit(hook: ConnectionHook, row: Connection, before: string | null, after: string): Promise<void> {

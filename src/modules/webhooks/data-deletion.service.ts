@@ -7,6 +7,7 @@ import { Clock } from '../../common/clock';
 import { DomainError } from '../../common/errors/domain-error';
 import { ErrorCode } from '../../common/errors/error-codes';
 import { AppConfig } from '../../config/app-config';
+import { ConnectionEvents } from '../connections/connection-observer';
 import { ConnectionRepository } from '../connections/connection.repository';
 import { TokenVault, tokenAad } from '../connections/token-vault';
 import type { DeletionStatus } from './persistence/data-deletion-request.entity';
@@ -85,6 +86,7 @@ export class DataDeletionService {
     private readonly signatures: MetaSignatureService,
     private readonly dataSource: DataSource,
     private readonly connections: ConnectionRepository,
+    private readonly connectionEvents: ConnectionEvents,
     private readonly vault: TokenVault,
     private readonly replays: SignedRequestReplayGuard,
     private readonly clock: Clock,
@@ -208,6 +210,8 @@ export class DataDeletionService {
           WHERE received_at < $3 AND (entry_ids && $1::text[] OR payload::text ~* ANY($2::text[]))`,
         [subject.ids, subject.patterns, cutoff],
       );
+      // other modules' records that name the person (outbound webhook deliveries, …)
+      await this.connectionEvents.forgetPerson({ patterns: subject.patterns, ids: subject.ids, before: cutoff }, m);
       await this.connections.deletePersonAccounts(covered, owners, subject.patterns, requestId, m);
       await m.query(
         `UPDATE data_deletion_requests SET status = 'completed', completed_at = $2, fb_user_id = NULL WHERE id = $1`,
