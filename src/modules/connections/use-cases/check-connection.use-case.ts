@@ -11,7 +11,7 @@ import { ConnectionRepository, type Connection } from '../connection.repository'
 import type { ConnectionState } from '../domain/connection-policy';
 import { verifiedTimes } from '../domain/connection-policy';
 import type { Transition } from '../domain/connection-transitions';
-import { graphFailureVerdict, type GraphFailureVerdict } from '../domain/graph-failure-policy';
+import { graphFailureVerdict, permissionsRemovedVerdict, type GraphFailureVerdict } from '../domain/graph-failure-policy';
 import { TokenVault, tokenAad } from '../token-vault';
 
 /** How long one check run may hold an account before another caller may take it over. */
@@ -110,6 +110,16 @@ export class CheckConnection {
     const [userProbe, pageProbe] = await Promise.all([this.graph.inspectToken(userToken), this.graph.inspectToken(pageToken)]);
     const dead = [userProbe, pageProbe].find((p) => !p.isValid);
     if (dead) return this.markDead(row, actor, dead.error?.code ?? 190, dead.error?.subcode, 'probe');
+    // a permission the user removed is theirs to give back; with the grant complete, 10/200-299 is the app's
+    const removed = permissionsRemovedVerdict(userProbe.scopes);
+    if (removed)
+      return this.store(row, {
+        to: 'needs_reconnect',
+        actor,
+        during: 'probe',
+        reason: removed.reason,
+        errorCode: removed.errorCode,
+      });
     // 2. re-exchange while valid (Meta keeps the expiry of a long-lived token; we store what it says)
     const exchanged = await this.graph.exchangeForLongLived(userToken);
     const [userInfo, pages] = await Promise.all([
@@ -203,6 +213,23 @@ export class CheckConnection {
           error: err,
         });
         throw new RetryLaterError(verdict, verdict.delayMs);
+      case 'app_problem':
+        // ours to fix (ops are alerted by the Graph call observer): the card says so, the status stays
+        await this.connections.releaseLease(row, {
+          lastCheckedAt: this.clock.now(),
+          lastErrorCode: verdict.errorCode,
+          statusReason: verdict.reason,
+        });
+        await this.connections.recordEvent({
+          accountId: row.id,
+          userId: row.userId,
+          type: 'refresh',
+          outcome: 'failure',
+          actor,
+          message: verdict.reason,
+          error: err,
+        });
+        throw new DomainError(verdict.callerCode, verdict.callerMessage);
       case 'fail':
         await this.connections.releaseLease(row, { lastCheckedAt: this.clock.now(), lastErrorCode: verdict.errorCode });
         await this.connections.recordEvent({
