@@ -35,6 +35,8 @@ export class AppConfig {
     graphUrl: string;
     dialogUrl: string;
     graphVersion: string;
+    /** Facebook Login for Business configuration id; undefined: classic Facebook Login with `scope`. */
+    loginConfigId: string | undefined;
     webhookVerifyToken: string | undefined;
     timeoutMs: number;
     ruploadUrl: string;
@@ -96,6 +98,7 @@ export class AppConfig {
       graphUrl: (env.FACEBOOK_GRAPH_URL ?? (this.sandboxMode ? sandboxUrl : 'https://graph.facebook.com')).replace(/\/+$/, ''),
       dialogUrl: (env.FACEBOOK_DIALOG_URL ?? (this.sandboxMode ? sandboxUrl : 'https://www.facebook.com')).replace(/\/+$/, ''),
       graphVersion: env.FACEBOOK_GRAPH_VERSION,
+      loginConfigId: env.FACEBOOK_LOGIN_CONFIG_ID || undefined,
       webhookVerifyToken: env.FACEBOOK_WEBHOOK_VERIFY_TOKEN,
       timeoutMs: env.GRAPH_TIMEOUT_MS,
       ruploadUrl: (

@@ -82,6 +82,15 @@ export class EnvSchema {
   @IsUrl(urlOpts)
   FACEBOOK_RUPLOAD_URL?: string;
 
+  /**
+   * Facebook Login for Business: the configuration id (App Dashboard > Facebook Login for Business >
+   * Configurations). When set, the dialog sends `config_id` and no `scope`, as Meta requires.
+   */
+  @IsOptional()
+  @IsString()
+  @Matches(/^\d{5,25}$/, { message: 'FACEBOOK_LOGIN_CONFIG_ID must be the digits of a Login for Business configuration id' })
+  FACEBOOK_LOGIN_CONFIG_ID?: string;
+
   @Matches(/^v\d+\.\d+$/, { message: 'FACEBOOK_GRAPH_VERSION must look like v25.0' })
   FACEBOOK_GRAPH_VERSION = 'v25.0';
 

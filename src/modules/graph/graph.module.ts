@@ -17,6 +17,7 @@ import { MetaGraphApiClient } from './meta-graph-api.client';
         version: c.facebook.graphVersion,
         appId: c.facebook.appId,
         appSecret: c.facebook.appSecret,
+        loginConfigId: c.facebook.loginConfigId,
         timeoutMs: c.facebook.timeoutMs,
         ruploadUrl: c.facebook.ruploadUrl,
       }),

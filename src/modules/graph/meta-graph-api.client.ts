@@ -75,14 +75,15 @@ export class MetaGraphApiClient extends GraphApiClient {
     this.base = `${opts.graphUrl.replace(/\/+$/, '')}/${opts.version}`;
   }
 
+  /**
+   * The dialog URL. Facebook Login for Business apps send `config_id` instead of `scope`: the
+   * configuration defines the permissions, token type and assets (graph-api.md section 1).
+   */
   buildLoginUrl(req: LoginUrlRequest): string {
-    const q = new URLSearchParams({
-      client_id: this.opts.appId,
-      redirect_uri: req.redirectUri,
-      state: req.state,
-      scope: req.scopes.join(','),
-      response_type: 'code',
-    });
+    const q = new URLSearchParams({ client_id: this.opts.appId, redirect_uri: req.redirectUri, state: req.state });
+    if (this.opts.loginConfigId) q.set('config_id', this.opts.loginConfigId);
+    else q.set('scope', req.scopes.join(','));
+    q.set('response_type', 'code');
     if (req.authType) q.set('auth_type', req.authType);
     return `${this.opts.dialogUrl.replace(/\/+$/, '')}/${this.opts.version}/dialog/oauth?${q.toString()}`;
   }
