@@ -55,6 +55,8 @@ export class AppConfig {
     refreshCron: string;
     refreshWindowDays: number;
     alertThresholdsDays: number[];
+    /** Row lease of one check (CHECK_LEASE_MS). */
+    checkLeaseMs: number;
   };
   readonly queue: { concurrency: number; attempts: number; backoffMs: number; lockMs: number };
   readonly workerMetricsPort: number | undefined;
@@ -127,6 +129,7 @@ export class AppConfig {
       alertThresholdsDays: env.ALERT_THRESHOLDS_DAYS.split(',')
         .map(Number)
         .sort((a, b) => b - a),
+      checkLeaseMs: env.CHECK_LEASE_MS,
     };
     this.queue = {
       concurrency: env.WORKER_CONCURRENCY,

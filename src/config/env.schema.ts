@@ -213,6 +213,16 @@ export class EnvSchema {
   @Matches(/^(\S+\s+){4,5}\S+$/, { message: 'REELS_SWEEP_CRON must be a 5- or 6-field cron expression' })
   REELS_SWEEP_CRON = '*/15 * * * * *';
 
+  /**
+   * How long one check may hold its account (the row lease) before another run may take it over:
+   * after a worker dies mid-check, its accounts wait this long. Longer than a check can take.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(5000)
+  @Max(600000)
+  CHECK_LEASE_MS = 60000;
+
   /** BullMQ job lock: a worker that dies holds its jobs this long before another takes them over. */
   @Transform(toInt)
   @IsInt()

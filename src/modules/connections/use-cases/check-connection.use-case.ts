@@ -14,8 +14,6 @@ import type { Transition } from '../domain/connection-transitions';
 import { graphFailureVerdict, permissionsRemovedVerdict, type GraphFailureVerdict } from '../domain/graph-failure-policy';
 import { TokenVault, tokenAad } from '../token-vault';
 
-/** How long one check run may hold an account before another caller may take it over. */
-const LEASE_MS = 60_000;
 /**
  * A user check this soon after another user check of the same account answers with that run's
  * stored result instead of calling Meta again (double clicks, bursts of API calls). Short, so a
@@ -90,7 +88,11 @@ export class CheckConnection {
   private async run(accountId: number, actor: CheckActor): Promise<CheckResult> {
     // A burst of "Refresh" clicks (or 50 concurrent calls) shares one set of Meta calls, even when
     // the later ones arrive after the first run released its lease: they get its stored result.
-    const leased = await this.connections.acquireLease(accountId, LEASE_MS, actor === 'user' ? USER_COALESCE_MS : 0);
+    const leased = await this.connections.acquireLease(
+      accountId,
+      this.config.tokens.checkLeaseMs,
+      actor === 'user' ? USER_COALESCE_MS : 0,
+    );
     if (!leased) return this.waitForOtherRun(accountId, actor);
     if (!leased.isValid || !leased.longLivedToken || !leased.accessToken) {
       await this.connections.releaseLease(leased);
@@ -170,7 +172,7 @@ export class CheckConnection {
         previous_expires_at: previous?.toISOString() ?? null,
       },
     });
-    // our lease was taken over (we ran past LEASE_MS): the other run's result stands
+    // our lease was taken over (we ran past CHECK_LEASE_MS): the other run's result stands
     if (!stored) return this.waitForOtherRun(row.id, actor);
     await this.events.changed(stored, row.status);
     return {
