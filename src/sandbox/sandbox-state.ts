@@ -137,6 +137,8 @@ export interface CallRecord {
   status: number;
   time: string;
   fault_id?: string;
+  /** A part of a batch request (its round trip is the batch's). */
+  batch?: true;
 }
 
 export interface SandboxSettings {

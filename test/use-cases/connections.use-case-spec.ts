@@ -69,6 +69,8 @@ describe('connections use cases (real PostgreSQL, scripted Graph)', () => {
 
   beforeEach(() => {
     graph.calls.length = 0;
+    graph.failures.clear();
+    graph.expiry.clear();
     graph.scopes = ['instagram_basic', 'instagram_content_publish', 'pages_show_list', 'pages_read_engagement'];
     graph.pages = [{ id: 'p1', name: 'Acme Coffee', accessToken: 'page-1', tasks: [] }];
     observer = new RecordingObserver();
@@ -154,7 +156,7 @@ describe('connections use cases (real PostgreSQL, scripted Graph)', () => {
 
   it('should leave the connection as it is and ask for a retry when Meta is unavailable', async () => {
     const { row } = await connected();
-    graph.failures.set('exchange', [new GraphError('down', { code: 2, isTransient: true })]);
+    graph.failures.set('inspect', [new GraphError('down', { code: 2, isTransient: true })]);
     await expect(app.get(CheckConnection).execute(row.id, 'worker')).rejects.toBeInstanceOf(RetryLaterError);
     const [stored] = await sql.query<Array<Record<string, unknown>>>(
       `SELECT status, is_valid, lease_until FROM instagram_tokens WHERE id = $1`,
@@ -169,7 +171,7 @@ describe('connections use cases (real PostgreSQL, scripted Graph)', () => {
     'should keep the status, tell the card it is our problem and not alert the user on an app-level code %s',
     async (code) => {
       const { row } = await connected();
-      graph.failures.set('exchange', [new GraphError('(#200) Permissions error', { code, httpStatus: 403 })]);
+      graph.failures.set('inspect', [new GraphError('(#200) Permissions error', { code, httpStatus: 403 })]);
       const err = await app
         .get(CheckConnection)
         .execute(row.id, 'worker')
@@ -212,7 +214,7 @@ describe('connections use cases (real PostgreSQL, scripted Graph)', () => {
 
   it('should back off for hours and keep the connection when Meta answers 368 (temporarily blocked)', async () => {
     const { row } = await connected();
-    graph.failures.set('exchange', [
+    graph.failures.set('inspect', [
       new GraphError('It looks like you were misusing this feature', { code: 368, subcode: 1390008 }),
     ]);
     const err = await app
@@ -268,6 +270,26 @@ describe('connections use cases (real PostgreSQL, scripted Graph)', () => {
       await expect(app.get(RefreshForUser).execute(userId, row.id)).rejects.toMatchObject({ code: ErrorCode.META_RATE_LIMITED });
       expect(graph.calls.filter((c) => c.startsWith('exchange:'))).toHaveLength(1);
     });
+  });
+
+  it('should make a routine check outside the refresh window with the two probes only, and renew inside it', async () => {
+    const { row } = await connected();
+    const first = await app.get(CheckConnection).execute(row.id, 'worker');
+    expect(first).toMatchObject({ success: true, extended: false });
+    expect(graph.calls).toEqual([`inspect:${'user-' + String(users)}`, 'inspect:page-1']);
+    // inside the 10-day window the scheduled check re-exchanges and re-derives the Page token
+    graph.calls.length = 0;
+    graph.expiry.set(`user-${users}`, new Date(Date.now() + 5 * 86_400_000));
+    await sql.query(`UPDATE instagram_tokens SET lease_until = NULL WHERE id = $1`, [row.id]);
+    await app.get(CheckConnection).execute(row.id, 'worker');
+    expect(graph.calls.filter((c) => c.startsWith('exchange:'))).toHaveLength(1);
+    expect(graph.calls.filter((c) => c.startsWith('pages:'))).toHaveLength(1);
+  });
+
+  it('should renew on a manual refresh even outside the window', async () => {
+    const { row } = await connected();
+    await app.get(CheckConnection).execute(row.id, 'user');
+    expect(graph.calls.filter((c) => c.startsWith('exchange:'))).toHaveLength(1);
   });
 
   it('should say which Page was lost when the login no longer shares it', async () => {

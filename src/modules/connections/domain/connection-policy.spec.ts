@@ -1,4 +1,4 @@
-import { connectionExpiry, daysUntil, nextCheckAt, statusForValid } from './connection-policy';
+import { connectionExpiry, daysUntil, nextCheckAt, renewalDue, statusForValid } from './connection-policy';
 
 const now = new Date('2026-11-27T12:00:00Z');
 const inDays = (d: number) => new Date(now.getTime() + d * 86_400_000);
@@ -59,6 +59,19 @@ describe('connection policy', () => {
 
     it.each(['needs_reconnect', 'revoked', 'disconnected'] as const)('should stop checking when the state is %s', (state) => {
       expect(nextCheckAt(state, inDays(30), now, settings)).toBeNull();
+    });
+  });
+
+  describe('renewalDue', () => {
+    it.each([
+      ['60 days left', inDays(60), false],
+      ['11 days left', inDays(11), false],
+      ['exactly the 10-day window', inDays(10), true],
+      ['2 days left', inDays(2), true],
+      ['already expired', inDays(-1), true],
+      ['no expiry at all', null, false],
+    ])('should answer for %s', (_name, expiresAt, due) => {
+      expect(renewalDue(expiresAt, now, settings)).toBe(due);
     });
   });
 });
