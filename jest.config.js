@@ -1,6 +1,8 @@
 /**
- * Three tiers: unit specs beside the code (pure logic), use-case specs (the use cases against the
- * real PostgreSQL with the Graph port scripted), e2e specs against real PostgreSQL, Redis and the sandbox.
+ * Four tiers: unit specs beside the code (pure logic), use-case specs (the use cases against the
+ * real PostgreSQL with the Graph port scripted), e2e specs against real PostgreSQL, Redis and the
+ * sandbox, and the reliability drills (real processes killed and restarted, against a PostgreSQL
+ * and a Redis of their own: `npm run test:reliability`).
  */
 const common = {
   moduleFileExtensions: ['js', 'json', 'ts'],
@@ -24,6 +26,13 @@ module.exports = {
       testMatch: ['<rootDir>/test/e2e/**/*.e2e-spec.ts'],
       globalSetup: '<rootDir>/test/helpers/global-setup.ts',
       testTimeout: 60000,
+    },
+    {
+      ...common,
+      displayName: 'reliability',
+      testMatch: ['<rootDir>/test/reliability/**/*.reliability-spec.ts'],
+      globalSetup: '<rootDir>/test/helpers/global-setup.ts',
+      testTimeout: 180000,
     },
   ],
 };

@@ -38,6 +38,8 @@ export class AppConfig {
     graphUrl: string;
     dialogUrl: string;
     graphVersion: string;
+    /** Facebook Login for Business configuration id; undefined: classic Facebook Login with `scope`. */
+    loginConfigId: string | undefined;
     webhookVerifyToken: string | undefined;
     timeoutMs: number;
     ruploadUrl: string;
@@ -70,6 +72,8 @@ export class AppConfig {
     refreshCron: string;
     refreshWindowDays: number;
     alertThresholdsDays: number[];
+    /** Row lease of one check (CHECK_LEASE_MS). */
+    checkLeaseMs: number;
   };
   readonly queue: { concurrency: number; attempts: number; backoffMs: number; lockMs: number };
   /** HOUSEKEEPING_CRON: when the scheduler role runs its housekeeping. */
@@ -115,6 +119,7 @@ export class AppConfig {
       graphUrl: (env.FACEBOOK_GRAPH_URL ?? (this.sandboxMode ? sandboxUrl : 'https://graph.facebook.com')).replace(/\/+$/, ''),
       dialogUrl: (env.FACEBOOK_DIALOG_URL ?? (this.sandboxMode ? sandboxUrl : 'https://www.facebook.com')).replace(/\/+$/, ''),
       graphVersion: env.FACEBOOK_GRAPH_VERSION,
+      loginConfigId: env.FACEBOOK_LOGIN_CONFIG_ID || undefined,
       webhookVerifyToken: env.FACEBOOK_WEBHOOK_VERIFY_TOKEN,
       timeoutMs: env.GRAPH_TIMEOUT_MS,
       ruploadUrl: (
@@ -157,6 +162,7 @@ export class AppConfig {
       alertThresholdsDays: env.ALERT_THRESHOLDS_DAYS.split(',')
         .map(Number)
         .sort((a, b) => b - a),
+      checkLeaseMs: env.CHECK_LEASE_MS,
     };
     this.queue = {
       concurrency: env.WORKER_CONCURRENCY,

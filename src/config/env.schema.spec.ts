@@ -51,6 +51,17 @@ describe('validateEnv', () => {
     expect(config.encryptionKeys[0].key).toHaveLength(32);
   });
 
+  it.each([
+    ['', undefined, []],
+    ['1234567890123456', '1234567890123456', []],
+    ['not-an-id', undefined, ['FACEBOOK_LOGIN_CONFIG_ID']],
+    ['12 34', undefined, ['FACEBOOK_LOGIN_CONFIG_ID']],
+  ])('should take FACEBOOK_LOGIN_CONFIG_ID=%j as %j (problems: %j)', (value, configId, problems) => {
+    expect(problemsOf(dev({ FACEBOOK_LOGIN_CONFIG_ID: value }))).toEqual(problems);
+    if (!problems.length)
+      expect(new AppConfig(validateEnv(dev({ FACEBOOK_LOGIN_CONFIG_ID: value }))).facebook.loginConfigId).toBe(configId);
+  });
+
   it('should name every bad variable in one message when several are malformed', () => {
     expect(() => validateEnv({ PORT: 'eighty', DATABASE_URL: 'mysql://x', FRONTEND_URL: 'not a url' })).toThrow(
       /PORT[\s\S]*DATABASE_URL[\s\S]*FRONTEND_URL/,

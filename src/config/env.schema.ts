@@ -137,6 +137,15 @@ export class EnvSchema {
   @IsUrl(urlOpts)
   INSTAGRAM_GRAPH_URL?: string;
 
+  /**
+   * Facebook Login for Business: the configuration id (App Dashboard > Facebook Login for Business >
+   * Configurations). When set, the dialog sends `config_id` and no `scope`, as Meta requires.
+   */
+  @IsOptional()
+  @IsString()
+  @Matches(/^\d{5,25}$/, { message: 'FACEBOOK_LOGIN_CONFIG_ID must be the digits of a Login for Business configuration id' })
+  FACEBOOK_LOGIN_CONFIG_ID?: string;
+
   @Matches(/^v\d+\.\d+$/, { message: 'FACEBOOK_GRAPH_VERSION must look like v25.0' })
   FACEBOOK_GRAPH_VERSION = 'v25.0';
 
@@ -261,6 +270,16 @@ export class EnvSchema {
   /** How often the scheduler looks for reels that are due (scheduled ones, and any a lost Redis dropped). */
   @Matches(/^(\S+\s+){4,5}\S+$/, { message: 'REELS_SWEEP_CRON must be a 5- or 6-field cron expression' })
   REELS_SWEEP_CRON = '*/15 * * * * *';
+
+  /**
+   * How long one check may hold its account (the row lease) before another run may take it over:
+   * after a worker dies mid-check, its accounts wait this long. Longer than a check can take.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(5000)
+  @Max(600000)
+  CHECK_LEASE_MS = 60000;
 
   /** BullMQ job lock: a worker that dies holds its jobs this long before another takes them over. */
   @Transform(toInt)

@@ -23,6 +23,7 @@
  *                                                latencyMs?, usage?: {call_count,total_cputime,total_time,estimated_time_to_regain_access}|null,
  *                                                pageSizeDefault?}                → settings
  *   POST   /__sandbox/apps/redirect-uris        {uris: string[]}               add allowed redirect URIs
+ *   GET    /__sandbox/apps/login-configs   POST {id?, permissions: string[]}   Login for Business configurations (→ {id, permissions})
  *   GET    /__sandbox/calls?path=               DELETE /__sandbox/calls        calls received (secrets masked)
  *   GET    /__sandbox/avatar/:id.svg                                           SVG avatar of an IG account
  *   GET    /__sandbox/webhooks/config   POST {deauthorize_url?, data_deletion_url?, instagram_url?, base_url?, retries?, backoff_ms?, timeout_ms?}
@@ -342,6 +343,24 @@ export function controlRoutes(state: SandboxState): Router {
       throw new ControlError(400, 'uris must be an array of strings');
     for (const u of uris) if (!state.app.redirectUris.includes(u)) state.app.redirectUris.push(u);
     res.json({ redirect_uris: state.app.redirectUris });
+  });
+
+  r.get('/apps/login-configs', (_req, res) => {
+    res.json({ data: [...state.app.loginConfigs].map(([id, permissions]) => ({ id, permissions })) });
+  });
+  r.post('/apps/login-configs', (req, res) => {
+    const b = body(req);
+    const permissions = b.permissions;
+    if (
+      !Array.isArray(permissions) ||
+      !permissions.length ||
+      !permissions.every((p) => typeof p === 'string' && /^[a-z_]+$/.test(p))
+    )
+      throw new ControlError(400, 'permissions must be a non-empty array of permission names');
+    const id = str(b.id, 'id') ?? `7${String(Date.now()).slice(-8)}${String(state.app.loginConfigs.size).padStart(6, '0')}`;
+    if (!/^\d{5,25}$/.test(id)) throw new ControlError(400, 'id must be digits');
+    state.app.loginConfigs.set(id, [...new Set(permissions as string[])]);
+    res.status(201).json({ id, permissions: state.app.loginConfigs.get(id) });
   });
 
   r.get('/calls', (req, res) => {

@@ -8,9 +8,14 @@ import type { SandboxState } from './sandbox-state';
  * approval for scripts via `sandbox_auto=approve|deny` (+ `sandbox_user`, `sandbox_pages`,
  * `sandbox_decline`). Unknown apps and unregistered redirect URIs get an error page and no redirect,
  * like Meta (graph-api.md §1).
+ *
+ * Facebook Login for Business: with `config_id` the configuration (control API
+ * `/__sandbox/apps/login-configs`) defines the permissions and `scope` is ignored; an unknown
+ * configuration gets an error page; every permission of the configuration must be granted (the
+ * boxes are locked and `sandbox_decline` is refused), as Meta requires for Login for Business.
  */
 
-const DIALOG_PARAMS = ['client_id', 'redirect_uri', 'state', 'scope', 'auth_type', 'response_type'] as const;
+const DIALOG_PARAMS = ['client_id', 'redirect_uri', 'state', 'scope', 'config_id', 'auth_type', 'response_type'] as const;
 
 function esc(s: string): string {
   return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
@@ -69,8 +74,16 @@ export function dialogRoutes(state: SandboxState): Router {
       );
       return false;
     }
+    if (p.config_id !== undefined && !state.app.loginConfigs.has(p.config_id)) {
+      errorPage(res, 'Invalid configuration', `Configuration ${p.config_id} does not exist for this app.`);
+      return false;
+    }
     return true;
   };
+
+  /** What the dialog asks for: the Login for Business configuration's permissions, else `scope`. */
+  const requestedOf = (p: Record<string, string>): string[] =>
+    p.config_id !== undefined ? (state.app.loginConfigs.get(p.config_id) ?? []) : list(p.scope);
 
   const deny = (res: Response, p: Record<string, string>): void => {
     res.redirect(
@@ -96,7 +109,11 @@ export function dialogRoutes(state: SandboxState): Router {
       errorPage(res, 'Page not available', `${user.name} has no role on Page(s) ${foreign.join(', ')}.`);
       return;
     }
-    const grant = state.approve({ userId, requested: list(p.scope), declinedByUser: declined, pageIds, authType: p.auth_type });
+    if (p.config_id !== undefined && declined.length) {
+      errorPage(res, 'Permissions required', 'This app needs every permission it asks for; approve all of them or cancel.');
+      return;
+    }
+    const grant = state.approve({ userId, requested: requestedOf(p), declinedByUser: declined, pageIds, authType: p.auth_type });
     const code = state.issueCode(userId, p.redirect_uri);
     const params: Record<string, string> = { code: code.value };
     if (p.response_type?.includes('granted_scopes')) {
@@ -121,7 +138,8 @@ export function dialogRoutes(state: SandboxState): Router {
       return approve(res, p, userId, pageIds, list(p.sandbox_decline));
     }
 
-    const requested = ['public_profile', ...list(p.scope).filter((s) => s !== 'public_profile')];
+    const requested = ['public_profile', ...requestedOf(p).filter((s) => s !== 'public_profile')];
+    const business = p.config_id !== undefined;
     const hidden = DIALOG_PARAMS.filter((k) => p[k] !== undefined)
       .map((k) => `<input type="hidden" name="${k}" value="${esc(p[k])}">`)
       .join('');
@@ -151,8 +169,17 @@ export function dialogRoutes(state: SandboxState): Router {
       .join('');
     const permInputs = requested
       .map((perm) => {
-        const locked = perm === 'public_profile';
-        return `<label><input type="checkbox" name="permissions" value="${esc(perm)}" id="perm-${esc(perm)}" checked${locked ? ' disabled' : ''}> ${esc(perm)}${locked ? ' <span class="hint">(always granted)</span>' : ''}</label>`;
+        const locked = perm === 'public_profile' || business;
+        const hint =
+          perm === 'public_profile'
+            ? ' <span class="hint">(always granted)</span>'
+            : business
+              ? ' <span class="hint">(required)</span>'
+              : '';
+        // a disabled box is not submitted: Login for Business sends the required ones as hidden fields
+        const carried =
+          business && perm !== 'public_profile' ? `<input type="hidden" name="permissions" value="${esc(perm)}">` : '';
+        return `<label><input type="checkbox" name="permissions" value="${esc(perm)}" id="perm-${esc(perm)}" checked${locked ? ' disabled' : ''}> ${esc(perm)}${hint}</label>${carried}`;
       })
       .join('');
     res.type('html').send(
@@ -179,7 +206,7 @@ export function dialogRoutes(state: SandboxState): Router {
     // Pages of other users may be ticked on the shared form: keep only the chosen user's.
     const pageIds = list(body.pages).filter((id) => state.pages.get(id)?.roles.has(userId));
     const ticked = new Set(list(body.permissions));
-    const declined = list(p.scope).filter((perm) => perm !== 'public_profile' && !ticked.has(perm));
+    const declined = requestedOf(p).filter((perm) => perm !== 'public_profile' && !ticked.has(perm));
     approve(res, p, userId, pageIds, declined);
   });
 

@@ -1,3 +1,4 @@
+import { batchRoutes, BATCH_PART_HEADER } from './batch-routes';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
@@ -99,10 +100,13 @@ export function createSandboxApp(state: SandboxState, pending: Set<Response>, co
         status: res.headersSent ? res.statusCode : 0,
         time: new Date(state.now()).toISOString(),
         ...(locals(res).faultId ? { fault_id: locals(res).faultId } : {}),
+        ...(req.headers[BATCH_PART_HEADER] !== undefined ? { batch: true } : {}),
       });
     });
 
-    if (state.settings.latencyMs > 0) await sleep(state.settings.latencyMs);
+    // a batch part rides in its batch's round trip: the latency was paid once, by the batch
+    const batchPart = req.headers[BATCH_PART_HEADER] !== undefined;
+    if (state.settings.latencyMs > 0 && !batchPart) await sleep(state.settings.latencyMs);
     const fault = state.takeFault(req.method, path);
     if (fault) locals(res).faultId = fault.id;
     if (fault?.drop_response) {
@@ -164,6 +168,7 @@ export function createSandboxApp(state: SandboxState, pending: Set<Response>, co
   app.use(ruploadRoutes(state));
   app.use(dialogRoutes(state));
   app.use(reelsRoutes(state));
+  app.use(batchRoutes());
   app.use(graphRoutes(state));
 
   app.use((req: Request) => {

@@ -11,6 +11,19 @@ export const SHORT_PAGE_TOKEN_SECONDS = 3_600;
 export const DATA_ACCESS_SECONDS = 90 * 86_400;
 export const CODE_LIFETIME_SECONDS = 600;
 export const DEFAULT_GRAPH_VERSION = 'v25.0';
+/**
+ * The Facebook Login for Business configuration every fresh sandbox has (the App Dashboard's
+ * "Configurations"): a user access token asking for what an Instagram publishing app needs.
+ */
+export const SEEDED_LOGIN_CONFIG_ID = '700000000000001';
+const SEEDED_LOGIN_CONFIG_PERMISSIONS = [
+  'instagram_basic',
+  'instagram_content_publish',
+  'pages_show_list',
+  'pages_read_engagement',
+  'pages_manage_metadata',
+  'business_management',
+];
 export const ALL_PAGE_TASKS = ['ANALYZE', 'ADVERTISE', 'MODERATE', 'CREATE_CONTENT', 'MANAGE'];
 
 export interface SandboxApp {
@@ -18,6 +31,8 @@ export interface SandboxApp {
   secret: string;
   name: string;
   redirectUris: string[];
+  /** Facebook Login for Business configurations: config_id → the permissions it asks for. */
+  loginConfigs: Map<string, string[]>;
 }
 
 export interface SandboxUser {
@@ -140,6 +155,8 @@ export interface CallRecord {
   status: number;
   time: string;
   fault_id?: string;
+  /** A part of a batch request (its round trip is the batch's). */
+  batch?: true;
 }
 
 export interface SandboxSettings {
@@ -259,7 +276,13 @@ export class SandboxState {
   private seq = { user: 100, page: 100, ig: 100, fault: 0 };
 
   constructor(private readonly opts: SandboxStateOptions) {
-    this.app = { id: opts.appId, secret: opts.appSecret, name: 'AutoReels Sandbox App', redirectUris: [...opts.redirectUris] };
+    this.app = {
+      id: opts.appId,
+      secret: opts.appSecret,
+      name: 'AutoReels Sandbox App',
+      redirectUris: [...opts.redirectUris],
+      loginConfigs: seededLoginConfigs(),
+    };
     this.settings = defaultSettings(opts.requireAppSecretProof);
     this.webhooks = { ...DEFAULT_WEBHOOK_SETTINGS, ...opts.webhooks };
     this.instagram = new InstagramLoginModel(
@@ -287,6 +310,7 @@ export class SandboxState {
     this.clockOffsetMs = 0;
     this.seq = { user: 100, page: 100, ig: 100, fault: 0 };
     this.app.redirectUris = [...this.opts.redirectUris];
+    this.app.loginConfigs = seededLoginConfigs();
     this.settings = defaultSettings(this.opts.requireAppSecretProof);
     this.webhooks = { ...DEFAULT_WEBHOOK_SETTINGS, ...this.opts.webhooks };
     if (seed) this.seedDefaults();
@@ -707,4 +731,8 @@ export function maskParams(params: Record<string, unknown>): Record<string, stri
     out[k] = SECRET_PARAMS.has(k) ? '***' : typeof v === 'string' ? v : JSON.stringify(v);
   }
   return out;
+}
+
+function seededLoginConfigs(): Map<string, string[]> {
+  return new Map([[SEEDED_LOGIN_CONFIG_ID, [...SEEDED_LOGIN_CONFIG_PERMISSIONS]]]);
 }

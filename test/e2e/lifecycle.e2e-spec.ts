@@ -194,8 +194,15 @@ describe('token lifecycle: sweep, worker, alerts, reconnect link (e2e)', () => {
     expect(await (await jobFor(accountId))?.isFailed()).toBe(false);
   });
 
+  /** 51 days on: 9 days left, inside the 10-day refresh window, where a scheduled check re-exchanges. */
+  const intoRefreshWindow = async () => {
+    await control(stack.sandbox, 'POST', '/clock', { advance_seconds: 51 * DAY });
+    clock.advance(51 * DAY);
+  };
+
   it('should retry transient code 2 with backoff and end valid when Meta fails twice then answers', async () => {
     const { accountId } = await connectSam();
+    await intoRefreshWindow();
     await control(stack.sandbox, 'POST', '/faults', { path: 'oauth/access_token', count: 2, error: { code: 2 } });
     await control(stack.sandbox, 'DELETE', '/calls');
     await makeDue(accountId);
@@ -216,6 +223,7 @@ describe('token lifecycle: sweep, worker, alerts, reconnect link (e2e)', () => {
 
   it('should delay the job for at least the regain time, not fail it, when Meta answers code 4 with usage headers', async () => {
     const { accountId } = await connectSam();
+    await intoRefreshWindow();
     await control(stack.sandbox, 'POST', '/faults', {
       path: 'oauth/access_token',
       count: 1,

@@ -1,7 +1,7 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { chownSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
+import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 
 export const ROOT = join(__dirname, '..', '..');
@@ -151,4 +151,71 @@ export function nonJsonLines(text: string): string[] {
         return true;
       }
     });
+}
+
+export interface PrivatePostgres {
+  port: number;
+  /** The `postgres` database of this server (superuser, trust auth on loopback). */
+  adminUrl: string;
+  urlFor(database: string): string;
+  /** `pg_ctl stop -m fast|immediate`: fast rolls back and disconnects clients; immediate is a crash. */
+  stop(mode: 'fast' | 'immediate'): Promise<void>;
+  start(): Promise<void>;
+  /** Stops it (immediate) and deletes its data directory; safe to call twice. */
+  destroy(): Promise<void>;
+}
+
+/**
+ * A PostgreSQL server of this test's own (initdb into a temp directory, pg_ctl, a spare port,
+ * trust auth, no fsync) so a test can stop and restart it. Runs as the `postgres` user when the
+ * tests run as root (initdb refuses root).
+ */
+export async function startPrivatePostgres(): Promise<PrivatePostgres> {
+  const versions = readdirSync('/usr/lib/postgresql').sort((a, b) => Number(b) - Number(a));
+  if (!versions.length) throw new Error('no PostgreSQL server binaries under /usr/lib/postgresql');
+  const bin = (name: string) => `/usr/lib/postgresql/${versions[0]}/bin/${name}`;
+  const asRoot = userInfo().uid === 0;
+  const dir = mkdtempSync(join(tmpdir(), 'autoreels-pg-'));
+  if (asRoot) {
+    const id = (flag: string) =>
+      new Promise<number>((resolve, reject) =>
+        execFile('id', [flag, 'postgres'], (e, out) => (e ? reject(new Error(e.message)) : resolve(Number(out)))),
+      );
+    const [uid, gid] = [await id('-u'), await id('-g')];
+    chownSync(dir, uid, gid);
+  }
+  const run = (cmd: string, args: string[]) =>
+    new Promise<void>((resolve, reject) => {
+      const [file, argv] = asRoot ? ['runuser', ['-u', 'postgres', '--', cmd, ...args]] : [cmd, args];
+      execFile(file, argv, { timeout: 60_000 }, (err, _out, stderr) =>
+        err ? reject(new Error(`${cmd} ${args.join(' ')}: ${err.message}\n${stderr}`)) : resolve(),
+      );
+    });
+  const port = await sparePort();
+  const data = join(dir, 'data');
+  const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off`;
+  const start = () => run(bin('pg_ctl'), ['-D', data, '-l', join(dir, 'server.log'), '-o', options, '-w', '-t', '30', 'start']);
+  const stop = (mode: 'fast' | 'immediate') => run(bin('pg_ctl'), ['-D', data, '-m', mode, '-w', '-t', '30', 'stop']);
+  let destroyed = false;
+  try {
+    await run(bin('initdb'), ['-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync']);
+    await start();
+  } catch (e) {
+    rmSync(dir, { recursive: true, force: true });
+    throw e;
+  }
+  const urlFor = (database: string) => `postgresql://postgres@127.0.0.1:${port}/${database}`;
+  return {
+    port,
+    adminUrl: urlFor('postgres'),
+    urlFor,
+    stop,
+    start,
+    destroy: async () => {
+      if (destroyed) return;
+      destroyed = true;
+      await stop('immediate').catch(() => undefined);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }

@@ -6,6 +6,10 @@ import { ConnectionsModule } from '../../src/modules/connections/connections.mod
 import { CheckConnection, RetryLaterError } from '../../src/modules/connections/use-cases/check-connection.use-case';
 import { ConnectAccounts } from '../../src/modules/connections/use-cases/connect-accounts.use-case';
 import { Disconnect } from '../../src/modules/connections/use-cases/disconnect.use-case';
+import { RefreshForUser } from '../../src/modules/connections/use-cases/refresh-for-user.use-case';
+import { APP_PROBLEM, BLOCKED_RETRY_MS } from '../../src/modules/connections/domain/graph-failure-policy';
+import { DomainError } from '../../src/common/errors/domain-error';
+import { ErrorCode } from '../../src/common/errors/error-codes';
 import { GraphApiClient } from '../../src/modules/graph/graph-api.client';
 import { GraphError } from '../../src/modules/graph/graph-error';
 import { CoreModule } from '../../src/core.module';
@@ -65,6 +69,9 @@ describe('connections use cases (real PostgreSQL, scripted Graph)', () => {
 
   beforeEach(() => {
     graph.calls.length = 0;
+    graph.failures.clear();
+    graph.expiry.clear();
+    graph.scopes = ['instagram_basic', 'instagram_content_publish', 'pages_show_list', 'pages_read_engagement'];
     graph.pages = [{ id: 'p1', name: 'Acme Coffee', accessToken: 'page-1', tasks: [] }];
     observer = new RecordingObserver();
     app.get(ConnectionEvents).subscribe(observer);
@@ -149,7 +156,7 @@ describe('connections use cases (real PostgreSQL, scripted Graph)', () => {
 
   it('should leave the connection as it is and ask for a retry when Meta is unavailable', async () => {
     const { row } = await connected();
-    graph.failures.set('exchange', [new GraphError('down', { code: 2, isTransient: true })]);
+    graph.failures.set('inspect', [new GraphError('down', { code: 2, isTransient: true })]);
     await expect(app.get(CheckConnection).execute(row.id, 'worker')).rejects.toBeInstanceOf(RetryLaterError);
     const [stored] = await sql.query<Array<Record<string, unknown>>>(
       `SELECT status, is_valid, lease_until FROM instagram_tokens WHERE id = $1`,
@@ -158,6 +165,131 @@ describe('connections use cases (real PostgreSQL, scripted Graph)', () => {
     expect(stored).toEqual({ status: 'active', is_valid: true, lease_until: null });
     expect((await eventsOf(row.id)).at(-1)).toMatchObject({ type: 'refresh', outcome: 'skipped' });
     expect(observer.heard.at(-1)).toBe('checked:worker:retry');
+  });
+
+  it.each([10, 200, 294])(
+    'should keep the status, tell the card it is our problem and not alert the user on an app-level code %s',
+    async (code) => {
+      const { row } = await connected();
+      graph.failures.set('inspect', [new GraphError('(#200) Permissions error', { code, httpStatus: 403 })]);
+      const err = await app
+        .get(CheckConnection)
+        .execute(row.id, 'worker')
+        .catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(DomainError);
+      expect(err).toMatchObject({ code: ErrorCode.META_REQUEST_FAILED, message: APP_PROBLEM });
+      const [stored] = await sql.query<Array<Record<string, unknown>>>(
+        `SELECT status, is_valid, lease_until, status_reason, last_error_code FROM instagram_tokens WHERE id = $1`,
+        [row.id],
+      );
+      expect(stored).toEqual({
+        status: 'active',
+        is_valid: true,
+        lease_until: null,
+        status_reason: APP_PROBLEM,
+        last_error_code: `GRAPH_${code}`,
+      });
+      // no status change → no "changed" event → no in-app alert or e-mail for the user
+      expect(observer.heard.filter((h) => h.startsWith('changed:'))).toEqual([]);
+      expect((await eventsOf(row.id)).at(-1)).toMatchObject({ type: 'refresh', outcome: 'failure' });
+      // the next good check clears the card's sentence
+      await app.get(CheckConnection).execute(row.id, 'worker');
+      const [after] = await sql.query<Array<Record<string, unknown>>>(
+        `SELECT status_reason, last_error_code FROM instagram_tokens WHERE id = $1`,
+        [row.id],
+      );
+      expect(after).toEqual({ status_reason: null, last_error_code: null });
+    },
+  );
+
+  it("should ask the user to reconnect when debug_token says they removed a permission (theirs, not the app's)", async () => {
+    const { row } = await connected();
+    graph.scopes = ['instagram_basic', 'pages_show_list', 'pages_read_engagement'];
+    const result = await app.get(CheckConnection).execute(row.id, 'worker');
+    expect(result).toMatchObject({ success: false, status: 'needs_reconnect' });
+    expect(result.message).toMatch(/no longer grants AutoReels instagram_content_publish/);
+    expect(graph.calls.filter((c) => c.startsWith('exchange:'))).toHaveLength(0);
+    expect(observer.heard).toContain(`changed:${row.id}:needs_reconnect`);
+  });
+
+  it('should back off for hours and keep the connection when Meta answers 368 (temporarily blocked)', async () => {
+    const { row } = await connected();
+    graph.failures.set('inspect', [
+      new GraphError('It looks like you were misusing this feature', { code: 368, subcode: 1390008 }),
+    ]);
+    const err = await app
+      .get(CheckConnection)
+      .execute(row.id, 'worker')
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(RetryLaterError);
+    expect((err as RetryLaterError).delayMs).toBeGreaterThanOrEqual(BLOCKED_RETRY_MS);
+    const [stored] = await sql.query<Array<Record<string, unknown>>>(
+      `SELECT status, is_valid FROM instagram_tokens WHERE id = $1`,
+      [row.id],
+    );
+    expect(stored).toEqual({ status: 'active', is_valid: true });
+  });
+
+  describe('a user refresh rides out one transient Meta error', () => {
+    const transient: Array<[string, () => GraphError]> = [
+      ['code 1', () => new GraphError('unknown', { code: 1 })],
+      ['code 2', () => new GraphError('down', { code: 2, isTransient: true })],
+      ['code 4', () => new GraphError('(#4) Application request limit reached', { code: 4 })],
+      ['code 17', () => new GraphError('(#17) User request limit reached', { code: 17 })],
+      ['code 341', () => new GraphError('limit', { code: 341 })],
+      ['HTTP 503', () => new GraphError('unavailable', { httpStatus: 503 })],
+      ['a timeout', () => new GraphError('timed out', { network: true })],
+    ];
+    it.each(transient)('should answer 200 after one %s', async (_name, make) => {
+      const { userId, row } = await connected();
+      graph.failures.set('exchange', [make()]);
+      const started = Date.now();
+      const result = await app.get(RefreshForUser).execute(userId, row.id);
+      expect(result).toMatchObject({ success: true, status: 'active' });
+      expect(graph.calls.filter((c) => c.startsWith('exchange:'))).toHaveLength(2);
+      expect(Date.now() - started).toBeLessThan(1500);
+    });
+
+    it('should answer META_UNAVAILABLE (502) when the error persists, after exactly one retry', async () => {
+      const { userId, row } = await connected();
+      graph.failures.set('exchange', [
+        new GraphError('down', { code: 2 }),
+        new GraphError('down', { code: 2 }),
+        new GraphError('down', { code: 2 }),
+      ]);
+      await expect(app.get(RefreshForUser).execute(userId, row.id)).rejects.toMatchObject({ code: ErrorCode.META_UNAVAILABLE });
+      expect(graph.calls.filter((c) => c.startsWith('exchange:'))).toHaveLength(2);
+    });
+
+    it.each([
+      ['code 32 (Page limit)', () => new GraphError('(#32) Page request limit reached', { code: 32 })],
+      ['code 368 (blocked)', () => new GraphError('blocked', { code: 368 })],
+    ])('should not retry %s inside the request', async (_name, make) => {
+      const { userId, row } = await connected();
+      graph.failures.set('exchange', [make()]);
+      await expect(app.get(RefreshForUser).execute(userId, row.id)).rejects.toMatchObject({ code: ErrorCode.META_RATE_LIMITED });
+      expect(graph.calls.filter((c) => c.startsWith('exchange:'))).toHaveLength(1);
+    });
+  });
+
+  it('should make a routine check outside the refresh window with the two probes only, and renew inside it', async () => {
+    const { row } = await connected();
+    const first = await app.get(CheckConnection).execute(row.id, 'worker');
+    expect(first).toMatchObject({ success: true, extended: false });
+    expect(graph.calls).toEqual([`inspect:${'user-' + String(users)}`, 'inspect:page-1']);
+    // inside the 10-day window the scheduled check re-exchanges and re-derives the Page token
+    graph.calls.length = 0;
+    graph.expiry.set(`user-${users}`, new Date(Date.now() + 5 * 86_400_000));
+    await sql.query(`UPDATE instagram_tokens SET lease_until = NULL WHERE id = $1`, [row.id]);
+    await app.get(CheckConnection).execute(row.id, 'worker');
+    expect(graph.calls.filter((c) => c.startsWith('exchange:'))).toHaveLength(1);
+    expect(graph.calls.filter((c) => c.startsWith('pages:'))).toHaveLength(1);
+  });
+
+  it('should renew on a manual refresh even outside the window', async () => {
+    const { row } = await connected();
+    await app.get(CheckConnection).execute(row.id, 'user');
+    expect(graph.calls.filter((c) => c.startsWith('exchange:'))).toHaveLength(1);
   });
 
   it('should say which Page was lost when the login no longer shares it', async () => {

@@ -25,6 +25,8 @@ export class ScriptedGraph extends GraphApiClient {
   readonly failures = new Map<string, GraphError[]>();
   pages: GraphPage[] = [];
   dataAccessExpiresAt: Date = new Date(Date.now() + 90 * DAY);
+  /** What debug_token says the user granted. */
+  scopes = ['instagram_basic', 'instagram_content_publish', 'pages_show_list', 'pages_read_engagement'];
 
   private fail(op: string): void {
     const next = this.failures.get(op)?.shift();
@@ -59,7 +61,7 @@ export class ScriptedGraph extends GraphApiClient {
       issuedAt: new Date(Date.now() - DAY),
       expiresAt: this.expiry.has(token) ? (this.expiry.get(token) ?? null) : isPage ? null : new Date(Date.now() + 60 * DAY),
       dataAccessExpiresAt: this.dataAccessExpiresAt,
-      scopes: ['instagram_basic', 'instagram_content_publish', 'pages_show_list', 'pages_read_engagement'],
+      scopes: [...this.scopes],
       granularScopes: [],
       error: subcode === undefined ? undefined : { code: 190, subcode, message: 'Error validating access token' },
     });

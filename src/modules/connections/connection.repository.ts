@@ -135,7 +135,10 @@ export abstract class ConnectionRepository {
    * run holds it or a user check ran within `unlessUserCheckedWithinMs`.
    */
   abstract acquireLease(accountId: number, leaseMs: number, unlessUserCheckedWithinMs: number): Promise<Connection | null>;
-  abstract releaseLease(row: Connection, extra?: { lastCheckedAt?: Date; lastErrorCode?: string }): Promise<void>;
+  abstract releaseLease(
+    row: Connection,
+    extra?: { lastCheckedAt?: Date; lastErrorCode?: string; statusReason?: string },
+  ): Promise<void>;
   /** Stores what a check verified, with its event, in one statement; null when the lease was lost. */
   abstract storeVerifiedCheck(row: Connection, check: VerifiedCheck): Promise<Connection | null>;
   /** Applies a status change to one account if its version is unchanged, with its event; false otherwise. */

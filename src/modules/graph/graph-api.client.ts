@@ -124,6 +124,13 @@ export abstract class GraphApiClient {
   abstract exchangeForLongLived(userToken: string): Promise<TokenGrant>;
   /** debug_token with the app token; dead tokens resolve with `isValid: false` rather than throwing. */
   abstract inspectToken(token: string): Promise<TokenInspection>;
+  /**
+   * debug_token for several tokens, in order. Meta's client sends them as one batch request (one
+   * round trip; each part still counts as a Graph call); this default asks one by one in parallel.
+   */
+  inspectTokens(tokens: string[]): Promise<TokenInspection[]> {
+    return Promise.all(tokens.map((t) => this.inspectToken(t)));
+  }
   abstract getMe(userToken: string): Promise<GraphUser>;
   /** All granted Pages, following cursor paging to the end. */
   abstract listPages(userToken: string): Promise<GraphPage[]>;

@@ -20,6 +20,7 @@ import { INSTAGRAM_LOGIN_OPTIONS, MetaInstagramLoginClient, type InstagramLoginO
         version: c.facebook.graphVersion,
         appId: c.facebook.appId,
         appSecret: c.facebook.appSecret,
+        loginConfigId: c.facebook.loginConfigId,
         timeoutMs: c.facebook.timeoutMs,
         ruploadUrl: c.facebook.ruploadUrl,
       }),

@@ -10,6 +10,8 @@ export interface GraphClientOptions {
   version: string;
   appId: string;
   appSecret: string;
+  /** Facebook Login for Business: the dialog sends `config_id` (and no `scope`) when set. */
+  loginConfigId?: string;
   timeoutMs: number;
   /** Meta's resumable upload host (https://rupload.facebook.com, or the sandbox). */
   ruploadUrl?: string;

@@ -1,5 +1,6 @@
-import { Global, Injectable, Module } from '@nestjs/common';
+import { Global, Injectable, Logger, Module } from '@nestjs/common';
 import { collectDefaultMetrics, Counter, Registry } from 'prom-client';
+import { graphFailureVerdict } from '../connections/domain/graph-failure-policy';
 import { GraphCallObserver, type GraphCallInfo } from '../graph/graph-call-observer';
 
 /**
@@ -27,6 +28,12 @@ export class LifecycleMetrics {
     labelNames: ['code', 'kind'] as const,
     registers: [this.registry],
   });
+  readonly metaAppProblems = new Counter({
+    name: 'autoreels_meta_app_problems_total',
+    help: 'Graph calls Meta refused for an app-level reason (code 10, 200-299: our app lacks a permission or feature). Alert on any increase: users are not asked to reconnect for these.',
+    labelNames: ['code', 'operation'] as const,
+    registers: [this.registry],
+  });
   readonly alertEmails = new Counter({
     name: 'autoreels_alert_emails_total',
     help: 'Alert e-mail jobs, by outcome (sent, logged, already_sent, skipped, failed).',
@@ -39,15 +46,31 @@ export class LifecycleMetrics {
   }
 }
 
-/** Counts every failed Graph call (MetaGraphApiClient reports to an optional GraphCallObserver). */
+/**
+ * Counts every failed Graph call (MetaGraphApiClient reports to an optional GraphCallObserver),
+ * and alerts ops when the failure table calls it an app-level problem (code 10, 200-299): one
+ * structured error line (`alert: "meta_app_problem"`) and `autoreels_meta_app_problems_total`.
+ * These reach every caller (connect, checks, publishing); the user is not alerted for them.
+ */
 @Injectable()
 export class MetricsGraphObserver extends GraphCallObserver {
+  private readonly logger = new Logger('MetaAppProblem');
+
   constructor(private readonly metrics: LifecycleMetrics) {
     super();
   }
 
   onCall(info: GraphCallInfo): void {
-    if (info.outcome !== 'ok') this.metrics.metaErrors.inc({ code: String(info.code ?? 'none'), kind: info.outcome });
+    if (info.outcome === 'ok') return;
+    const code = String(info.code ?? 'none');
+    this.metrics.metaErrors.inc({ code, kind: info.outcome });
+    if (graphFailureVerdict({ kind: info.outcome, code: info.code }).action === 'app_problem') {
+      this.metrics.metaAppProblems.inc({ code, operation: info.operation });
+      this.logger.error(
+        { alert: 'meta_app_problem', code: info.code ?? null, operation: info.operation },
+        'Meta refused a call for an app-level reason (permission or feature of the Facebook app); check App Review, access levels and the app settings',
+      );
+    }
   }
 }
 

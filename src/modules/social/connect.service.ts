@@ -4,7 +4,7 @@ import { DomainError } from '../../common/errors/domain-error';
 import { ErrorCode } from '../../common/errors/error-codes';
 import { AppConfig } from '../../config/app-config';
 import { ConnectionRepository, type Connection } from '../connections/connection.repository';
-import { graphFailureVerdict } from '../connections/domain/graph-failure-policy';
+import { graphFailureVerdict, invalidTokenAtConnect } from '../connections/domain/graph-failure-policy';
 import { TokenVault, tokenAad } from '../connections/token-vault';
 import { ConnectAccounts } from '../connections/use-cases/connect-accounts.use-case';
 import { GraphApiClient, type GraphPage, type GraphPermission, type TokenInspection } from '../graph/graph-api.client';
@@ -348,6 +348,10 @@ export class ConnectService {
           this.graph.getInstagramAccount(page.instagramAccountId as string, page.accessToken),
           this.graph.inspectToken(page.accessToken),
         ]);
+        if (!pageInspection.isValid) {
+          const { callerCode, callerMessage } = invalidTokenAtConnect('page', pageInspection.error?.subcode, page.name);
+          throw new DomainError(callerCode, callerMessage);
+        }
         return {
           igUserId: ig.id,
           username: ig.username,
@@ -356,7 +360,7 @@ export class ConnectService {
           pageId: page.id,
           pageName: page.name,
           pageToken: page.accessToken,
-          pageTokenExpiresAt: iso(pageInspection.isValid ? pageInspection.expiresAt : null),
+          pageTokenExpiresAt: iso(pageInspection.expiresAt),
         };
       }),
     );

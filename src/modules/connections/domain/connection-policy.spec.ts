@@ -4,6 +4,7 @@ import {
   instagramCheckPlan,
   instagramIssuedAt,
   nextCheckAt,
+  renewalDue,
   statusForValid,
 } from './connection-policy';
 
@@ -107,6 +108,19 @@ describe('connection policy', () => {
     it('should schedule the check at the moment the token enters the refresh window', () => {
       expect(nextCheckAt('active', inDays(10.5), now, settings, 'instagram')).toEqual(inDays(0.5));
       expect(nextCheckAt('active', inDays(10.5), now, settings)).toEqual(inDays(1));
+    });
+  });
+
+  describe('renewalDue', () => {
+    it.each([
+      ['60 days left', inDays(60), false],
+      ['11 days left', inDays(11), false],
+      ['exactly the 10-day window', inDays(10), true],
+      ['2 days left', inDays(2), true],
+      ['already expired', inDays(-1), true],
+      ['no expiry at all', null, false],
+    ])('should answer for %s', (_name, expiresAt, due) => {
+      expect(renewalDue(expiresAt, now, settings)).toBe(due);
     });
   });
 });

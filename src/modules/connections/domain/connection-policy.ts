@@ -87,6 +87,15 @@ export function nextCheckAt(
   return new Date(Math.max(next, t + 60_000));
 }
 
+/**
+ * Whether a scheduled check should try to renew (re-exchange the user token, re-derive the Page
+ * token): only inside the refresh window. Outside it the debug_token probes are the whole check,
+ * since Meta does not extend a long-lived token by re-exchange (graph-api.md section 3).
+ */
+export function renewalDue(expiresAt: Date | null, now: Date, s: LifecycleSettings): boolean {
+  return expiresAt !== null && expiresAt.getTime() - now.getTime() <= s.refreshWindowDays * DAY;
+}
+
 /** Expiry, status and next check of a connection whose tokens Meta just verified: one formula for connect and check. */
 export function verifiedTimes(
   parts: { userTokenExpiresAt: Date | null; pageTokenExpiresAt: Date | null; dataAccessExpiresAt: Date | null },

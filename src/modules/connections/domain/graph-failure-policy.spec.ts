@@ -1,5 +1,12 @@
 import { ErrorCode } from '../../../common/errors/error-codes';
-import { graphFailureVerdict, reasonForTokenError } from './graph-failure-policy';
+import {
+  APP_PROBLEM,
+  BLOCKED_RETRY_MS,
+  graphFailureVerdict,
+  invalidTokenAtConnect,
+  permissionsRemovedVerdict,
+  reasonForTokenError,
+} from './graph-failure-policy';
 
 describe('graph failure policy', () => {
   it.each([
@@ -14,7 +21,13 @@ describe('graph failure policy', () => {
     ],
     [{ kind: 'token-invalid' as const, code: 190, subcode: 458 }, 'revoked', ErrorCode.META_REQUEST_FAILED, 'GRAPH_190_458'],
     [{ kind: 'token-invalid' as const }, 'needs_reconnect', ErrorCode.META_REQUEST_FAILED, 'GRAPH_190'],
-    [{ kind: 'permission' as const, code: 200 }, 'needs_reconnect', ErrorCode.PERMISSIONS_DECLINED, 'GRAPH_200'],
+    // 10 and 200-299: the app's own access, not the user's (graph-api.md section 9)
+    [{ kind: 'permission' as const, code: 10 }, 'app_problem', ErrorCode.META_REQUEST_FAILED, 'GRAPH_10'],
+    [{ kind: 'permission' as const, code: 200 }, 'app_problem', ErrorCode.META_REQUEST_FAILED, 'GRAPH_200'],
+    [{ kind: 'permission' as const, code: 299 }, 'app_problem', ErrorCode.META_REQUEST_FAILED, 'GRAPH_299'],
+    // 368 (temporarily blocked): a long back-off, never a dead connection
+    [{ kind: 'bad-request' as const, code: 368 }, 'retry', ErrorCode.META_RATE_LIMITED, 'GRAPH_368'],
+    [{ kind: 'bad-request' as const, code: 368, subcode: 1390008 }, 'retry', ErrorCode.META_RATE_LIMITED, 'GRAPH_368_1390008'],
     [{ kind: 'bad-request' as const, code: 100 }, 'fail', ErrorCode.META_REQUEST_FAILED, 'GRAPH_100'],
   ])('should answer %j with %s, %s and %s', (err, action, callerCode, errorCode) => {
     expect(graphFailureVerdict(err)).toMatchObject({ action, callerCode, errorCode });
@@ -22,6 +35,47 @@ describe('graph failure policy', () => {
 
   it('should carry the usage-header delay when Meta rate-limits', () => {
     expect(graphFailureVerdict({ kind: 'rate-limited', retryAfterMs: 120_000 }).delayMs).toBe(120_000);
+  });
+
+  it('should tell the user an app-level problem is ours, without asking for a reconnect', () => {
+    const v = graphFailureVerdict({ kind: 'permission', code: 200 });
+    expect(v.reason).toBe(APP_PROBLEM);
+    expect(v.callerMessage).toBe(APP_PROBLEM);
+    expect(v.reason).toMatch(/we are on it/);
+    expect(v.reason).not.toMatch(/reconnect/i);
+  });
+
+  it.each([
+    [['instagram_basic', 'instagram_content_publish', 'pages_show_list', 'pages_read_engagement'], null],
+    [['instagram_basic', 'pages_show_list', 'pages_read_engagement'], /instagram_content_publish\. Reconnect/],
+    [[], /instagram_basic, instagram_content_publish, pages_show_list, pages_read_engagement/],
+  ])("should make a grant of %j the user's to fix only when a required permission is missing", (scopes, reason) => {
+    const v = permissionsRemovedVerdict(scopes);
+    if (reason === null) return expect(v).toBeNull();
+    expect(v).toMatchObject({
+      action: 'needs_reconnect',
+      errorCode: 'PERMISSION_REMOVED',
+      callerCode: ErrorCode.PERMISSIONS_DECLINED,
+    });
+    expect(v?.reason).toMatch(reason);
+  });
+
+  it('should back off 368 for hours (longer than any usage hint below that), and say Facebook blocked us', () => {
+    expect(graphFailureVerdict({ kind: 'bad-request', code: 368 }).delayMs).toBe(BLOCKED_RETRY_MS);
+    expect(BLOCKED_RETRY_MS).toBeGreaterThanOrEqual(60 * 60_000);
+    expect(graphFailureVerdict({ kind: 'bad-request', code: 368, retryAfterMs: 60_000 }).delayMs).toBe(BLOCKED_RETRY_MS);
+    expect(graphFailureVerdict({ kind: 'bad-request', code: 368 }).reason).toMatch(/temporarily blocked/);
+  });
+
+  it.each([
+    ['page' as const, 492, 'Acme Coffee', /Page "Acme Coffee".*role on the Facebook Page/],
+    ['page' as const, undefined, 'Acme Coffee', /Page "Acme Coffee".*no longer accepts/],
+    ['user' as const, 460, undefined, /your Facebook login.*password/],
+  ])('should make an invalid %s token (subcode %s) at connect an error that names it', (which, subcode, page, pattern) => {
+    const v = invalidTokenAtConnect(which, subcode, page);
+    expect(v.callerCode).toBe(ErrorCode.META_REQUEST_FAILED);
+    expect(v.callerMessage).toMatch(pattern);
+    expect(v.callerMessage).toMatch(/nothing was connected/);
   });
 
   it.each([

@@ -4,6 +4,7 @@
  */
 import { ErrorCode } from '../../../common/errors/error-codes';
 import type { GraphErrorKind } from '../../graph/graph-error';
+import { REQUIRED_SCOPES } from '../../graph/scopes';
 
 export type GraphFailureAction =
   /** Meta may pass (5xx, timeouts, rate limits): retry later; the connection stays as it is. */
@@ -13,7 +14,13 @@ export type GraphFailureAction =
   /** The app was removed at Facebook (190/458). */
   | 'revoked'
   /** Meta refused the request itself: retrying would get the same answer. */
-  | 'fail';
+  | 'fail'
+  /**
+   * Code 10 / 200-299: our Facebook app lacks a permission or a feature (App Review, Business
+   * verification, a product setting). Not the user's to fix: the connection stays as it is, ops
+   * are alerted (error log line + counter), the user is told we are on it, not asked to reconnect.
+   */
+  | 'app_problem';
 
 export interface GraphFailureVerdict {
   action: GraphFailureAction;
@@ -26,6 +33,11 @@ export interface GraphFailureVerdict {
   callerMessage: string;
   /** At least this long before a retry (usage headers' regain time). */
   delayMs?: number;
+  /**
+   * A single blip worth one quick retry inside a user's request (codes 1, 2, 4, 17, 341, 5xx,
+   * network errors and timeouts) instead of answering an error at once.
+   */
+  quickRetry?: boolean;
 }
 
 export interface GraphFailureFacts {
@@ -35,8 +47,21 @@ export interface GraphFailureFacts {
   retryAfterMs?: number;
 }
 
+/** Rate limits a user's refresh may ride out with one quick retry (app/user-level, usually momentary). */
+const QUICK_RETRY_LIMITS = new Set([4, 17, 341]);
+
 /** Which of Meta's doors the failure came through: the sentences name it (the actions are the same). */
 export type MetaPlatform = 'facebook' | 'instagram';
+
+/** The card and the API caller, for code 10 / 200-299 (see the README, "What a Meta error means"). */
+export const APP_PROBLEM =
+  'AutoReels has a problem with its Facebook app (not with your account); we are on it. Your connection is unchanged and nothing is needed from you.';
+const BLOCKED =
+  'Facebook has temporarily blocked requests from AutoReels; nothing was changed. We will try again in a few hours.';
+/** Code 368 (temporarily blocked for a policy reason): Meta says stop and retry much later. */
+export const BLOCKED_RETRY_MS = 6 * 60 * 60_000;
+/** An app-level problem needs a person at AutoReels: the account is looked at again this much later. */
+export const APP_PROBLEM_RECHECK_MS = 60 * 60_000;
 
 export function graphFailureVerdict(e: GraphFailureFacts, platform: MetaPlatform = 'facebook'): GraphFailureVerdict {
   const who = platform === 'instagram' ? 'Instagram' : 'Facebook';
@@ -44,6 +69,17 @@ export function graphFailureVerdict(e: GraphFailureFacts, platform: MetaPlatform
   const LIMITED = `${who} is limiting requests right now; nothing was changed. Try again in a few minutes.`;
   const REJECTED = `${who} rejected the request; nothing was changed.`;
   const errorCode = `GRAPH_${e.code ?? e.kind.toUpperCase().replace('-', '_')}${e.subcode ? `_${e.subcode}` : ''}`;
+  // 368: a long back-off, never a dead connection (whatever kind the client gave it)
+  if (e.code === 368) {
+    return {
+      action: 'retry',
+      errorCode,
+      reason: BLOCKED,
+      callerCode: ErrorCode.META_RATE_LIMITED,
+      callerMessage: BLOCKED,
+      delayMs: Math.max(e.retryAfterMs ?? 0, BLOCKED_RETRY_MS),
+    };
+  }
   switch (e.kind) {
     case 'transient':
       return {
@@ -52,6 +88,7 @@ export function graphFailureVerdict(e: GraphFailureFacts, platform: MetaPlatform
         reason: UNAVAILABLE,
         callerCode: ErrorCode.META_UNAVAILABLE,
         callerMessage: UNAVAILABLE,
+        quickRetry: true,
       };
     case 'rate-limited':
     case 'quota':
@@ -62,6 +99,7 @@ export function graphFailureVerdict(e: GraphFailureFacts, platform: MetaPlatform
         callerCode: ErrorCode.META_RATE_LIMITED,
         callerMessage: LIMITED,
         delayMs: e.retryAfterMs,
+        quickRetry: e.kind === 'rate-limited' && e.code !== undefined && QUICK_RETRY_LIMITS.has(e.code),
       };
     case 'token-invalid':
       return {
@@ -72,15 +110,16 @@ export function graphFailureVerdict(e: GraphFailureFacts, platform: MetaPlatform
         callerMessage: `${who} did not accept the login; please connect again.`,
       };
     case 'permission':
+      // 10 / 200-299 on a call made with a token the user granted: usually the app's own access
+      // level (graph-api.md section 9). A permission the user removed shows in debug_token's
+      // scopes and Meta's permission webhook instead, which do ask the user.
       return {
-        action: 'needs_reconnect',
+        action: 'app_problem',
         errorCode,
-        reason: `${who} removed a permission AutoReels needs. Reconnect and allow every requested permission.`,
-        callerCode: ErrorCode.PERMISSIONS_DECLINED,
-        callerMessage:
-          platform === 'instagram'
-            ? 'Instagram refused access to your account; connect again and allow every permission.'
-            : 'Facebook refused access to your Pages; connect again and allow every permission.',
+        reason: APP_PROBLEM,
+        callerCode: ErrorCode.META_REQUEST_FAILED,
+        callerMessage: APP_PROBLEM,
+        delayMs: APP_PROBLEM_RECHECK_MS,
       };
     case 'bad-request':
       return { action: 'fail', errorCode, reason: REJECTED, callerCode: ErrorCode.META_REQUEST_FAILED, callerMessage: REJECTED };
@@ -112,4 +151,39 @@ export function reasonForTokenError(subcode: number | undefined): string {
     default:
       return 'Facebook no longer accepts this connection (logged out or revoked). Reconnect to continue.';
   }
+}
+
+/**
+ * The user's side of a permission problem: debug_token says the user's grant lacks a permission
+ * the product cannot work without (removed in Facebook's settings). Checked on every probe, so a
+ * code 10/200-299 that comes while the grant is complete is the app's (`app_problem`). Null when
+ * nothing is missing.
+ */
+export function permissionsRemovedVerdict(grantedScopes: string[]): GraphFailureVerdict | null {
+  const missing = REQUIRED_SCOPES.filter((s) => !grantedScopes.includes(s));
+  if (!missing.length) return null;
+  return {
+    action: 'needs_reconnect',
+    errorCode: 'PERMISSION_REMOVED',
+    reason: `Facebook no longer grants AutoReels ${missing.join(', ')}. Reconnect and allow every requested permission.`,
+    callerCode: ErrorCode.PERMISSIONS_DECLINED,
+    callerMessage: 'Facebook refused access to your Pages; connect again and allow every permission.',
+  };
+}
+
+/**
+ * A token debug_token calls invalid during a login (e.g. a Page token whose Page role is gone,
+ * 190/492): the login fails with the subcode's sentence; it is never stored (and never as a
+ * token that does not expire).
+ */
+export function invalidTokenAtConnect(
+  which: 'user' | 'page',
+  subcode: number | undefined,
+  pageName?: string,
+): { callerCode: ErrorCode; callerMessage: string } {
+  const whose = which === 'page' ? `the Facebook Page "${pageName ?? 'unknown'}"` : 'your Facebook login';
+  return {
+    callerCode: ErrorCode.META_REQUEST_FAILED,
+    callerMessage: `Facebook gave AutoReels an access token for ${whose} that it does not accept itself; nothing was connected. ${reasonForTokenError(subcode)}`,
+  };
 }

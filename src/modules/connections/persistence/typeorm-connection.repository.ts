@@ -216,19 +216,24 @@ export class TypeormConnectionRepository extends ConnectionRepository {
 
   async acquireLease(accountId: number, leaseMs: number, unlessUserCheckedWithinMs: number): Promise<Connection | null> {
     const now = this.clock.now();
-    // one round trip: the lease UPDATE returns the leased row itself
+    // one round trip: the lease UPDATE returns the leased row itself. A user check that Meta
+    // turned away (outcome 'skipped': unavailable, limiting) has no result to share: never coalesce on it.
     const [rows] = await this.dataSource.query<[Array<Record<string, unknown>>, number]>(
       `UPDATE instagram_tokens SET lease_until = $2, version = version + 1
         WHERE id = $1 AND is_connected AND (lease_until IS NULL OR lease_until < $3)
           AND NOT EXISTS (SELECT 1 FROM token_events e
-                           WHERE e.account_id = $1 AND e.type = 'refresh' AND e.actor = 'user' AND e.created_at > $4)
+                           WHERE e.account_id = $1 AND e.type = 'refresh' AND e.actor = 'user' AND e.created_at > $4
+                             AND e.outcome <> 'skipped')
         RETURNING *`,
       [accountId, new Date(now.getTime() + leaseMs), now, new Date(now.getTime() - unlessUserCheckedWithinMs)],
     );
     return rows?.length ? this.hydrate(rows[0]) : null;
   }
 
-  async releaseLease(row: Connection, extra: { lastCheckedAt?: Date; lastErrorCode?: string } = {}): Promise<void> {
+  async releaseLease(
+    row: Connection,
+    extra: { lastCheckedAt?: Date; lastErrorCode?: string; statusReason?: string } = {},
+  ): Promise<void> {
     await this.rows.update({ id: row.id, version: row.version }, { ...extra, leaseUntil: null, version: () => 'version + 1' });
   }
 

@@ -4,23 +4,28 @@ import { DomainError } from '../../../common/errors/domain-error';
 import { ErrorCode } from '../../../common/errors/error-codes';
 import { formatDay } from '../../../common/format-day';
 import { AppConfig } from '../../../config/app-config';
-import { GraphApiClient, type TokenGrant } from '../../graph/graph-api.client';
+import { GraphApiClient, type TokenGrant, type TokenInspection } from '../../graph/graph-api.client';
 import { InstagramLoginClient } from '../../graph/instagram-login.client';
 import { GraphError } from '../../graph/graph-error';
 import { ConnectionEvents, type CheckActor } from '../connection-observer';
 import { ConnectionRepository, type Connection } from '../connection.repository';
 import type { ConnectionState } from '../domain/connection-policy';
-import { INSTAGRAM_TOKEN_LIFETIME_MS, instagramCheckPlan, instagramIssuedAt, verifiedTimes } from '../domain/connection-policy';
+import {
+  INSTAGRAM_TOKEN_LIFETIME_MS,
+  connectionExpiry,
+  instagramCheckPlan,
+  instagramIssuedAt,
+  renewalDue,
+  verifiedTimes,
+} from '../domain/connection-policy';
 import type { Transition } from '../domain/connection-transitions';
-import { graphFailureVerdict, type GraphFailureVerdict } from '../domain/graph-failure-policy';
+import { graphFailureVerdict, permissionsRemovedVerdict, type GraphFailureVerdict } from '../domain/graph-failure-policy';
 import { TokenVault, tokenAad } from '../token-vault';
 
 /** The sentence for a connection whose 90-day data access lapsed (graph-api.md §3). */
 export const DATA_ACCESS_LAPSED =
   "Facebook's 90-day data access for AutoReels lapsed (Facebook asks you to confirm it at least every 90 days). Reconnect to renew it.";
 
-/** How long one check run may hold an account before another caller may take it over. */
-const LEASE_MS = 60_000;
 /**
  * A user check this soon after another user check of the same account answers with that run's
  * stored result instead of calling Meta again (double clicks, bursts of API calls). Short, so a
@@ -76,10 +81,10 @@ export class CheckConnection {
     private readonly config: AppConfig,
     private readonly clock: Clock,
     private readonly graph: GraphApiClient,
-    private readonly instagram: InstagramLoginClient,
     private readonly vault: TokenVault,
     private readonly connections: ConnectionRepository,
     private readonly events: ConnectionEvents,
+    private readonly instagram: InstagramLoginClient,
   ) {}
 
   async execute(accountId: number, actor: CheckActor): Promise<CheckResult> {
@@ -96,7 +101,11 @@ export class CheckConnection {
   private async run(accountId: number, actor: CheckActor): Promise<CheckResult> {
     // A burst of "Refresh" clicks (or 50 concurrent calls) shares one set of Meta calls, even when
     // the later ones arrive after the first run released its lease: they get its stored result.
-    const leased = await this.connections.acquireLease(accountId, LEASE_MS, actor === 'user' ? USER_COALESCE_MS : 0);
+    const leased = await this.connections.acquireLease(
+      accountId,
+      this.config.tokens.checkLeaseMs,
+      actor === 'user' ? USER_COALESCE_MS : 0,
+    );
     if (!leased) return this.waitForOtherRun(accountId, actor);
     const instagram = leased.loginType === 'instagram';
     if (!leased.isValid || (!instagram && !leased.longLivedToken) || !leased.accessToken) {
@@ -113,8 +122,8 @@ export class CheckConnection {
   private async refresh(row: Connection, actor: CheckActor): Promise<CheckResult> {
     const userToken = this.vault.decrypt(row.longLivedToken as string, tokenAad('instagram_tokens', row.id, 'long_lived_token'));
     const pageToken = this.vault.decrypt(row.accessToken as string, tokenAad('instagram_tokens', row.id, 'access_token'));
-    // 1. probe both tokens
-    const [userProbe, pageProbe] = await Promise.all([this.graph.inspectToken(userToken), this.graph.inspectToken(pageToken)]);
+    // 1. probe both tokens (one batch request: 2 Graph calls, 1 round trip)
+    const [userProbe, pageProbe] = await this.graph.inspectTokens([userToken, pageToken]);
     const dead = [userProbe, pageProbe].find((p) => !p.isValid);
     if (dead) return this.markDead(row, actor, dead.error?.code ?? 190, dead.error?.subcode, 'probe');
     // Data access (90 days) can lapse while both tokens stay valid: permission-gated calls would then
@@ -128,6 +137,26 @@ export class CheckConnection {
         reason: DATA_ACCESS_LAPSED,
         errorCode: 'DATA_ACCESS_EXPIRED',
       });
+    }
+    // a permission the user removed is theirs to give back; with the grant complete, 10/200-299 is the app's
+    const removed = permissionsRemovedVerdict(userProbe.scopes);
+    if (removed)
+      return this.store(row, {
+        to: 'needs_reconnect',
+        actor,
+        during: 'probe',
+        reason: removed.reason,
+        errorCode: removed.errorCode,
+      });
+    // A routine check outside the refresh window ends here: Meta does not extend a long-lived token
+    // by re-exchange, so the re-exchange and Page re-derivation wait for the window (or a manual refresh).
+    const probed = connectionExpiry({
+      userTokenExpiresAt: userProbe.expiresAt,
+      pageTokenExpiresAt: pageProbe.expiresAt,
+      dataAccessExpiresAt: userProbe.dataAccessExpiresAt,
+    });
+    if (actor === 'worker' && !renewalDue(probed, this.clock.now(), this.config.tokens)) {
+      return this.storeVerified(row, actor, { userToken, pageToken, userInfo: userProbe, pageInfo: pageProbe });
     }
     // 2. re-exchange while valid (Meta keeps the expiry of a long-lived token; we store what it says)
     const exchanged = await this.graph.exchangeForLongLived(userToken);
@@ -144,7 +173,16 @@ export class CheckConnection {
     // 3. verify the re-derived Page token before storing it
     const pageInfo = await this.graph.inspectToken(page.accessToken);
     if (!pageInfo.isValid) return this.markDead(row, actor, pageInfo.error?.code ?? 190, pageInfo.error?.subcode, 'refresh');
+    return this.storeVerified(row, actor, { userToken: exchanged.accessToken, pageToken: page.accessToken, userInfo, pageInfo });
+  }
 
+  /** Stores what Meta verified (tokens, expiries, permissions) and says honestly whether the expiry moved. */
+  private async storeVerified(
+    row: Connection,
+    actor: CheckActor,
+    v: { userToken: string; pageToken: string; userInfo: TokenInspection; pageInfo: TokenInspection },
+  ): Promise<CheckResult> {
+    const { userInfo, pageInfo } = v;
     const now = this.clock.now();
     const times = verifiedTimes(
       {
@@ -163,8 +201,8 @@ export class CheckConnection {
         ? `Token refreshed: Facebook now keeps this connection until ${formatDay(times.expiresAt)}.`
         : `Connection verified. Facebook keeps this token until ${formatDay(times.expiresAt)}; reconnect before then to extend it.`;
     const stored = await this.connections.storeVerifiedCheck(row, {
-      userToken: exchanged.accessToken,
-      pageToken: page.accessToken,
+      userToken: v.userToken,
+      pageToken: v.pageToken,
       ...times,
       issuedAt: userInfo.issuedAt,
       userTokenExpiresAt: userInfo.expiresAt,
@@ -179,7 +217,7 @@ export class CheckConnection {
         previous_expires_at: previous?.toISOString() ?? null,
       },
     });
-    // our lease was taken over (we ran past LEASE_MS): the other run's result stands
+    // our lease was taken over (we ran past CHECK_LEASE_MS): the other run's result stands
     if (!stored) return this.waitForOtherRun(row.id, actor);
     await this.events.changed(stored, row.status);
     return {
@@ -294,6 +332,23 @@ export class CheckConnection {
           error: err,
         });
         throw new RetryLaterError(verdict, verdict.delayMs);
+      case 'app_problem':
+        // ours to fix (ops are alerted by the Graph call observer): the card says so, the status stays
+        await this.connections.releaseLease(row, {
+          lastCheckedAt: this.clock.now(),
+          lastErrorCode: verdict.errorCode,
+          statusReason: verdict.reason,
+        });
+        await this.connections.recordEvent({
+          accountId: row.id,
+          userId: row.userId,
+          type: 'refresh',
+          outcome: 'failure',
+          actor,
+          message: verdict.reason,
+          error: err,
+        });
+        throw new DomainError(verdict.callerCode, verdict.callerMessage);
       case 'fail':
         await this.connections.releaseLease(row, { lastCheckedAt: this.clock.now(), lastErrorCode: verdict.errorCode });
         await this.connections.recordEvent({

@@ -8,8 +8,9 @@ import { graphFailureVerdict, type GraphFailureFacts } from '../domain/graph-fai
  * Another module's Graph call (publishing a reel) was refused in a way only the user can fix:
  * code 190 or a permission error. The connection becomes needs_reconnect (revoked for 190/458)
  * through the same failure table and transition as a check (DESIGN.md §5, §8), and the
- * observers (alerts, metrics) hear about it. Other kinds change nothing here. Returns whether
- * the connection changed.
+ * observers (alerts, metrics) hear about it. Other kinds change nothing here: an app-level
+ * problem (code 10, 200-299) is ours, and ops were alerted by the Graph call observer. Returns
+ * whether the connection changed.
  */
 @Injectable()
 export class ReportGraphFailure {
