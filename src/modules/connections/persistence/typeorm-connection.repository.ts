@@ -218,15 +218,27 @@ export class TypeormConnectionRepository extends ConnectionRepository {
     const now = this.clock.now();
     // one round trip: the lease UPDATE returns the leased row itself. A user check that Meta
     // turned away (outcome 'skipped': unavailable, limiting) has no result to share: never coalesce on it.
-    const [rows] = await this.dataSource.query<[Array<Record<string, unknown>>, number]>(
-      `UPDATE instagram_tokens SET lease_until = $2, version = version + 1
-        WHERE id = $1 AND is_connected AND (lease_until IS NULL OR lease_until < $3)
-          AND NOT EXISTS (SELECT 1 FROM token_events e
-                           WHERE e.account_id = $1 AND e.type = 'refresh' AND e.actor = 'user' AND e.created_at > $4
-                             AND e.outcome <> 'skipped')
-        RETURNING *`,
-      [accountId, new Date(now.getTime() + leaseMs), now, new Date(now.getTime() - unlessUserCheckedWithinMs)],
-    );
+    const lease = (m: EntityManager) =>
+      m.query<[Array<Record<string, unknown>>, number]>(
+        `UPDATE instagram_tokens SET lease_until = $2, version = version + 1
+          WHERE id = $1 AND is_connected AND (lease_until IS NULL OR lease_until < $3)
+            AND NOT EXISTS (SELECT 1 FROM token_events e
+                             WHERE e.account_id = $1 AND e.type = 'refresh' AND e.actor = 'user' AND e.created_at > $4
+                               AND e.outcome <> 'skipped')
+          RETURNING *`,
+        [accountId, new Date(now.getTime() + leaseMs), now, new Date(now.getTime() - unlessUserCheckedWithinMs)],
+      );
+    if (unlessUserCheckedWithinMs <= 0) {
+      const [rows] = await lease(this.dataSource.manager);
+      return rows?.length ? this.hydrate(rows[0]) : null;
+    }
+    // A user check coalesces on the run that just finished. Under READ COMMITTED an UPDATE that
+    // waited for that run's row lock re-checks the row but not its subquery, which would miss the
+    // run's own event: take the row lock first, so the UPDATE's snapshot sees what that run committed.
+    const [rows] = await this.dataSource.transaction(async (m) => {
+      await m.query(`SELECT 1 FROM instagram_tokens WHERE id = $1 FOR UPDATE`, [accountId]);
+      return lease(m);
+    });
     return rows?.length ? this.hydrate(rows[0]) : null;
   }
 
