@@ -217,18 +217,7 @@ export class CheckConnection {
         previous_expires_at: previous?.toISOString() ?? null,
       },
     });
-    // our lease was taken over (we ran past CHECK_LEASE_MS): the other run's result stands
-    if (!stored) return this.waitForOtherRun(row.id, actor);
-    await this.events.changed(stored, row.status);
-    return {
-      success: true,
-      message,
-      new_expires_at: times.expiresAt?.toISOString() ?? null,
-      extended,
-      status: times.status,
-      account_id: row.id,
-      next_check_at: times.nextCheckAt?.toISOString() ?? null,
-    };
+    return this.verified(row, actor, stored, message, extended);
   }
 
   /**
@@ -290,16 +279,27 @@ export class CheckConnection {
         previous_expires_at: previous?.toISOString() ?? null,
       },
     });
+    return this.verified(row, actor, stored, message, extended);
+  }
+
+  /** What a stored verification answers; a run whose lease was taken over (past CHECK_LEASE_MS) defers to the other run. */
+  private async verified(
+    row: Connection,
+    actor: CheckActor,
+    stored: Connection | null,
+    message: string,
+    extended: boolean,
+  ): Promise<CheckResult> {
     if (!stored) return this.waitForOtherRun(row.id, actor);
     await this.events.changed(stored, row.status);
     return {
       success: true,
       message,
-      new_expires_at: times.expiresAt?.toISOString() ?? null,
+      new_expires_at: stored.expiresAt?.toISOString() ?? null,
       extended,
-      status: times.status,
+      status: stored.status,
       account_id: row.id,
-      next_check_at: times.nextCheckAt?.toISOString() ?? null,
+      next_check_at: stored.nextCheckAt?.toISOString() ?? null,
     };
   }
 
