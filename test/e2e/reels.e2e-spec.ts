@@ -339,6 +339,23 @@ describe('reels (e2e)', () => {
     expect(refused.body.code).toBe('NEEDS_RECONNECT');
   });
 
+  it("should fail META_APP_PROBLEM without asking for a reconnect when Meta answers code 10 (the app's access) while publishing", async () => {
+    const a = await connected();
+    await control(stack.sandbox, 'POST', '/faults', {
+      path: `/${a.igUserId}/media_publish`,
+      count: 1,
+      error: { code: 10, message: '(#10) Application does not have permission for this action' },
+    });
+    const res = await post(a.auth, { video_url: 'https://cdn.example.com/app-problem.mp4' }).expect(202);
+    const failed = await until(a.auth, res.body.id as number, 'failed');
+    expect(failed.error_code).toBe('META_APP_PROBLEM');
+    expect(failed.error_message).not.toMatch(/reconnect/i);
+    // the connection is not the user's problem: it stays active and the next reel may go
+    const acc = await stack.http().get(`/social/accounts/${a.accountId}`).set('Authorization', a.auth).expect(200);
+    expect(acc.body.status).toBe('active');
+    await post(a.auth, { video_url: 'https://cdn.example.com/after.mp4' }).expect(202);
+  });
+
   it('should refuse an account that needs a reconnect (409) or lacks the publish permission (403)', async () => {
     const a = await connected();
     await db.query(`UPDATE instagram_tokens SET permissions = '["instagram_basic","pages_show_list"]' WHERE id = $1`, [

@@ -1230,7 +1230,7 @@ export interface components {
             /** @example https://www.instagram.com/reel/C0ffee123/ */
             permalink: string | null;
             /**
-             * @description Why it failed: NEEDS_RECONNECT, MEDIA_EXPIRED, MEDIA_ERROR_<subcode>, …
+             * @description Why it failed: NEEDS_RECONNECT, META_APP_PROBLEM (Meta code 10/200-299: the app, not the account), MEDIA_EXPIRED, MEDIA_ERROR_<subcode>, …
              * @example null
              */
             error_code: string | null;

@@ -111,7 +111,9 @@ describe('reel-policy', () => {
     [{ kind: 'transient', code: 2 }, 'retry'],
     [{ kind: 'rate-limited', code: 4 }, 'retry'],
     [{ kind: 'token-invalid', code: 190, subcode: 460 }, 'reconnect'],
-    [{ kind: 'permission', code: 10 }, 'reconnect'],
+    [{ kind: 'permission', code: 10 }, 'app-problem'],
+    [{ kind: 'permission', code: 200 }, 'app-problem'],
+    [{ kind: 'permission', code: 299 }, 'app-problem'],
     [{ kind: 'bad-request', code: 352, subcode: 2207026 }, 'fail'],
   ] as const)('should handle %j as %s', (e, action) => {
     expect(failureVerdict(e).action).toBe(action);

@@ -184,8 +184,14 @@ export type FailureVerdict =
   | { action: 'not-ready' }
   /** 9/2207042 at media_publish: the quota is used up; stay queued. */
   | { action: 'quota' }
-  /** 190 or a permission error: the account needs its user; the reel fails. */
+  /** 190: the account needs its user; the reel fails. */
   | { action: 'reconnect'; code: string; message: string }
+  /**
+   * Code 10 / 200-299 while publishing: almost always our Facebook app's own access (App Review,
+   * a product setting), not the user's grant (graph-failure-policy.ts). Ops are alerted; the reel
+   * fails with a sentence that does not send the user to reconnect.
+   */
+  | { action: 'app-problem'; code: string; message: string }
   | { action: 'fail'; code: string; message: string };
 
 export function failureVerdict(e: GraphFailure): FailureVerdict {
@@ -202,9 +208,10 @@ export function failureVerdict(e: GraphFailure): FailureVerdict {
       };
     case 'permission':
       return {
-        action: 'reconnect',
-        code: 'PERMISSION_MISSING',
-        message: 'AutoReels may not publish to this account. Reconnect and allow every requested permission.',
+        action: 'app-problem',
+        code: 'META_APP_PROBLEM',
+        message:
+          "Meta refused the reel because of a problem with AutoReels' app (not with your account); our team was alerted. Publish it again later.",
       };
     case 'bad-request':
       return {

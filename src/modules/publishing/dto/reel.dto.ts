@@ -154,7 +154,8 @@ export class ReelDto {
     example: null,
     nullable: true,
     type: String,
-    description: 'Why it failed: NEEDS_RECONNECT, MEDIA_EXPIRED, MEDIA_ERROR_<subcode>, …',
+    description:
+      'Why it failed: NEEDS_RECONNECT, META_APP_PROBLEM (Meta code 10/200-299: the app, not the account), MEDIA_EXPIRED, MEDIA_ERROR_<subcode>, …',
   })
   error_code: string | null;
   @ApiProperty({ example: null, nullable: true, type: String, description: 'The reason, for people.' }) error_message:

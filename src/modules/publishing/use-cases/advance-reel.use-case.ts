@@ -317,6 +317,8 @@ export class AdvanceReel {
       case 'retry':
         return this.retryLater(row, `Meta was unavailable (${err.operation ?? 'call'}); will retry.`, graph);
       case 'reconnect':
+      case 'app-problem':
+        // the connection's own verdict (needs_reconnect, or app_problem: alert ops, status unchanged)
         await this.reportFailure.execute(row.accountId, err, 'publish');
         return this.fail(row, v.code, v.message, graph);
       case 'fail':
