@@ -86,6 +86,8 @@ export class AppConfig {
   readonly trustProxy: number | string[];
   readonly loginLockout: { maxFailures: number; lockSeconds: number; maxLockSeconds: number };
   readonly authUserCacheMs: number;
+  /** GET /social/status answers kept per user, evicted by NOTIFY on any change (STATUS_CACHE_MS). */
+  readonly statusCacheMs: number;
   readonly webhooks: { retryInitialMs: number; maxAttempts: number; timeoutMs: number; ssrfGuard: boolean };
   readonly metricsToken: string | undefined;
   readonly bodyLimit: string;
@@ -182,6 +184,7 @@ export class AppConfig {
       maxLockSeconds: Math.max(env.LOGIN_LOCK_MAX_SECONDS, env.LOGIN_LOCK_SECONDS),
     };
     this.authUserCacheMs = env.AUTH_USER_CACHE_MS;
+    this.statusCacheMs = env.STATUS_CACHE_MS;
     this.webhooks = {
       retryInitialMs: env.WEBHOOK_RETRY_INITIAL_MS,
       maxAttempts: env.WEBHOOK_MAX_ATTEMPTS,

@@ -339,6 +339,17 @@ export class EnvSchema {
   @Max(60000)
   AUTH_USER_CACHE_MS = 5000;
 
+  /**
+   * How long an api instance may keep a user's GET /social/status answer (0 = read PostgreSQL on
+   * every request). Every change to the user's connections evicts it at once (PostgreSQL NOTIFY,
+   * from any process); this bound only matters if a notification could be missed.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(300000)
+  STATUS_CACHE_MS = 60000;
+
   /** Outbound webhooks: delay before the first retry; each next one doubles (DESIGN.md section 10). */
   @Transform(toInt)
   @IsInt()

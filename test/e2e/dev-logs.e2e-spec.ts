@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
+import { waitFor } from '../helpers/lifecycle';
 import { nonJsonLines, spawnRole } from '../helpers/processes';
 
 /** Issue 15: `npm start` (LOG_FORMAT=pretty) prints readable lines; JSON stays the format everywhere else. */
@@ -27,7 +28,15 @@ describe('log format (e2e, real processes)', () => {
     'ENVIRONMENT=%s LOG_FORMAT=%s → readable lines: %s',
     async (environment, format, readable) => {
       const role = await spawnRole('scheduler', 'src/roles/scheduler.ts', env({ ENVIRONMENT: environment, LOG_FORMAT: format }));
-      await new Promise((r) => setTimeout(r, 500)); // pino-pretty writes from a worker thread
+      // pino-pretty writes from a worker thread: wait for the line (a loaded machine takes a while)
+      await waitFor(
+        'the scheduler line',
+        () => Promise.resolve(role.stdout().includes('token sweep scheduled')),
+        30_000,
+        100,
+      ).catch(
+        () => undefined, // judged below, with what was printed
+      );
       await role.stop();
       const nestLines = role
         .stdout()

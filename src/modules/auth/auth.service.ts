@@ -13,7 +13,7 @@ import { UserEntity } from './user.entity';
 /** OWASP's argon2id baseline: 19 MiB, 2 iterations, 1 lane (argon2id is the library's default algorithm). */
 const ARGON2_OPTIONS = { memoryCost: 19456, timeCost: 2, parallelism: 1 } as const;
 
-export function toUserDto(user: UserEntity): UserDto {
+export function toUserDto(user: Pick<UserEntity, 'id' | 'email' | 'role' | 'createdAt'>): UserDto {
   return { id: user.id, email: user.email, role: user.role, created_at: user.createdAt.toISOString() };
 }
 
@@ -79,8 +79,12 @@ export class AuthService {
     this.logger.log({ userId }, 'signed out everywhere');
   }
 
+  /**
+   * The row the guard just authenticated against (UserAuthCache: one primary-key read per user
+   * every AUTH_USER_CACHE_MS), not a second read of the same row per request.
+   */
   async me(userId: number): Promise<UserDto> {
-    const user = await this.users.findOneBy({ id: userId });
+    const user = await this.userCache.get(userId);
     if (!user) throw new DomainError(ErrorCode.AUTH_TOKEN_INVALID, 'This account no longer exists.');
     return toUserDto(user);
   }

@@ -3,11 +3,12 @@ import { UserAuthCache } from './user-auth-cache';
 import type { UserEntity } from './user.entity';
 
 type Row = Pick<UserEntity, 'email' | 'role' | 'tokenVersion'>;
+const CREATED = new Date('2026-01-02T03:04:05Z');
 
 function setup(ttlMs: number, rows: Map<number, Row>) {
   const findOne = jest.fn(({ where }: { where: { id: number } }) => {
     const row = rows.get(where.id);
-    return Promise.resolve(row ? { ...row, id: where.id } : null);
+    return Promise.resolve(row ? { ...row, id: where.id, createdAt: CREATED } : null);
   });
   const cache = new UserAuthCache({ findOne } as never, { authUserCacheMs: ttlMs } as AppConfig);
   return { cache, findOne };
@@ -20,7 +21,7 @@ describe('UserAuthCache', () => {
     jest.useFakeTimers();
     const rows = new Map<number, Row>([[1, { email: 'a@x.co', role: 'admin', tokenVersion: 0 }]]);
     const { cache, findOne } = setup(5000, rows);
-    expect(await cache.get(1)).toEqual({ id: 1, email: 'a@x.co', role: 'admin', tokenVersion: 0 });
+    expect(await cache.get(1)).toEqual({ id: 1, email: 'a@x.co', role: 'admin', tokenVersion: 0, createdAt: CREATED });
     rows.set(1, { email: 'a@x.co', role: 'user', tokenVersion: 0 });
     expect((await cache.get(1))?.role).toBe('admin');
     expect(findOne).toHaveBeenCalledTimes(1);

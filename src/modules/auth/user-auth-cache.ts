@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Repository } from 'typeorm';
+import { TtlCache } from '../../common/cache/ttl-cache';
 import { AppConfig } from '../../config/app-config';
 import { UserEntity, type UserRole } from './user.entity';
 
@@ -10,11 +11,7 @@ export interface UserAuthState {
   email: string;
   role: UserRole;
   tokenVersion: number;
-}
-
-interface Entry {
-  value: Promise<UserAuthState | null>;
-  expiresAt: number;
+  createdAt: Date;
 }
 
 /**
@@ -32,52 +29,36 @@ interface Entry {
 @Injectable()
 export class UserAuthCache {
   static readonly MAX_ENTRIES = 10_000;
-  private readonly entries = new Map<number, Entry>();
-  private readonly ttlMs: number;
+  private readonly cache: TtlCache<number, UserAuthState | null>;
 
   constructor(
     @InjectRepository(UserEntity) private readonly users: Pick<Repository<UserEntity>, 'findOne'>,
     config: AppConfig,
   ) {
-    this.ttlMs = config.authUserCacheMs;
+    this.cache = new TtlCache(config.authUserCacheMs, UserAuthCache.MAX_ENTRIES);
   }
 
   /** The user's row (null when the user no longer exists); `fresh` skips the cache and refreshes it. */
   get(id: number, opts: { fresh?: boolean } = {}): Promise<UserAuthState | null> {
-    const now = performance.now();
-    const hit = this.entries.get(id);
-    if (!opts.fresh && hit && hit.expiresAt > now) return hit.value;
-    const value = this.load(id);
-    if (this.ttlMs > 0) {
-      this.entries.delete(id); // re-inserted last: Map order is the eviction order
-      if (this.entries.size >= UserAuthCache.MAX_ENTRIES) {
-        const oldest = this.entries.keys().next();
-        if (!oldest.done) this.entries.delete(oldest.value);
-      }
-      const entry: Entry = { value, expiresAt: now + this.ttlMs };
-      this.entries.set(id, entry);
-      // a failed lookup (database down) is not remembered
-      value.catch(() => {
-        if (this.entries.get(id) === entry) this.entries.delete(id);
-      });
-    }
-    return value;
+    return this.cache.get(id, () => this.load(id), opts);
   }
 
   /** Drops the user's entry, so this instance sees a change it just made on the next request. */
   forget(id: number): void {
-    this.entries.delete(id);
+    this.cache.forget(id);
   }
 
   get size(): number {
-    return this.entries.size;
+    return this.cache.size;
   }
 
   private async load(id: number): Promise<UserAuthState | null> {
     const row = await this.users.findOne({
-      select: { id: true, email: true, role: true, tokenVersion: true },
+      select: { id: true, email: true, role: true, tokenVersion: true, createdAt: true },
       where: { id },
     });
-    return row ? { id: row.id, email: row.email, role: row.role, tokenVersion: row.tokenVersion } : null;
+    return row
+      ? { id: row.id, email: row.email, role: row.role, tokenVersion: row.tokenVersion, createdAt: row.createdAt }
+      : null;
   }
 }

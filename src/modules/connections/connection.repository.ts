@@ -98,6 +98,22 @@ export interface PersonAccounts {
  * user's id is simply not found). The abstract class is the injection token; the TypeORM
  * implementation is in persistence/. A test fails when another file writes these tables.
  */
+/** What the status route shows of a connection. */
+export type ConnectionSummary = Pick<
+  Connection,
+  | 'id'
+  | 'loginType'
+  | 'instagramUsername'
+  | 'fbPageName'
+  | 'igProfilePicture'
+  | 'expiresAt'
+  | 'isValid'
+  | 'isConnected'
+  | 'status'
+  | 'lastRefreshedAt'
+  | 'lastCheckedAt'
+>;
+
 export abstract class ConnectionRepository {
   // --- reads ---------------------------------------------------------------------------------
   /** The user's account, or ACCOUNT_NOT_FOUND (404) whoever else owns that id. */
@@ -107,8 +123,11 @@ export abstract class ConnectionRepository {
   abstract findConnected(userId: number, ids: number[]): Promise<Connection[]>;
   /** Everything the settings screen shows: all but the accounts the user disconnected. */
   abstract listVisible(userId: number): Promise<Connection[]>;
-  /** The default account (else the oldest visible) and how many are visible, in one query. */
-  abstract findDefaultWithCount(userId: number): Promise<{ row: Connection | null; count: number }>;
+  /**
+   * The default account (else the oldest visible) and how many are visible, in one query that
+   * reads only what GET /social/status shows (never the token columns): the hottest read route.
+   */
+  abstract findDefaultWithCount(userId: number): Promise<{ row: ConnectionSummary | null; count: number }>;
   /** The connected account the seed's singular routes act on. */
   abstract findDefaultConnected(userId: number): Promise<Connection | null>;
   /** The route's target: the user's account `id` (else ACCOUNT_NOT_FOUND), or for 'default' the default connected one (or null). */

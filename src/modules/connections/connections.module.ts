@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { GraphModule } from '../graph/graph.module';
 import { ConnectionEvents } from './connection-observer';
 import { ConnectionRepository } from './connection.repository';
+import { ConnectionStatusCache } from './persistence/connection-status-cache';
 import { TypeormConnectionRepository } from './persistence/typeorm-connection.repository';
 import { TokenVault } from './token-vault';
 import { CheckConnection } from './use-cases/check-connection.use-case';
@@ -34,6 +35,7 @@ const USE_CASES = [
   providers: [
     TokenVault,
     ConnectionEvents,
+    ConnectionStatusCache,
     { provide: ConnectionRepository, useClass: TypeormConnectionRepository },
     ...USE_CASES,
   ],

@@ -1,4 +1,4 @@
-import type { Connection, ConnectionEvent } from '../connections/connection.repository';
+import type { Connection, ConnectionEvent, ConnectionSummary } from '../connections/connection.repository';
 import { daysUntil } from '../connections/domain/connection-policy';
 import type { AccountDto, StatusDto, TokenEventDto } from './dto/account.dto';
 
@@ -33,7 +33,7 @@ export function toAccountDto(row: Connection, now: Date): AccountDto {
   };
 }
 
-export function toStatusDto(row: Connection | null, count: number, now: Date): StatusDto {
+export function toStatusDto(row: ConnectionSummary | null, count: number, now: Date): StatusDto {
   if (!row) {
     return {
       is_connected: false,
@@ -51,19 +51,18 @@ export function toStatusDto(row: Connection | null, count: number, now: Date): S
       accounts_count: 0,
     };
   }
-  const a = toAccountDto(row, now);
   return {
     is_connected: row.isConnected,
     login_type: row.loginType,
-    instagram_username: a.instagram_username,
-    facebook_page_name: a.facebook_page_name,
-    token_expires_at: a.token_expires_at,
+    instagram_username: row.instagramUsername,
+    facebook_page_name: row.fbPageName,
+    token_expires_at: iso(row.expiresAt),
     is_token_valid: row.isValid && row.isConnected,
-    status: a.status,
-    days_until_expiry: a.days_until_expiry,
-    profile_picture_url: a.profile_picture_url,
-    last_refreshed_at: a.last_refreshed_at,
-    last_checked_at: a.last_checked_at,
+    status: row.status,
+    days_until_expiry: row.isConnected ? daysUntil(row.expiresAt, now) : null,
+    profile_picture_url: row.igProfilePicture,
+    last_refreshed_at: iso(row.lastRefreshedAt),
+    last_checked_at: iso(row.lastCheckedAt),
     account_id: row.id,
     accounts_count: count,
   };

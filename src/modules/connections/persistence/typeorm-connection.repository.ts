@@ -1,12 +1,14 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
 import { DataSource, In, IsNull, Not, type EntityManager, type Repository } from 'typeorm';
 import { Clock } from '../../../common/clock';
+import { preparedQuery } from '../../../common/database/prepared-query';
 import { DomainError } from '../../../common/errors/domain-error';
 import { ErrorCode } from '../../../common/errors/error-codes';
 import { GraphError } from '../../graph/graph-error';
 import {
   ConnectionRepository,
   type Connection,
+  type ConnectionSummary,
   type ConnectionEvent,
   type ConnectionTimes,
   type DueAccount,
@@ -17,6 +19,7 @@ import {
 } from '../connection.repository';
 import { applyTransition, type Transition } from '../domain/connection-transitions';
 import { TokenVault, tokenAad } from '../token-vault';
+import { ConnectionStatusCache } from './connection-status-cache';
 import { InstagramTokenEntity } from './instagram-token.entity';
 import { TokenEventEntity } from './token-event.entity';
 
@@ -27,6 +30,29 @@ const secondsUntil = (at: Date | null, now: Date): number | null =>
   at ? Math.max(0, Math.floor((at.getTime() - now.getTime()) / 1000)) : null;
 
 /** Every SQL statement on instagram_tokens and token_events (DESIGN.md section 4). */
+const FIND_DEFAULT_STATUS_SQL = `
+  SELECT id, login_type, instagram_username, fb_page_name, ig_profile_picture, expires_at, is_valid,
+         is_connected, status, last_refreshed_at, last_checked_at, (count(*) OVER ())::int AS visible_count
+    FROM instagram_tokens
+   WHERE user_id = $1 AND status <> 'disconnected'
+   ORDER BY is_default DESC, connected_at ASC, id ASC
+   LIMIT 1`;
+
+interface StatusRow {
+  id: number;
+  login_type: ConnectionSummary['loginType'];
+  instagram_username: string | null;
+  fb_page_name: string | null;
+  ig_profile_picture: string | null;
+  expires_at: Date | null;
+  is_valid: boolean;
+  is_connected: boolean;
+  status: ConnectionSummary['status'];
+  last_refreshed_at: Date | null;
+  last_checked_at: Date | null;
+  visible_count: number;
+}
+
 @Injectable()
 export class TypeormConnectionRepository extends ConnectionRepository {
   private readonly rows: Repository<InstagramTokenEntity>;
@@ -35,6 +61,8 @@ export class TypeormConnectionRepository extends ConnectionRepository {
     private readonly dataSource: DataSource,
     private readonly vault: TokenVault,
     private readonly clock: Clock,
+    /** Absent outside Nest (the CLIs), which never serve the status. */
+    @Optional() private readonly statusCache?: ConnectionStatusCache,
   ) {
     super();
     this.rows = dataSource.getRepository(InstagramTokenEntity);
@@ -69,17 +97,36 @@ export class TypeormConnectionRepository extends ConnectionRepository {
     });
   }
 
-  async findDefaultWithCount(userId: number): Promise<{ row: Connection | null; count: number }> {
-    const { entities, raw } = await this.rows
-      .createQueryBuilder('a')
-      .addSelect('count(*) OVER ()', 'visible_count')
-      .where('a.user_id = :userId AND a.status <> :gone', { userId, gone: 'disconnected' })
-      .orderBy('a.is_default', 'DESC')
-      .addOrderBy('a.connected_at', 'ASC')
-      .addOrderBy('a.id', 'ASC')
-      .limit(1)
-      .getRawAndEntities<{ visible_count: string }>();
-    return { row: entities[0] ?? null, count: Number(raw[0]?.visible_count ?? 0) };
+  findDefaultWithCount(userId: number): Promise<{ row: ConnectionSummary | null; count: number }> {
+    // served from memory while PostgreSQL's change feed is live (ConnectionStatusCache)
+    const read = () => this.readDefaultWithCount(userId);
+    return this.statusCache ? this.statusCache.get(userId, read) : read();
+  }
+
+  private async readDefaultWithCount(userId: number): Promise<{ row: ConnectionSummary | null; count: number }> {
+    // plain SQL, one round trip, the status columns only: no query building or entity hydration
+    // per request, and no encrypted token text read off disk for a status
+    const rows = await preparedQuery<StatusRow>(this.dataSource, 'connections.find-default-status', FIND_DEFAULT_STATUS_SQL, [
+      userId,
+    ]);
+    const r = rows[0];
+    if (!r) return { row: null, count: 0 };
+    return {
+      row: {
+        id: r.id,
+        loginType: r.login_type,
+        instagramUsername: r.instagram_username,
+        fbPageName: r.fb_page_name,
+        igProfilePicture: r.ig_profile_picture,
+        expiresAt: r.expires_at,
+        isValid: r.is_valid,
+        isConnected: r.is_connected,
+        status: r.status,
+        lastRefreshedAt: r.last_refreshed_at,
+        lastCheckedAt: r.last_checked_at,
+      },
+      count: r.visible_count,
+    };
   }
 
   findDefaultConnected(userId: number): Promise<Connection | null> {

@@ -1,0 +1,227 @@
+/**
+ * Issue 15's API targets, measured (never asserted in tests), against the api role as ops run it:
+ * the built `dist/src/roles/api.js` in its own process (`npm run build:api` first; the bench says
+ * so if it is missing), JSON logs at the default level to /dev/null, the same PostgreSQL and Redis.
+ *  - the bare authenticated route (GET /auth/me) at >= 50% of GET /health's throughput;
+ *  - GET /social/status at >= 80% of the bare authenticated route (closed loop, 50 connections);
+ *  - p99 of GET /social/status < 25 ms at a fixed 200 requests/s, open loop: each request leaves
+ *    at its scheduled time whatever the earlier ones did, and its latency counts from that time,
+ *    so a stall is not hidden (no coordinated omission);
+ *  - API RSS < 200 MB after the load (peak sampled with ps during it).
+ * Env: BENCH_SECONDS (closed-loop runs, default 10), BENCH_RATE (default 200), BENCH_RATE_SECONDS
+ * (default 20), BENCH_API_JS (another built api.js), BENCH_API_NODE_ARGS (e.g. `--cpu-prof
+ * --cpu-prof-dir=/tmp/prof` to profile the api under the load).
+ */
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { Agent, request } from 'node:http';
+import { join } from 'node:path';
+import autocannon from 'autocannon';
+import { SAM_ID } from '../test/helpers/sandbox';
+import { sparePort } from '../test/helpers/processes';
+import { callback, dialog, newUser, startStack, type Stack } from '../test/helpers/stack';
+import type { BenchRow } from './connect';
+
+const API_JS = process.env.BENCH_API_JS ?? join(__dirname, '..', 'dist', 'src', 'roles', 'api.js');
+
+export function rssMb(pid: number): number {
+  try {
+    return (
+      Number(
+        execFileSync('ps', ['-o', 'rss=', '-p', String(pid)])
+          .toString()
+          .trim(),
+      ) / 1024
+    );
+  } catch {
+    return 0;
+  }
+}
+
+/** utime + stime of a process in ms, from /proc (Linux). */
+export function cpuMs(pid: number): number {
+  try {
+    const stat = execFileSync('cat', [`/proc/${pid}/stat`]).toString();
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ticks = Number(fields[11]) + Number(fields[12]); // fields 14 and 15 of proc(5)
+    return (ticks * 1000) / 100; // USER_HZ is 100 on Linux
+  } catch {
+    return 0;
+  }
+}
+
+export async function spawnApi(env: Record<string, string>, port: number): Promise<ChildProcess> {
+  const nodeArgs = (process.env.BENCH_API_NODE_ARGS ?? '').split(' ').filter(Boolean); // e.g. --cpu-prof
+  const child = spawn(process.execPath, [...nodeArgs, API_JS], {
+    cwd: join(__dirname, '..'),
+    env: { PATH: process.env.PATH ?? '', ...env, PORT: String(port) },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`the api exited with ${child.exitCode}`);
+    try {
+      const res = await fetch(`http://127.0.0.1:${port}/health`);
+      if (res.ok) return child;
+    } catch {
+      /* not listening yet */
+    }
+    if (Date.now() > deadline) throw new Error('the api did not become healthy in 60 s');
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+export function closedLoop(url: string, auth: string | null, seconds: number): Promise<autocannon.Result> {
+  // a worker thread generates the load, so it does not share this process's event loop
+  return autocannon({ url, connections: 50, duration: seconds, headers: auth ? { authorization: auth } : {}, workers: 1 });
+}
+
+interface OpenLoopResult {
+  sent: number;
+  ok: number;
+  failed: number;
+  p50: number;
+  p99: number;
+  max: number;
+}
+
+/** `rate` requests/s for `seconds`, each sent on schedule; latency from the scheduled time. */
+async function openLoop(url: string, auth: string, rate: number, seconds: number): Promise<OpenLoopResult> {
+  const agent = new Agent({ keepAlive: true, maxSockets: 512 });
+  const latencies: number[] = [];
+  let failed = 0;
+  const total = rate * seconds;
+  const interval = 1000 / rate;
+  const start = performance.now();
+  const pending: Promise<void>[] = [];
+  const one = (scheduled: number) =>
+    new Promise<void>((resolve) => {
+      const req = request(url, { agent, headers: { authorization: auth } }, (res) => {
+        res.resume();
+        res.on('end', () => {
+          if (res.statusCode === 200) latencies.push(performance.now() - scheduled);
+          else failed++;
+          resolve();
+        });
+      });
+      req.on('error', () => {
+        failed++;
+        resolve();
+      });
+      req.end();
+    });
+  for (let i = 0; i < total; i++) {
+    const scheduled = start + i * interval;
+    const wait = scheduled - performance.now();
+    if (wait > 1) await new Promise((r) => setTimeout(r, wait));
+    pending.push(one(scheduled));
+  }
+  await Promise.all(pending);
+  agent.destroy();
+  latencies.sort((a, b) => a - b);
+  const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? NaN;
+  return { sent: total, ok: latencies.length, failed, p50: at(0.5), p99: at(0.99), max: latencies[latencies.length - 1] ?? NaN };
+}
+
+const pct = (x: number) => `${(x * 100).toFixed(0)}%`;
+
+export async function benchApi(
+  seconds = Number(process.env.BENCH_SECONDS ?? 10),
+  rate = Number(process.env.BENCH_RATE ?? 200),
+  rateSeconds = Number(process.env.BENCH_RATE_SECONDS ?? 20),
+): Promise<BenchRow[]> {
+  if (!existsSync(API_JS)) {
+    return [
+      { measure: 'API throughput and memory', value: `not run: ${API_JS} is missing (npm run build:api)`, target: '-', ok: 'NO' },
+    ];
+  }
+  // the in-process stack gives a fresh database, the sandbox and a connected user; the load goes to
+  // a separate api process on the same database and Redis
+  const stack: Stack = await startStack({ LOG_LEVEL: 'warn' });
+  let api: ChildProcess | undefined;
+  try {
+    const { auth } = await newUser(stack);
+    await callback(stack, auth, await dialog(stack, auth, { user: SAM_ID })).expect(200);
+    const port = await sparePort();
+    const { LOG_LEVEL: _quiet, ...env } = stack.api.env;
+    api = await spawnApi({ ...env, THROTTLE_LIMIT: '100000000' }, port);
+    const pid = api.pid as number;
+    const base = `http://127.0.0.1:${port}`;
+    let peak = 0;
+    const sampler = setInterval(() => (peak = Math.max(peak, rssMb(pid))), 250);
+
+    await closedLoop(`${base}/auth/me`, auth, 3); // warm-up (JIT, pools, caches)
+    await closedLoop(`${base}/social/status`, auth, 2);
+    const cpuH = cpuMs(pid);
+    const health = await closedLoop(`${base}/health`, null, seconds);
+    const cpuHealth = (cpuMs(pid) - cpuH) / health.requests.total;
+    const cpu0 = cpuMs(pid);
+    const bare = await closedLoop(`${base}/auth/me`, auth, seconds);
+    const cpuBare = (cpuMs(pid) - cpu0) / bare.requests.total;
+    const cpu1 = cpuMs(pid);
+    const status = await closedLoop(`${base}/social/status`, auth, seconds);
+    const cpuStatus = (cpuMs(pid) - cpu1) / status.requests.total;
+    const fixed = await openLoop(`${base}/social/status`, auth, rate, rateSeconds);
+    clearInterval(sampler);
+    await new Promise((r) => setTimeout(r, 1000));
+    const after = rssMb(pid);
+    peak = Math.max(peak, after);
+
+    const bareRatio = bare.requests.average / health.requests.average;
+    const statusRatio = status.requests.average / bare.requests.average;
+    const errors = [health, bare, status].reduce((n, r) => n + r.non2xx + r.errors, 0) + fixed.failed;
+    const rps = (r: autocannon.Result) =>
+      `${r.requests.average.toFixed(0)} req/s (p50 ${r.latency.p50} / p99 ${r.latency.p99} ms)`;
+    return [
+      { measure: 'GET /health, 50 connections', value: rps(health), target: '-', ok: '' },
+      { measure: 'GET /auth/me (bare authenticated), 50 connections', value: rps(bare), target: '-', ok: '' },
+      { measure: 'GET /social/status, 50 connections', value: rps(status), target: '-', ok: '' },
+      { measure: 'bare authenticated / health', value: pct(bareRatio), target: '>= 50%', ok: bareRatio >= 0.5 ? 'yes' : 'NO' },
+      {
+        measure: 'status / bare authenticated',
+        value: pct(statusRatio),
+        target: '>= 80%',
+        ok: statusRatio >= 0.8 ? 'yes' : 'NO',
+      },
+      {
+        measure: 'API CPU per request: /health / /auth/me / /social/status',
+        value: `${cpuHealth.toFixed(2)} / ${cpuBare.toFixed(2)} / ${cpuStatus.toFixed(2)} ms`,
+        target: '-',
+        ok: '',
+      },
+      {
+        measure: `GET /social/status at ${rate} req/s, open loop, ${rateSeconds} s: p50 / p99 / max`,
+        value: `${fixed.p50.toFixed(1)} / ${fixed.p99.toFixed(1)} / ${fixed.max.toFixed(0)} ms (${fixed.ok} of ${fixed.sent} answered 200)`,
+        target: 'p99 < 25 ms',
+        ok: fixed.p99 < 25 && fixed.ok === fixed.sent ? 'yes' : 'NO',
+      },
+      { measure: 'errors / non-2xx during the load', value: String(errors), target: '0', ok: errors === 0 ? 'yes' : 'NO' },
+      {
+        measure: 'API RSS after the load (peak during it)',
+        value: `${after.toFixed(0)} MB (${peak.toFixed(0)} MB)`,
+        target: '< 200 MB',
+        ok: after < 200 ? 'yes' : 'NO',
+      },
+    ];
+  } finally {
+    if (api && api.exitCode === null) {
+      const exited = new Promise((r) => api?.once('exit', r));
+      api.kill('SIGTERM');
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 30_000))]);
+    }
+    await stack.close();
+  }
+}
+
+if (require.main === module) {
+  benchApi().then(
+    (rows) => {
+      console.table(rows);
+      process.exit(0);
+    },
+    (err: unknown) => {
+      console.error(err);
+      process.exit(1);
+    },
+  );
+}
