@@ -13,6 +13,9 @@ import { ErrorCode } from '../../src/common/errors/error-codes';
 import { GraphApiClient } from '../../src/modules/graph/graph-api.client';
 import { GraphError } from '../../src/modules/graph/graph-error';
 import { CoreModule } from '../../src/core.module';
+import { AppConfig } from '../../src/config/app-config';
+import { validateEnv } from '../../src/config/env.schema';
+import { TokenVault, tokenAad } from '../../src/modules/connections/token-vault';
 import { baseEnv } from '../helpers/api-app';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 import { ScriptedGraph } from './scripted-graph';
@@ -41,6 +44,10 @@ class RecordingObserver extends ConnectionObserver {
   }
 }
 
+/** The key ring: k2 encrypts, k1 (an older key) still decrypts. */
+const KEY = (b: number) => Buffer.alloc(32, b).toString('base64');
+const KEY_RING = `k2:${KEY(2)},k1:${KEY(1)}`;
+
 describe('connections use cases (real PostgreSQL, scripted Graph)', () => {
   let db: TestDatabase;
   let app: TestingModule;
@@ -53,7 +60,10 @@ describe('connections use cases (real PostgreSQL, scripted Graph)', () => {
     db = await createTestDatabase();
     graph = new ScriptedGraph();
     app = await Test.createTestingModule({
-      imports: [CoreModule.forRoot({ env: baseEnv({ DATABASE_URL: db.url }) }), ConnectionsModule],
+      imports: [
+        CoreModule.forRoot({ env: baseEnv({ DATABASE_URL: db.url, TOKEN_ENCRYPTION_KEYS: KEY_RING }) }),
+        ConnectionsModule,
+      ],
     })
       .overrideProvider(GraphApiClient)
       .useValue(graph)
@@ -284,6 +294,51 @@ describe('connections use cases (real PostgreSQL, scripted Graph)', () => {
     await app.get(CheckConnection).execute(row.id, 'worker');
     expect(graph.calls.filter((c) => c.startsWith('exchange:'))).toHaveLength(1);
     expect(graph.calls.filter((c) => c.startsWith('pages:'))).toHaveLength(1);
+  });
+
+  const sealedTokens = async (id: number) =>
+    (
+      await sql.query<Array<{ long_lived_token: string; access_token: string; token_key_id: string }>>(
+        `SELECT long_lived_token, access_token, token_key_id FROM instagram_tokens WHERE id = $1`,
+        [id],
+      )
+    )[0];
+
+  it('should keep the ciphertext of the tokens a routine check only verified, and seal renewed ones afresh', async () => {
+    const { row, userId } = await connected();
+    const before = await sealedTokens(row.id);
+    await app.get(CheckConnection).execute(row.id, 'worker');
+    expect(await sealedTokens(row.id)).toEqual(before);
+    // a renewal (here a manual refresh) stores what Meta handed back, encrypted again
+    await app.get(RefreshForUser).execute(userId, row.id);
+    const after = await sealedTokens(row.id);
+    expect(after.long_lived_token).not.toBe(before.long_lived_token);
+    expect(after.access_token).not.toBe(before.access_token);
+    const vault = app.get(TokenVault);
+    expect(vault.decrypt(after.long_lived_token, tokenAad('instagram_tokens', row.id, 'long_lived_token'))).toBe(`user-${users}`);
+    expect(vault.decrypt(after.access_token, tokenAad('instagram_tokens', row.id, 'access_token'))).toBe('page-1');
+  });
+
+  it('should move the tokens of a routine check to the current key when they are under an older one', async () => {
+    const { row } = await connected();
+    const old = new TokenVault(
+      new AppConfig(validateEnv({ ...baseEnv({ DATABASE_URL: db.url }), TOKEN_ENCRYPTION_KEYS: `k1:${KEY(1)}` })),
+    );
+    await sql.query(`UPDATE instagram_tokens SET long_lived_token = $2, access_token = $3, token_key_id = 'k1' WHERE id = $1`, [
+      row.id,
+      old.encrypt(`user-${users}`, tokenAad('instagram_tokens', row.id, 'long_lived_token')),
+      old.encrypt('page-1', tokenAad('instagram_tokens', row.id, 'access_token')),
+    ]);
+    expect(await app.get(CheckConnection).execute(row.id, 'worker')).toMatchObject({ success: true });
+    const after = await sealedTokens(row.id);
+    const vault = app.get(TokenVault);
+    expect([after.token_key_id, vault.keyIdOf(after.long_lived_token), vault.keyIdOf(after.access_token)]).toEqual([
+      'k2',
+      'k2',
+      'k2',
+    ]);
+    expect(vault.decrypt(after.long_lived_token, tokenAad('instagram_tokens', row.id, 'long_lived_token'))).toBe(`user-${users}`);
+    expect(vault.decrypt(after.access_token, tokenAad('instagram_tokens', row.id, 'access_token'))).toBe('page-1');
   });
 
   it('should renew on a manual refresh even outside the window', async () => {

@@ -51,6 +51,11 @@ export interface VerifiedCheck {
   /** null for Instagram Login (its one token is `pageToken`). */
   userToken: string | null;
   pageToken: string;
+  /**
+   * The tokens are the ones the leased row holds (a routine check only verified them): their
+   * stored ciphertext is kept when it is under the vault's current key (no re-encryption per check).
+   */
+  tokensAsStored?: boolean;
   expiresAt: Date | null;
   issuedAt: Date | null;
   userTokenExpiresAt: Date | null;

@@ -23,6 +23,7 @@ import type {
 } from './graph-api.client';
 import { GraphCallObserver } from './graph-call-observer';
 import { GraphError, classifyGraphError } from './graph-error';
+import { HttpCallError, httpCall, type HttpAnswer } from './graph-http';
 import { parseUsageHeaders } from './graph-usage';
 import type { GraphUsage } from './graph-usage';
 import { GRAPH_CLIENT_OPTIONS } from './graph.options';
@@ -506,24 +507,20 @@ export class MetaGraphApiClient extends GraphApiClient {
     const url = method === 'GET' ? `${this.base}${path}?${form.toString()}` : `${this.base}${path}`;
     const started = Date.now();
 
-    let response: Response;
-    let text: string;
+    let response: HttpAnswer;
     try {
-      response = await fetch(url, {
+      response = await httpCall(url, {
         method,
         headers: {
           Accept: 'application/json',
           ...(method === 'GET' ? {} : { 'Content-Type': 'application/x-www-form-urlencoded' }),
         },
         body: method === 'GET' ? undefined : form.toString(),
-        signal: AbortSignal.timeout(this.opts.timeoutMs),
+        timeoutMs: this.opts.timeoutMs,
       });
-      text = await response.text();
     } catch (err) {
-      // Duck-typed: the DOMException from AbortSignal.timeout is not always `instanceof Error` (realms).
-      const e = typeof err === 'object' && err !== null ? (err as { name?: unknown; cause?: unknown }) : {};
-      const timedOut = e.name === 'TimeoutError' || e.name === 'AbortError';
-      const cause = isObject(e.cause) ? optString(e.cause.code) : undefined;
+      const timedOut = err instanceof HttpCallError && err.timedOut;
+      const cause = err instanceof HttpCallError ? err.code : undefined;
       const error = new GraphError(
         timedOut
           ? `Graph ${operation} timed out after ${this.opts.timeoutMs} ms`
@@ -534,7 +531,7 @@ export class MetaGraphApiClient extends GraphApiClient {
       throw error;
     }
 
-    const usage = parseUsageHeaders(response.headers);
+    const text = response.text;
     let body: unknown;
     let parsed = true;
     try {
@@ -548,7 +545,8 @@ export class MetaGraphApiClient extends GraphApiClient {
         operation,
         body.error,
         response.status,
-        usage,
+        // Meta's usage headers matter only to a failure (retry delays): not parsed on success
+        parseUsageHeaders(response.headers),
         response.headers.get('x-fb-trace-id'),
         secrets,
       );
@@ -560,7 +558,7 @@ export class MetaGraphApiClient extends GraphApiClient {
         `Graph ${operation} failed: HTTP ${response.status} with ${parsed ? 'an unexpected' : 'a non-JSON'} body`,
         {
           httpStatus: response.status,
-          usage,
+          usage: parseUsageHeaders(response.headers),
           operation,
           kind: response.ok ? 'bad-request' : classifyGraphError({ httpStatus: response.status }),
         },

@@ -2,6 +2,7 @@ import { Inject, Injectable, Optional } from '@nestjs/common';
 import type { TokenGrant } from './graph-api.client';
 import { GraphCallObserver } from './graph-call-observer';
 import { GraphError, classifyGraphError } from './graph-error';
+import { HttpCallError, httpCall, type HttpAnswer } from './graph-http';
 import {
   InstagramLoginClient,
   type InstagramAccountType,
@@ -151,23 +152,20 @@ export class MetaInstagramLoginClient extends InstagramLoginClient {
   ): Promise<unknown> {
     const hide = [this.opts.appSecret, ...secrets];
     const started = Date.now();
-    let response: Response;
-    let text: string;
+    let response: HttpAnswer;
     try {
-      response = await fetch(url, {
+      response = await httpCall(url, {
         method,
         headers: {
           Accept: 'application/json',
           ...(form ? { 'Content-Type': 'application/x-www-form-urlencoded' } : {}),
         },
         body: form?.toString(),
-        signal: AbortSignal.timeout(this.opts.timeoutMs),
+        timeoutMs: this.opts.timeoutMs,
       });
-      text = await response.text();
     } catch (err) {
-      const e = typeof err === 'object' && err !== null ? (err as { name?: unknown }) : {};
       const error = new GraphError(
-        e.name === 'TimeoutError' || e.name === 'AbortError'
+        err instanceof HttpCallError && err.timedOut
           ? `Instagram ${operation} timed out after ${this.opts.timeoutMs} ms`
           : `Instagram ${operation} failed: network error`,
         { network: true, operation },
@@ -175,6 +173,7 @@ export class MetaInstagramLoginClient extends InstagramLoginClient {
       this.observe(operation, started, error);
       throw error;
     }
+    const text = response.text;
     let body: unknown;
     let parsed = true;
     try {

@@ -72,6 +72,22 @@ export class TypeormConnectionRepository extends ConnectionRepository {
     return this.vault.encrypt(plain, tokenAad('instagram_tokens', rowId, column));
   }
 
+  /**
+   * The ciphertext to store for a verified token: the row's own when the token is the one it
+   * holds and its key is the current one (the lease's version check guarantees the row still
+   * holds it), else a fresh encryption.
+   */
+  private sealed(
+    row: Connection,
+    column: 'long_lived_token' | 'access_token',
+    plain: string,
+    asStored: boolean | undefined,
+  ): string {
+    const stored = column === 'long_lived_token' ? row.longLivedToken : row.accessToken;
+    if (asStored && stored && this.vault.keyIdOf(stored) === this.vault.currentKeyId) return stored;
+    return this.encrypt(row.id, column, plain);
+  }
+
   // --- reads ---------------------------------------------------------------------------------
 
   async findOwned(userId: number, id: number): Promise<Connection> {
@@ -319,8 +335,8 @@ export class TypeormConnectionRepository extends ConnectionRepository {
       [
         row.id,
         row.version,
-        v.userToken === null ? null : this.encrypt(row.id, 'long_lived_token', v.userToken),
-        this.encrypt(row.id, 'access_token', v.pageToken),
+        v.userToken === null ? null : this.sealed(row, 'long_lived_token', v.userToken, v.tokensAsStored),
+        this.sealed(row, 'access_token', v.pageToken, v.tokensAsStored),
         this.vault.currentKeyId,
         v.expiresAt,
         secondsUntil(v.expiresAt, now),

@@ -156,7 +156,7 @@ export class CheckConnection {
       dataAccessExpiresAt: userProbe.dataAccessExpiresAt,
     });
     if (actor === 'worker' && !renewalDue(probed, this.clock.now(), this.config.tokens)) {
-      return this.storeVerified(row, actor, { userToken, pageToken, userInfo: userProbe, pageInfo: pageProbe });
+      return this.storeVerified(row, actor, { userToken, pageToken, asStored: true, userInfo: userProbe, pageInfo: pageProbe });
     }
     // 2. re-exchange while valid (Meta keeps the expiry of a long-lived token; we store what it says)
     const exchanged = await this.graph.exchangeForLongLived(userToken);
@@ -180,7 +180,7 @@ export class CheckConnection {
   private async storeVerified(
     row: Connection,
     actor: CheckActor,
-    v: { userToken: string; pageToken: string; userInfo: TokenInspection; pageInfo: TokenInspection },
+    v: { userToken: string; pageToken: string; asStored?: boolean; userInfo: TokenInspection; pageInfo: TokenInspection },
   ): Promise<CheckResult> {
     const { userInfo, pageInfo } = v;
     const now = this.clock.now();
@@ -203,6 +203,7 @@ export class CheckConnection {
     const stored = await this.connections.storeVerifiedCheck(row, {
       userToken: v.userToken,
       pageToken: v.pageToken,
+      tokensAsStored: v.asStored,
       ...times,
       issuedAt: userInfo.issuedAt,
       userTokenExpiresAt: userInfo.expiresAt,
@@ -263,6 +264,7 @@ export class CheckConnection {
     const stored = await this.connections.storeVerifiedCheck(row, {
       userToken: null,
       pageToken: current,
+      tokensAsStored: !fresh,
       ...times,
       issuedAt: times.expiresAt ? instagramIssuedAt(times.expiresAt) : null,
       userTokenExpiresAt: times.expiresAt,
