@@ -170,10 +170,7 @@ async function connectPerson(stack: DrillStack, bearer: string, person: number, 
  */
 export async function connectAccounts(stack: DrillStack, bearer: string, n: number): Promise<number[]> {
   const people = Array.from({ length: Math.ceil(n / PICKER_MAX) }, (_, p) => Math.min(PICKER_MAX, n - p * PICKER_MAX));
-  // the first login alone: it makes the user's default account (two first logins finishing at the
-  // same instant race for it, one answers 500)
-  await connectPerson(stack, bearer, 0, people[0]);
-  for (let p = 1; p < people.length; p += PARALLEL_LOGINS) {
+  for (let p = 0; p < people.length; p += PARALLEL_LOGINS) {
     await Promise.all(people.slice(p, p + PARALLEL_LOGINS).map((pages, i) => connectPerson(stack, bearer, p + i, pages)));
   }
   return (await stack.sql<{ id: number }>(`SELECT id FROM instagram_tokens WHERE is_connected ORDER BY id`)).map((r) => r.id);

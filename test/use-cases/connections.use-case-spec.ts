@@ -331,6 +331,42 @@ describe('connections use cases (real PostgreSQL, scripted Graph)', () => {
     expect((await eventsOf(second.row.id)).at(-1)).toMatchObject({ type: 'disconnect', outcome: 'success' });
   });
 
+  it('should give a user exactly one default account when two first connects finish at the same instant', async () => {
+    const [{ id: userId }] = await sql.query<Array<{ id: number }>>(
+      `INSERT INTO users (email, password_hash) VALUES ($1, 'x') RETURNING id`,
+      [`race-${Date.now()}@example.com`],
+    );
+    const pair = (n: number) => ({
+      igUserId: `1799${n}${users++}`,
+      username: `acme.${n}`,
+      name: 'Acme',
+      profilePictureUrl: null,
+      pageId: `p${n}`,
+      pageName: 'Acme',
+      fbUserId: `fb-race-${n}`,
+      userToken: `user-race-${n}`,
+      pageToken: `page-race-${n}`,
+      userTokenExpiresAt: new Date(Date.now() + 60 * 86_400_000),
+      pageTokenExpiresAt: null,
+      dataAccessExpiresAt: new Date(Date.now() + 90 * 86_400_000),
+      issuedAt: new Date(),
+      permissions: ['instagram_basic'],
+    });
+    // warm connections, so the transactions below really run side by side (as in a busy api)
+    await Promise.all(Array.from({ length: 4 }, () => sql.query(`SELECT pg_sleep(0.05)`)));
+    // logins (tabs, pickers) completing together: before, each saw no default and set its own,
+    // and the unique index turned all but one into a 500
+    const results = await Promise.allSettled(
+      Array.from({ length: 4 }, (_, n) => app.get(ConnectAccounts).execute(userId, [pair(n)])),
+    );
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled', 'fulfilled']);
+    const defaults = await sql.query<Array<{ n: number }>>(
+      `SELECT count(*)::int n FROM instagram_tokens WHERE user_id = $1 AND is_default AND is_connected`,
+      [userId],
+    );
+    expect(defaults[0].n).toBe(1);
+  });
+
   it('should re-encrypt every row with the new first key and write it in the history', async () => {
     const { row } = await connected();
     await sql.query(`UPDATE instagram_tokens SET token_key_id = 'old' WHERE id = $1`, [row.id]);

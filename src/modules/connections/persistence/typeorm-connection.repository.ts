@@ -205,7 +205,15 @@ export class TypeormConnectionRepository extends ConnectionRepository {
     });
   }
 
-  /** Promotes the oldest still-connected account when the default one leaves. */
+  /**
+   * Promotes the oldest still-connected account when the user has no default (the default one
+   * left, or this is the first connect). Two such transactions of one user at once (two first
+   * connects finishing together) each see no default and each promote their own row; the unique
+   * index (uq_instagram_tokens_default) makes the second wait for the first and then refuse it,
+   * which was a 500 for that whole login. The promotion runs under a savepoint: refused means the
+   * other transaction gave the user a default, which is all this wanted. (No lock is taken here: a
+   * lock after the row locks these transactions hold could deadlock with one of them.)
+   */
   private async ensureDefault(userId: number, m: EntityManager): Promise<void> {
     const hasDefault = await m.count(InstagramTokenEntity, { where: { userId, isDefault: true, isConnected: true } });
     if (hasDefault) return;
@@ -213,7 +221,16 @@ export class TypeormConnectionRepository extends ConnectionRepository {
       where: { userId, isConnected: true },
       order: { connectedAt: 'ASC', id: 'ASC' },
     });
-    if (next) await m.update(InstagramTokenEntity, { id: next.id }, { isDefault: true });
+    if (!next) return;
+    await m.query('SAVEPOINT ensure_default');
+    try {
+      await m.update(InstagramTokenEntity, { id: next.id }, { isDefault: true });
+      await m.query('RELEASE SAVEPOINT ensure_default');
+    } catch (err) {
+      const driverError = (err as { driverError?: { code?: string; constraint?: string } }).driverError;
+      if (driverError?.code !== '23505' || driverError.constraint !== 'uq_instagram_tokens_default') throw err;
+      await m.query('ROLLBACK TO SAVEPOINT ensure_default');
+    }
   }
 
   // --- checks ---------------------------------------------------------------------------------
