@@ -2,6 +2,7 @@ import { BullModule } from '@nestjs/bullmq';
 import { DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggingModule } from './common/logging/logging.module';
+import { redisReconnectDelay } from './common/redis/redis-options';
 import { RedisModule } from './common/redis/redis.module';
 import { AppConfig } from './config/app-config';
 import { AppConfigModule } from './config/config.module';
@@ -29,7 +30,7 @@ export class CoreModule {
         BullModule.forRootAsync({
           inject: [AppConfig],
           useFactory: (config: AppConfig) => ({
-            connection: { url: config.redisUrl, maxRetriesPerRequest: null },
+            connection: { url: config.redisUrl, maxRetriesPerRequest: null, retryStrategy: redisReconnectDelay },
             prefix: config.redisKeyPrefix,
           }),
         }),

@@ -6,25 +6,38 @@ import { AppConfig } from '../config/app-config';
 import { dataSourceOptions } from '../config/database';
 import { validateEnv } from '../config/env.schema';
 import { SystemClock } from '../common/clock';
+import type { ReencryptResult } from '../modules/connections/connection.repository';
 import {
   TypeormConnectionRepository,
   type ReencryptProgress,
 } from '../modules/connections/persistence/typeorm-connection.repository';
 import { TokenVault } from '../modules/connections/token-vault';
+import { WebhookRepository } from '../modules/integrations/persistence/webhook.repository';
+import { ReencryptWebhookSecrets } from '../modules/integrations/use-cases/reencrypt-webhook-secrets.use-case';
+import { WebhookSecrets } from '../modules/integrations/webhook-secrets';
 
 /**
- * Key rotation: moves every stored token to the first key of TOKEN_ENCRYPTION_KEYS. Put the new
- * key first, keep the old ones after it, run this, then drop the old keys. Safe to re-run and to
- * run while the service works (each row is updated only if its version did not change); each
- * account moved gets a `key_rotated` event in its history.
+ * Key rotation: moves every stored token, and every webhook signing secret, to the first key of
+ * TOKEN_ENCRYPTION_KEYS. Put the new key first, keep the old ones after it, deploy, run this, then
+ * drop the old keys. Safe to re-run and to run while the service works (each row is a
+ * compare-and-swap of its ciphertext; a check in flight still stores its result); each account
+ * moved gets a `key_rotated` event in its history.
  */
 export function reencryptAll(
   ds: DataSource,
   vault: TokenVault,
   batch = 500,
   onProgress?: ReencryptProgress,
-): Promise<{ moved: number; skipped: number }> {
+): Promise<ReencryptResult> {
   return new TypeormConnectionRepository(ds, vault, new SystemClock()).reencryptAll(batch, onProgress);
+}
+
+export function reencryptWebhookSecrets(
+  ds: DataSource,
+  vault: TokenVault,
+  batch = 500,
+): Promise<{ moved: number; left: number }> {
+  return new ReencryptWebhookSecrets(new WebhookRepository(ds), new WebhookSecrets(vault)).execute(batch);
 }
 
 if (require.main === module) {
@@ -41,7 +54,8 @@ if (require.main === module) {
         Presets.shades_classic,
       );
       let started = false;
-      const { moved, skipped } = await reencryptAll(ds, new TokenVault(config), 500, (done, total) => {
+      const vault = new TokenVault(config);
+      const { moved, skipped, left } = await reencryptAll(ds, vault, 500, (done, total) => {
         if (!started) {
           bar.start(total, done);
           started = true;
@@ -49,10 +63,20 @@ if (require.main === module) {
         bar.setTotal(total);
         bar.update(done);
       }).finally(() => started && bar.stop());
+      const hooks = await reencryptWebhookSecrets(ds, vault);
       process.stdout.write(
-        `re-encrypted ${moved} account(s) with key "${config.encryptionKeys[0].id}"; ${skipped} changed meanwhile\n`,
+        `re-encrypted ${moved} account(s) with key "${vault.currentKeyId}"; ${skipped} changed meanwhile; ` +
+          `${hooks.moved} webhook secret(s)\n`,
       );
       await ds.destroy();
+      if (left + hooks.left > 0) {
+        // keep the old keys: something still writes with them
+        process.stderr.write(
+          `${left} account(s) and ${hooks.left} webhook secret(s) are still under an old key (a process with an older ` +
+            `TOKEN_ENCRYPTION_KEYS keeps writing them): deploy the new key ring everywhere, then run this again\n`,
+        );
+        process.exitCode = 1;
+      }
     })
     .catch(async (err: unknown) => {
       process.stderr.write(`re-encryption failed: ${err instanceof Error ? err.message : String(err)}\n`);

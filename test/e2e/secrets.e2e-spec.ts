@@ -5,7 +5,7 @@ import IORedis from 'ioredis';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../../src/config/app-config';
 import { validateEnv } from '../../src/config/env.schema';
-import { reencryptAll } from '../../src/cli/tokens-reencrypt';
+import { reencryptAll, reencryptWebhookSecrets } from '../../src/cli/tokens-reencrypt';
 import { ReconnectLinkService } from '../../src/modules/alerts/reconnect-link.service';
 import { TokenVault, tokenAad } from '../../src/modules/connections/token-vault';
 import { ACME_COFFEE_PAGE, ACME_ROASTERY_PAGE, ALEX_ID, SAM_ID, control } from '../helpers/sandbox';
@@ -115,10 +115,16 @@ describe('secrets never leak (e2e)', () => {
     }
   });
 
-  it('should move every row to the new first key when the key ring is rotated', async () => {
+  it('should move every row and webhook secret to the new first key when the key ring is rotated', async () => {
     const { auth } = await newUser(stack);
     const res = await callback(stack, auth, await dialog(stack, auth, { user: SAM_ID })).expect(200);
     const id = res.body.accounts[0].id as number;
+    const hook = await stack
+      .http()
+      .post('/integrations/webhooks')
+      .set('Authorization', auth)
+      .send({ url: 'https://hooks.example.com/autoreels', events: ['connection.revoked'] })
+      .expect(201);
     const oldVault = stack.api.app.get(TokenVault);
     const before = (
       await db.query<Array<{ access_token: string }>>(`SELECT access_token FROM instagram_tokens WHERE id = $1`, [id])
@@ -140,5 +146,15 @@ describe('secrets never leak (e2e)', () => {
     const onlyNew = new TokenVault(new AppConfig(validateEnv({ ...stack.api.env, TOKEN_ENCRYPTION_KEYS: `k2:${key(2)}` })));
     expect(onlyNew.decrypt(after.access_token, tokenAad('instagram_tokens', id, 'access_token'))).toBe(plain);
     expect((await reencryptAll(db, rotated)).moved).toBe(0); // re-running is a no-op
+
+    // webhook signing secrets ride the same ring: sealed again under k2, the same secret inside
+    expect(await reencryptWebhookSecrets(db, rotated)).toEqual({ moved: 1, left: 0 });
+    const [{ secret_encrypted: sealed }] = await db.query<Array<{ secret_encrypted: string }>>(
+      `SELECT secret_encrypted FROM webhook_endpoints WHERE id = $1`,
+      [hook.body.id],
+    );
+    expect(onlyNew.keyIdOf(sealed)).toBe('k2');
+    expect(onlyNew.decrypt(sealed, tokenAad('webhook_endpoints', hook.body.id as number, 'secret'))).toBe(hook.body.secret);
+    expect(await reencryptWebhookSecrets(db, rotated)).toEqual({ moved: 0, left: 0 });
   });
 });

@@ -1,32 +1,21 @@
-import { randomBytes } from 'node:crypto';
 import { Queue } from 'bullmq';
-import { Client } from 'pg';
-import { DataSource } from 'typeorm';
-import { dataSourceOptions } from '../../src/config/database';
 import { TOKEN_MAINTENANCE_QUEUE } from '../../src/modules/queue/queue.constants';
-import { startSandbox, type RunningSandbox } from '../../src/sandbox/sandbox-server';
+import type { RunningSandbox } from '../../src/sandbox/sandbox-server';
 import { startSchedulerRole, waitFor } from '../helpers/lifecycle';
-import {
-  sparePort,
-  spawnRole,
-  startPrivatePostgres,
-  startPrivateRedis,
-  type PrivatePostgres,
-  type PrivateRedis,
-  type RoleProcess,
-} from '../helpers/processes';
+import type { RoleProcess } from '../helpers/processes';
 import { control } from '../helpers/sandbox';
+import { connectAccounts, DrillTable, signUp, sleep, startDrillStack, type DrillStack } from '../helpers/drill-stack';
 
 /**
  * Issue 15, the drills (reference/reliability.md, acceptance figures 10, 12, 15): real processes
  * (api, worker) against a PostgreSQL and a Redis of this spec's own, on spare ports, so the spec
  * can kill them. Few accounts and bounded loops keep it under ~2 minutes on 2 cores; every
  * process and data directory is removed in afterAll, even on failure. The numbers are printed in
- * one table at the end. (The Redis-outage drill is test/e2e/redis-outage.e2e-spec.ts.)
+ * one table at the end. (Also: key-rotation and redis-restart specs beside this one; the Redis
+ * outage's logs and auth routes are test/e2e/redis-outage.e2e-spec.ts.)
  */
 const ACCOUNTS = 40;
 const CONCURRENCY = 5;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 interface Sample {
   start: number;
@@ -35,25 +24,22 @@ interface Sample {
 }
 
 describe('reliability drills (real processes, private PostgreSQL and Redis)', () => {
-  let pg: PrivatePostgres | undefined;
-  let redis: PrivateRedis | undefined;
+  let stack: DrillStack | undefined;
   let sandbox: RunningSandbox | undefined;
-  let db: DataSource | undefined;
   let queue: Queue | undefined;
   let scheduler: Awaited<ReturnType<typeof startSchedulerRole>> | undefined;
   let api: RoleProcess | undefined;
   const workers: RoleProcess[] = [];
-  let env: Record<string, string>;
   let apiUrl: string;
   let bearer: string;
-  const table: Array<{ drill: string; measure: string; value: string | number; bound: string }> = [];
+  const table = new DrillTable('Reliability drills');
   const record = (drill: string, measure: string, value: string | number, bound: string) =>
-    table.push({ drill, measure, value, bound });
+    table.record(drill, measure, value, bound);
 
-  const sql = async <T>(q: string, params: unknown[] = []): Promise<T[]> => (db as DataSource).query<T[]>(q, params);
-  const count = async (q: string, params: unknown[] = []) => (await sql<{ n: number }>(q, params))[0].n;
+  const sql = <T>(q: string, params: unknown[] = []): Promise<T[]> => (stack as DrillStack).sql<T>(q, params);
+  const count = (q: string, params: unknown[] = []) => (stack as DrillStack).count(q, params);
   const startWorker = async (name: string) => {
-    const w = await spawnRole(name, 'src/roles/worker.ts', env, 90_000);
+    const w = await (stack as DrillStack).spawn(name, 'worker');
     workers.push(w);
     return w;
   };
@@ -88,94 +74,30 @@ describe('reliability drills (real processes, private PostgreSQL and Redis)', ()
     });
 
   beforeAll(async () => {
-    pg = await startPrivatePostgres();
-    redis = await startPrivateRedis();
-    sandbox = await startSandbox({ port: 0, redirectUris: ['http://localhost:3002/settings/social-accounts/callback'] });
-    const admin = new Client({ connectionString: pg.adminUrl });
-    await admin.connect();
-    await admin.query('CREATE DATABASE autoreels');
-    await admin.end();
-    db = new DataSource(dataSourceOptions(pg.urlFor('autoreels')));
-    await db.initialize();
-    await db.runMigrations();
-    const port = await sparePort();
-    apiUrl = `http://127.0.0.1:${port}`;
-    env = {
-      ENVIRONMENT: 'test',
-      SECRET_KEY: `test-secret-${randomBytes(16).toString('hex')}`,
-      DATABASE_URL: pg.urlFor('autoreels'),
-      REDIS_URL: redis.url,
-      REDIS_KEY_PREFIX: `d${randomBytes(4).toString('hex')}`,
-      PORT: String(port),
-      LOG_LEVEL: 'info',
-      ALLOWED_ORIGINS: 'http://localhost:3002',
-      THROTTLE_LIMIT: '100000',
-      AUTH_THROTTLE_LIMIT: '1000',
-      FACEBOOK_GRAPH_URL: sandbox.url,
-      FACEBOOK_DIALOG_URL: sandbox.url,
-      FACEBOOK_RUPLOAD_URL: `${sandbox.url}/rupload`,
+    stack = await startDrillStack({
       WORKER_CONCURRENCY: String(CONCURRENCY),
       JOB_LOCK_MS: '2000',
       JOB_BACKOFF_MS: '200',
       CHECK_LEASE_MS: '5000',
       // sweeps are run by the test (in-process scheduler), never by a cron tick in the middle
       TOKEN_REFRESH_CRON: '0 0 1 1 *',
-    };
-    queue = new Queue(TOKEN_MAINTENANCE_QUEUE, { connection: { url: redis.url }, prefix: env.REDIS_KEY_PREFIX });
-    [api] = await Promise.all([spawnRole('api', 'src/roles/api.ts', env, 90_000)]);
-    scheduler = await startSchedulerRole(env);
-
-    // one user, one Facebook person with ACCOUNTS Pages, each with an Instagram account, all connected
-    const credentials = { email: `drill-${Date.now()}@example.com`, password: 'a-good-password' };
-    const post = (path: string, body: unknown, auth?: string) =>
-      fetch(`${apiUrl}${path}`, {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json', Accept: 'application/json', ...(auth ? { Authorization: auth } : {}) },
-        body: JSON.stringify(body),
-      });
-    expect((await post('/auth/register', credentials)).status).toBe(201);
-    bearer = `Bearer ${((await (await post('/auth/login', credentials)).json()) as { access_token: string }).access_token}`;
-    const person = await control<{ id: string }>(sandbox, 'POST', '/users', { name: 'Drill Person' });
-    for (let i = 0; i < ACCOUNTS; i++) {
-      await control(sandbox, 'POST', '/pages', {
-        user_id: person.id,
-        name: `Drill Page ${i}`,
-        instagram: { username: `drill.${i}` },
-      });
-    }
-    const login = (await (await post('/social/facebook/login', {}, bearer)).json()) as { login_url: string };
-    const dialog = new URL(login.login_url);
-    dialog.searchParams.set('sandbox_auto', 'approve');
-    dialog.searchParams.set('sandbox_user', person.id);
-    const back = new URL((await fetch(dialog, { redirect: 'manual' })).headers.get('location') as string);
-    const cb = await fetch(`${apiUrl}/social/facebook/callback${back.search}`, {
-      headers: { Accept: 'application/json', Authorization: bearer },
     });
-    const picked = (await cb.json()) as { state: string; candidates: Array<{ ig_user_id: string }> };
-    expect(picked.candidates).toHaveLength(ACCOUNTS);
-    const selected = await post(
-      '/social/facebook/select',
-      { state: picked.state, ig_user_ids: picked.candidates.map((c) => c.ig_user_id) },
-      bearer,
-    );
-    expect(selected.status).toBe(200);
+    sandbox = stack.sandbox;
+    apiUrl = stack.apiUrl;
+    queue = new Queue(TOKEN_MAINTENANCE_QUEUE, { connection: { url: stack.redis.url }, prefix: stack.env.REDIS_KEY_PREFIX });
+    api = await stack.spawn('api', 'api');
+    scheduler = await startSchedulerRole(stack.env);
+    // one user, one Facebook person with ACCOUNTS Pages, each with an Instagram account, all connected
+    bearer = await signUp(stack);
+    await connectAccounts(stack, bearer, ACCOUNTS);
     expect(await count(`SELECT count(*)::int n FROM instagram_tokens WHERE is_connected`)).toBe(ACCOUNTS);
   }, 150_000);
 
   afterAll(async () => {
-    if (table.length) {
-      const lines = table.map((r) => `| ${r.drill} | ${r.measure} | ${r.value} | ${r.bound} |`);
-      process.stdout.write(
-        `\nReliability drills\n| drill | measure | value | bound |\n|---|---|---|---|\n${lines.join('\n')}\n\n`,
-      );
-    }
-    await Promise.all([...workers, ...(api ? [api] : [])].map((r) => r.stop(5000).catch(() => null)));
+    table.print();
     await scheduler?.close().catch(() => undefined);
     await queue?.close().catch(() => undefined);
-    await db?.destroy().catch(() => undefined);
-    await sandbox?.close().catch(() => undefined);
-    await redis?.stop().catch(() => undefined);
-    await pg?.destroy();
+    await stack?.destroy();
   }, 60_000);
 
   it('SIGKILL of a worker mid-sweep: a new worker checks every due account (0 lost), duplicates ≤ jobs in flight', async () => {
@@ -276,7 +198,7 @@ describe('reliability drills (real processes, private PostgreSQL and Redis)', ()
       const loops = Array.from({ length: 8 }, () => loop());
       await sleep(1500);
       const downAt = Date.now(); // errors may start here
-      await pg!.stop(mode);
+      await stack!.pg.stop(mode);
       const stoppedAt = Date.now(); // from here until startAt PostgreSQL is certainly down
       await sleep(1000);
       const ready = await fetch(`${apiUrl}/health/ready`)
@@ -284,7 +206,7 @@ describe('reliability drills (real processes, private PostgreSQL and Redis)', ()
         .catch(() => 0);
       await sleep(2000);
       const startAt = Date.now();
-      await pg!.start();
+      await stack!.pg.start();
       const upAt = Date.now(); // accepting connections again
       // run on until 2 s of clean answers (or 15 s)
       await waitFor(

@@ -386,6 +386,42 @@ describe('connections use cases (real PostgreSQL, scripted Graph)', () => {
     expect((await eventsOf(second.row.id)).at(-1)).toMatchObject({ type: 'disconnect', outcome: 'success' });
   });
 
+  it('should give a user exactly one default account when two first connects finish at the same instant', async () => {
+    const [{ id: userId }] = await sql.query<Array<{ id: number }>>(
+      `INSERT INTO users (email, password_hash) VALUES ($1, 'x') RETURNING id`,
+      [`race-${Date.now()}@example.com`],
+    );
+    const pair = (n: number) => ({
+      igUserId: `1799${n}${users++}`,
+      username: `acme.${n}`,
+      name: 'Acme',
+      profilePictureUrl: null,
+      pageId: `p${n}`,
+      pageName: 'Acme',
+      fbUserId: `fb-race-${n}`,
+      userToken: `user-race-${n}`,
+      pageToken: `page-race-${n}`,
+      userTokenExpiresAt: new Date(Date.now() + 60 * 86_400_000),
+      pageTokenExpiresAt: null,
+      dataAccessExpiresAt: new Date(Date.now() + 90 * 86_400_000),
+      issuedAt: new Date(),
+      permissions: ['instagram_basic'],
+    });
+    // warm connections, so the transactions below really run side by side (as in a busy api)
+    await Promise.all(Array.from({ length: 4 }, () => sql.query(`SELECT pg_sleep(0.05)`)));
+    // logins (tabs, pickers) completing together: before, each saw no default and set its own,
+    // and the unique index turned all but one into a 500
+    const results = await Promise.allSettled(
+      Array.from({ length: 4 }, (_, n) => app.get(ConnectAccounts).execute(userId, [pair(n)])),
+    );
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled', 'fulfilled']);
+    const defaults = await sql.query<Array<{ n: number }>>(
+      `SELECT count(*)::int n FROM instagram_tokens WHERE user_id = $1 AND is_default AND is_connected`,
+      [userId],
+    );
+    expect(defaults[0].n).toBe(1);
+  });
+
   it('should re-encrypt every row with the new first key and write it in the history', async () => {
     const { row } = await connected();
     await sql.query(`UPDATE instagram_tokens SET token_key_id = 'old' WHERE id = $1`, [row.id]);
@@ -393,5 +429,73 @@ describe('connections use cases (real PostgreSQL, scripted Graph)', () => {
     const { moved } = await app.get(ConnectionRepository).reencryptAll();
     expect(moved).toBeGreaterThanOrEqual(1);
     expect((await eventsOf(row.id)).at(-1)).toMatchObject({ type: 'key_rotated', outcome: 'success', actor: 'system' });
+  });
+
+  it('should store a check that was in flight while the key rotation moved its row, and release its lease', async () => {
+    const { row } = await connected();
+    await sql.query(`UPDATE instagram_tokens SET token_key_id = 'old' WHERE id = $1`, [row.id]);
+    const repo = app.get(ConnectionRepository);
+    // the rotation runs while the check holds the lease, between its decrypt and its write
+    const inspect = graph.inspectToken.bind(graph);
+    let rotation: ReturnType<ConnectionRepository['reencryptAll']> | undefined;
+    const spy = jest.spyOn(graph, 'inspectToken').mockImplementation(async (token) => {
+      await (rotation ??= repo.reencryptAll()); // once, though both tokens are inspected at once
+      return inspect(token);
+    });
+    try {
+      const result = await app.get(CheckConnection).execute(row.id, 'worker');
+      expect(result).toMatchObject({ success: true, status: 'active' });
+    } finally {
+      spy.mockRestore();
+    }
+    expect(await rotation).toMatchObject({ moved: 1, left: 0 });
+    const [stored] = await sql.query<Array<{ lease_until: Date | null; token_key_id: string }>>(
+      `SELECT lease_until, token_key_id FROM instagram_tokens WHERE id = $1`,
+      [row.id],
+    );
+    // the check's verified write landed (before, the rotation's version bump made it miss: no
+    // history row, the lease held for CHECK_LEASE_MS and the job deferred as "leased by another run")
+    expect(stored).toEqual({ lease_until: null, token_key_id: (await repo.findById(row.id))?.tokenKeyId });
+    expect((await eventsOf(row.id)).slice(-2)).toEqual([
+      { type: 'key_rotated', outcome: 'success', actor: 'system', error_code: null },
+      { type: 'refresh', outcome: 'success', actor: 'worker', error_code: null },
+    ]);
+  });
+
+  it('should move a row whose version changed after the rotation read it (a lease taken and released meanwhile)', async () => {
+    const first = await connected();
+    const second = await connected();
+    await sql.query(`UPDATE instagram_tokens SET token_key_id = 'old' WHERE id IN ($1, $2)`, [first.row.id, second.row.id]);
+    // hold the first row so the rotation, having read both rows, waits on it
+    const holder = sql.createQueryRunner();
+    await holder.connect();
+    await holder.startTransaction();
+    let rotation: Promise<Awaited<ReturnType<ConnectionRepository['reencryptAll']>>> | undefined;
+    try {
+      await holder.query(`SELECT 1 FROM instagram_tokens WHERE id = $1 FOR UPDATE`, [first.row.id]);
+      rotation = app.get(ConnectionRepository).reencryptAll();
+      for (let i = 0; ; i++) {
+        const [{ waiting }] = await sql.query<Array<{ waiting: number }>>(
+          `SELECT count(*)::int waiting FROM pg_stat_activity
+            WHERE wait_event_type = 'Lock' AND query LIKE 'UPDATE instagram_tokens SET long_lived_token%'`,
+        );
+        if (waiting > 0) break;
+        if (i > 200) throw new Error('the rotation never waited on the held row');
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      // what a check does without writing tokens: lease (version + 1), release (version + 1)
+      const leased = await app.get(ConnectionRepository).acquireLease(second.row.id, 60_000, 0);
+      await app.get(ConnectionRepository).releaseLease(leased as Connection);
+    } finally {
+      await holder.commitTransaction();
+      await holder.release();
+    }
+    const result = await rotation;
+    const keys = await sql.query<Array<{ token_key_id: string }>>(
+      `SELECT token_key_id FROM instagram_tokens WHERE id IN ($1, $2) ORDER BY id`,
+      [first.row.id, second.row.id],
+    );
+    expect(keys.map((k) => k.token_key_id)).not.toContain('old'); // before: the second was "changed meanwhile" and stayed
+    expect(result).toMatchObject({ moved: 2, skipped: 0, left: 0 });
   });
 });

@@ -4,7 +4,7 @@ import { DiscoveryModule, DiscoveryService } from '@nestjs/core';
 import { Queue } from 'bullmq';
 import IORedis, { type Redis } from 'ioredis';
 import { AppConfig } from '../../config/app-config';
-import { redisOptionsFromUrl } from './redis-options';
+import { redisOptionsFromUrl, redisReconnectDelay } from './redis-options';
 import { redisState, reportRedisErrors } from './redis-state';
 
 export const REDIS = Symbol('REDIS');
@@ -50,7 +50,7 @@ class QueueErrorReporter implements OnModuleInit {
           keyPrefix: `${config.redisKeyPrefix}:`,
           maxRetriesPerRequest: 1,
           connectTimeout: 2000,
-          retryStrategy: (times) => Math.min(times * 200, 2000),
+          retryStrategy: redisReconnectDelay,
         });
         // surfaced through readiness and one log line per state change, never a crash or a raw trace
         reportRedisErrors('redis', redis);

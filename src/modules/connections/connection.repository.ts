@@ -97,6 +97,13 @@ export interface PersonAccounts {
   kept: number[];
 }
 
+/** What a key rotation did: rows it moved, rows another write moved (or emptied) first, rows still under an old key. */
+export interface ReencryptResult {
+  moved: number;
+  skipped: number;
+  left: number;
+}
+
 /**
  * The one owner of `instagram_tokens` and `token_events` (STYLE.md: each table has one owner).
  * Every write to either table is a method here; ownership is built into the reads (another
@@ -196,9 +203,9 @@ export abstract class ConnectionRepository {
   abstract deferIfUnchanged(accountId: number, dueAtMs: number, at: Date): Promise<boolean>;
 
   // --- key rotation ----------------------------------------------------------------------------
-  /** Moves every stored token to the vault's current key; one event per account moved. */
-  abstract reencryptAll(
-    batch?: number,
-    onProgress?: (done: number, total: number) => void,
-  ): Promise<{ moved: number; skipped: number }>;
+  /**
+   * Moves every stored token to the vault's current key, alongside live checks (no lease taken,
+   * no version bump); one event per account moved.
+   */
+  abstract reencryptAll(batch?: number, onProgress?: (done: number, total: number) => void): Promise<ReencryptResult>;
 }

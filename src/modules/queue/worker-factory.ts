@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { Worker, type Job, type WorkerOptions } from 'bullmq';
+import { redisReconnectDelay } from '../../common/redis/redis-options';
 import { isConnectionError, redisState } from '../../common/redis/redis-state';
 import type { AppConfig } from '../../config/app-config';
 
@@ -18,7 +19,7 @@ export function startWorker<T>(
 ): Worker<T> {
   const logger = new Logger(`Worker:${name}`);
   const worker = new Worker<T>(name, process, {
-    connection: { url: config.redisUrl, maxRetriesPerRequest: null },
+    connection: { url: config.redisUrl, maxRetriesPerRequest: null, retryStrategy: redisReconnectDelay },
     prefix: config.redisKeyPrefix,
     concurrency: config.queue.concurrency,
     lockDuration: config.queue.lockMs,

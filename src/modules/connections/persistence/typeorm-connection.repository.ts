@@ -14,6 +14,7 @@ import {
   type DueAccount,
   type EventInput,
   type PersonAccounts,
+  type ReencryptResult,
   type VerifiedCheck,
   type VerifiedLoginPair,
 } from '../connection.repository';
@@ -25,6 +26,9 @@ import { TokenEventEntity } from './token-event.entity';
 
 /** Progress of a key rotation: rows done so far out of those found at the start. */
 export type ReencryptProgress = (done: number, total: number) => void;
+
+/** Swaps tried on one row that other writes keep replacing under an old key, before it is left for a re-run. */
+const REENCRYPT_ATTEMPTS = 5;
 
 const secondsUntil = (at: Date | null, now: Date): number | null =>
   at ? Math.max(0, Math.floor((at.getTime() - now.getTime()) / 1000)) : null;
@@ -264,7 +268,15 @@ export class TypeormConnectionRepository extends ConnectionRepository {
     });
   }
 
-  /** Promotes the oldest still-connected account when the default one leaves. */
+  /**
+   * Promotes the oldest still-connected account when the user has no default (the default one
+   * left, or this is the first connect). Two such transactions of one user at once (two first
+   * connects finishing together) each see no default and each promote their own row; the unique
+   * index (uq_instagram_tokens_default) makes the second wait for the first and then refuse it,
+   * which was a 500 for that whole login. The promotion runs under a savepoint: refused means the
+   * other transaction gave the user a default, which is all this wanted. (No lock is taken here: a
+   * lock after the row locks these transactions hold could deadlock with one of them.)
+   */
   private async ensureDefault(userId: number, m: EntityManager): Promise<void> {
     const hasDefault = await m.count(InstagramTokenEntity, { where: { userId, isDefault: true, isConnected: true } });
     if (hasDefault) return;
@@ -272,7 +284,16 @@ export class TypeormConnectionRepository extends ConnectionRepository {
       where: { userId, isConnected: true },
       order: { connectedAt: 'ASC', id: 'ASC' },
     });
-    if (next) await m.update(InstagramTokenEntity, { id: next.id }, { isDefault: true });
+    if (!next) return;
+    await m.query('SAVEPOINT ensure_default');
+    try {
+      await m.update(InstagramTokenEntity, { id: next.id }, { isDefault: true });
+      await m.query('RELEASE SAVEPOINT ensure_default');
+    } catch (err) {
+      const driverError = (err as { driverError?: { code?: string; constraint?: string } }).driverError;
+      if (driverError?.code !== '23505' || driverError.constraint !== 'uq_instagram_tokens_default') throw err;
+      await m.query('ROLLBACK TO SAVEPOINT ensure_default');
+    }
   }
 
   // --- checks ---------------------------------------------------------------------------------
@@ -522,20 +543,30 @@ export class TypeormConnectionRepository extends ConnectionRepository {
 
   // --- key rotation ----------------------------------------------------------------------------
 
-  async reencryptAll(batch = 500, onProgress?: ReencryptProgress): Promise<{ moved: number; skipped: number }> {
+  /**
+   * Moves every row to the current key while the service works. Each row is a compare-and-swap on
+   * its ciphertexts, and leaves `version` alone: the plaintext does not change, so a check that
+   * holds the row's lease (it read the tokens under the old key) must still be able to store what
+   * Meta verified. Bumping the version, as this once did, made that check's conditional write miss:
+   * its result was dropped and its lease stayed held until CHECK_LEASE_MS. A swap that misses means
+   * another write replaced the tokens meanwhile: re-read; done if that write used the current key
+   * (or took the tokens away), else try again with what is there now.
+   */
+  async reencryptAll(batch = 500, onProgress?: ReencryptProgress): Promise<ReencryptResult> {
     type Row = {
       id: number;
       user_id: number;
-      version: number;
       token_key_id: string | null;
       long_lived_token: string | null;
       access_token: string | null;
     };
     let moved = 0;
     let skipped = 0;
+    let left = 0;
     let lastId = 0;
     const key = this.vault.currentKeyId;
     const pending = `token_key_id IS DISTINCT FROM $1 AND (long_lived_token IS NOT NULL OR access_token IS NOT NULL)`;
+    const columns = `id, user_id, token_key_id, long_lived_token, access_token`;
     const total = onProgress
       ? (
           await this.dataSource.query<Array<{ n: number }>>(`SELECT count(*)::int n FROM instagram_tokens WHERE ${pending}`, [
@@ -544,47 +575,64 @@ export class TypeormConnectionRepository extends ConnectionRepository {
         )[0].n
       : 0;
     onProgress?.(0, total);
+    const move = (row: Row, col: 'long_lived_token' | 'access_token') => {
+      const blob = row[col];
+      return blob ? this.encrypt(row.id, col, this.vault.decrypt(blob, tokenAad('instagram_tokens', row.id, col))) : null;
+    };
+    const swap = (row: Row) =>
+      this.dataSource.transaction(async (m) => {
+        const res = await m.query<[unknown[], number]>(
+          `UPDATE instagram_tokens SET long_lived_token = $1, access_token = $2, token_key_id = $3
+            WHERE id = $4 AND long_lived_token IS NOT DISTINCT FROM $5 AND access_token IS NOT DISTINCT FROM $6`,
+          [move(row, 'long_lived_token'), move(row, 'access_token'), key, row.id, row.long_lived_token, row.access_token],
+        );
+        if (res[1] !== 1) return false;
+        await this.recordEvent(
+          {
+            accountId: row.id,
+            userId: row.user_id,
+            type: 'key_rotated',
+            outcome: 'success',
+            actor: 'system',
+            message: `Tokens re-encrypted with key "${key}".`,
+            details: { from_key: row.token_key_id, to_key: key },
+          },
+          m,
+        );
+        return true;
+      });
     for (;;) {
       const rows = await this.dataSource.query<Row[]>(
-        `SELECT id, user_id, version, token_key_id, long_lived_token, access_token FROM instagram_tokens
-          WHERE id > $1 AND token_key_id IS DISTINCT FROM $2 AND (long_lived_token IS NOT NULL OR access_token IS NOT NULL)
-          ORDER BY id LIMIT $3`,
-        [lastId, key, batch],
+        `SELECT ${columns} FROM instagram_tokens WHERE id > $2 AND ${pending} ORDER BY id LIMIT $3`,
+        [key, lastId, batch],
       );
       if (!rows.length) break;
-      for (const row of rows) {
-        lastId = row.id;
-        const move = (col: 'long_lived_token' | 'access_token') => {
-          const blob = row[col];
-          return blob ? this.encrypt(row.id, col, this.vault.decrypt(blob, tokenAad('instagram_tokens', row.id, col))) : null;
-        };
-        const done = await this.dataSource.transaction(async (m) => {
-          const res = await m.query<[unknown[], number]>(
-            `UPDATE instagram_tokens SET long_lived_token = $1, access_token = $2, token_key_id = $3, version = version + 1
-              WHERE id = $4 AND version = $5`,
-            [move('long_lived_token'), move('access_token'), key, row.id, row.version],
-          );
-          if (res[1] !== 1) return false;
-          await this.recordEvent(
-            {
-              accountId: row.id,
-              userId: row.user_id,
-              type: 'key_rotated',
-              outcome: 'success',
-              actor: 'system',
-              message: `Tokens re-encrypted with key "${key}".`,
-              details: { from_key: row.token_key_id, to_key: key },
-            },
-            m,
-          );
-          return true;
-        });
-        if (done) moved++;
-        else skipped++; // changed meanwhile: it was re-encrypted with the current key by that write
+      for (const first of rows) {
+        lastId = first.id;
+        let row: Row | undefined = first;
+        for (let attempt = 0; ; attempt++) {
+          if (await swap(row)) {
+            moved++;
+            break;
+          }
+          [row] = await this.dataSource.query<Row[]>(`SELECT ${columns} FROM instagram_tokens WHERE id = $2 AND ${pending}`, [
+            key,
+            row.id,
+          ]);
+          if (!row) {
+            skipped++; // rewritten meanwhile with the current key, or its tokens were removed
+            break;
+          }
+          if (attempt >= REENCRYPT_ATTEMPTS) {
+            left++; // still under an old key: a process with an older ring keeps writing it
+            break;
+          }
+        }
       }
-      onProgress?.(Math.min(moved + skipped, Math.max(total, moved + skipped)), Math.max(total, moved + skipped));
+      const done = moved + skipped + left;
+      onProgress?.(Math.min(done, Math.max(total, done)), Math.max(total, done));
     }
-    return { moved, skipped };
+    return { moved, skipped, left };
   }
 
   /** A raw instagram_tokens row (RETURNING *) as the entity findOneBy would give. */

@@ -107,6 +107,24 @@ export class WebhookRepository {
     await this.endpoints.update({ id }, { enabled: true, disabledAt: null, disabledReason: null });
   }
 
+  /** Endpoints in id order after `afterId`, with their sealed secret (key rotation). */
+  async sealedSecretsAfter(afterId: number, limit: number): Promise<Array<{ id: number; sealed: string }>> {
+    const rows = await this.ds.query<Array<{ id: number; secret_encrypted: string }>>(
+      `SELECT id, secret_encrypted FROM webhook_endpoints WHERE id > $1 ORDER BY id LIMIT $2`,
+      [afterId, limit],
+    );
+    return rows.map((r) => ({ id: r.id, sealed: r.secret_encrypted }));
+  }
+
+  /** Replaces an endpoint's sealed secret only if it is still `from` (compare-and-swap); false otherwise. */
+  async replaceSealedSecret(id: number, from: string, to: string): Promise<boolean> {
+    const res = await this.ds.query<[unknown[], number]>(
+      `UPDATE webhook_endpoints SET secret_encrypted = $3 WHERE id = $1 AND secret_encrypted = $2`,
+      [id, from, to],
+    );
+    return res[1] === 1;
+  }
+
   // --- deliveries ----------------------------------------------------------------------------
   async insertDeliveries(rows: NewDelivery[]): Promise<void> {
     if (rows.length) await this.deliveries.insert(rows.map((r) => ({ ...r, status: 'pending' as const })));
