@@ -31,7 +31,7 @@ module.exports = {
       ...common,
       displayName: 'reliability',
       testMatch: ['<rootDir>/test/reliability/**/*.reliability-spec.ts'],
-      globalSetup: '<rootDir>/test/helpers/global-setup.ts',
+      globalSetup: '<rootDir>/test/helpers/reliability-setup.ts',
       setupFilesAfterEnv: ['<rootDir>/test/helpers/timeout-180s.ts'],
     },
   ],

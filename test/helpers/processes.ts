@@ -99,10 +99,15 @@ function newestSource(dir = join(ROOT, 'src')): number {
  * A ts-node start-up costs 5-8 s of CPU per process on 2 cores; the drills start several.
  */
 function nodeArgs(entry: string): string[] {
+  const compiled = compiledIfFresh(entry);
+  return compiled ? [compiled] : ['-r', 'ts-node/register/transpile-only', join(ROOT, entry)];
+}
+
+/** `dist/…/<entry>.js` when it exists and no file under src/ is newer, else undefined. */
+export function compiledIfFresh(entry: string): string | undefined {
   const compiled = join(ROOT, 'dist', entry.replace(/\.ts$/, '.js'));
   sourcesMtime ??= newestSource();
-  if (existsSync(compiled) && sourcesMtime <= statSync(compiled).mtimeMs) return [compiled];
-  return ['-r', 'ts-node/register/transpile-only', join(ROOT, entry)];
+  return existsSync(compiled) && sourcesMtime <= statSync(compiled).mtimeMs ? compiled : undefined;
 }
 
 /**

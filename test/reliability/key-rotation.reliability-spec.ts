@@ -92,6 +92,26 @@ describe('reliability drill: key rotation under load (real processes, private Po
     await control(s.sandbox, 'POST', '/settings', { latencyMs: META_LATENCY_MS });
     const [{ since }] = await s.sql<{ since: Date }>(`SELECT now() AS since`);
 
+    // Every account due again as soon as it was checked; the sweeps queue the checks, but the queue
+    // stays paused until the rotation moves its first row, so the worker starts checking at once
+    // then, and every row is still under a when the rotation reads them (its start-up is no part
+    // of the drill).
+    let stop = false;
+    const dueLoop = async () => {
+      while (!stop) {
+        await s.sql(`UPDATE instagram_tokens SET next_check_at = now() WHERE is_connected AND next_check_at > now()`);
+        await sleep(250);
+      }
+    };
+    await q.pause();
+    const due = dueLoop();
+    await waitFor(
+      'every account queued',
+      async () => (await q.getJobCountByTypes('waiting', 'prioritized')) >= ACCOUNTS,
+      20_000,
+      50,
+    );
+
     // tokens:reencrypt as an operator runs it (npm run tokens:reencrypt)
     const cli = spawn(process.execPath, [join(ROOT, 'scripts/run-cli.js'), 'tokens-reencrypt'], {
       cwd: ROOT,
@@ -103,16 +123,15 @@ describe('reliability drill: key rotation under load (real processes, private Po
     cli.stdout.on('data', (d: Buffer) => (cliOut += d.toString()));
     cli.stderr.on('data', (d: Buffer) => (cliErr += d.toString()));
     const cliExit = new Promise<number | null>((resolve) => cli.once('exit', resolve));
-    // The load starts with the first row moved, so every row is still under a when the rotation
-    // reads them (its start-up is no part of the drill): every account due again as soon as it was
-    // checked, manual refreshes from the other end of the id range, signed test deliveries.
+    // The load starts with the first row moved: the worker's checks, manual refreshes from the
+    // other end of the id range, signed test deliveries.
     await waitFor(
       'the first row moved',
       () => s.count(`SELECT count(*)::int n FROM token_events WHERE type = 'key_rotated'`),
       60_000,
       20,
     );
-    let stop = false;
+    await q.resume();
     const refreshes: Sample[] = [];
     const tests: Sample[] = [];
     const timed = async (into: Sample[], req: () => Promise<Response>) => {
@@ -142,13 +161,7 @@ describe('reliability drill: key rotation under load (real processes, private Po
         await sleep(100);
       }
     };
-    const dueLoop = async () => {
-      while (!stop) {
-        await s.sql(`UPDATE instagram_tokens SET next_check_at = now() WHERE is_connected AND next_check_at > now()`);
-        await sleep(250);
-      }
-    };
-    const load = [...Array.from({ length: REFRESH_LOOPS }, refreshLoop), testLoop(), dueLoop()];
+    const load = [...Array.from({ length: REFRESH_LOOPS }, refreshLoop), testLoop(), due];
     const exit = await cliExit;
     await sleep(1000); // the load runs on past the end of the rotation
     stop = true;
