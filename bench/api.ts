@@ -12,7 +12,7 @@
  * (default 20), BENCH_API_JS (another built api.js), BENCH_API_NODE_ARGS (e.g. `--cpu-prof
  * --cpu-prof-dir=/tmp/prof` to profile the api under the load).
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -20,35 +20,9 @@ import autocannon from 'autocannon';
 import { SAM_ID } from '../test/helpers/sandbox';
 import { sparePort } from '../test/helpers/processes';
 import { callback, dialog, newUser, startStack, type Stack } from '../test/helpers/stack';
-import type { BenchRow } from './connect';
+import { cpuMs, rssMb, type BenchRow } from './proc';
 
 const API_JS = process.env.BENCH_API_JS ?? join(__dirname, '..', 'dist', 'src', 'roles', 'api.js');
-
-export function rssMb(pid: number): number {
-  try {
-    return (
-      Number(
-        execFileSync('ps', ['-o', 'rss=', '-p', String(pid)])
-          .toString()
-          .trim(),
-      ) / 1024
-    );
-  } catch {
-    return 0;
-  }
-}
-
-/** utime + stime of a process in ms, from /proc (Linux). */
-export function cpuMs(pid: number): number {
-  try {
-    const stat = execFileSync('cat', [`/proc/${pid}/stat`]).toString();
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const ticks = Number(fields[11]) + Number(fields[12]); // fields 14 and 15 of proc(5)
-    return (ticks * 1000) / 100; // USER_HZ is 100 on Linux
-  } catch {
-    return 0;
-  }
-}
 
 export async function spawnApi(env: Record<string, string>, port: number): Promise<ChildProcess> {
   const nodeArgs = (process.env.BENCH_API_NODE_ARGS ?? '').split(' ').filter(Boolean); // e.g. --cpu-prof

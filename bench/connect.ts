@@ -6,13 +6,7 @@
  */
 import { SAM_ID, control } from '../test/helpers/sandbox';
 import { callback, dialog, newUser, startStack, type Stack } from '../test/helpers/stack';
-
-export interface BenchRow {
-  measure: string;
-  value: string;
-  target: string;
-  ok: string;
-}
+import type { BenchRow } from './proc';
 
 export async function benchConnect(): Promise<BenchRow[]> {
   const stack: Stack = await startStack({ LOG_LEVEL: 'warn', THROTTLE_LIMIT: '100000000' });

@@ -24,8 +24,8 @@
  * BENCH_WORKER_ARGS adds node flags (e.g. `--cpu-prof --cpu-prof-dir=artifacts/prof`).
  * Run alone: `npx ts-node --transpile-only bench/lifecycle.ts`.
  */
-import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { TokenVault, tokenAad } from '../src/modules/connections/token-vault';
@@ -33,13 +33,7 @@ import type { CallRecord } from '../src/sandbox/sandbox-state';
 import { deleteRedisPrefix, startSchedulerRole, waitFor } from '../test/helpers/lifecycle';
 import { SAM_ID, control } from '../test/helpers/sandbox';
 import { callback, dialog, newUser, startStack, type Stack } from '../test/helpers/stack';
-
-export interface BenchRow {
-  measure: string;
-  value: string;
-  target: string;
-  ok: string;
-}
+import { cpuMs, rssMb, type BenchRow } from './proc';
 
 /**
  * A routine check outside the refresh window (the bench's rows have ~60 days left): both
@@ -51,26 +45,6 @@ const GRAPH_CALLS_PER_CHECK = 2;
 const LATENCY_MS = 50;
 const CPU_MS_PER_CHECK = 3;
 const WORKER_JS = process.env.BENCH_WORKER_JS ?? join(__dirname, '..', 'dist', 'src', 'roles', 'worker.js');
-
-/** Resident set size from /proc (no ps process per sample), in MB; 0 once the process is gone. */
-function rssMb(pid: number): number {
-  try {
-    const kb = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return kb ? Number(kb[1]) / 1024 : 0;
-  } catch {
-    return 0;
-  }
-}
-
-let clockTicks = 0;
-/** utime + stime of a process so far, in ms (/proc/<pid>/stat fields 14 and 15, in clock ticks). */
-function cpuMs(pid: number): number {
-  if (!clockTicks) clockTicks = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  // the command name (field 2) may hold spaces: count from after its closing parenthesis
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / clockTicks;
-}
 
 /** This process's CPU so far (user + system), in ms: the sandbox answering the worker runs here. */
 function ownCpuMs(): number {

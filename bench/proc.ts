@@ -1,0 +1,30 @@
+/** What every bench section shares: its table row, and a process's memory and CPU read from /proc (Linux). */
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+
+export interface BenchRow {
+  measure: string;
+  value: string;
+  target: string;
+  ok: string;
+}
+
+/** Resident set size from /proc (no ps process per sample), in MB; 0 once the process is gone. */
+export function rssMb(pid: number): number {
+  try {
+    const kb = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return kb ? Number(kb[1]) / 1024 : 0;
+  } catch {
+    return 0;
+  }
+}
+
+let clockTicks = 0;
+/** utime + stime of a process so far, in ms (/proc/<pid>/stat fields 14 and 15, in clock ticks). */
+export function cpuMs(pid: number): number {
+  if (!clockTicks) clockTicks = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // the command name (field 2) may hold spaces: count from after its closing parenthesis
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / clockTicks;
+}
