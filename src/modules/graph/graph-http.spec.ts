@@ -74,6 +74,15 @@ describe('httpCall (keep-alive HTTP for Meta calls)', () => {
     expect(err).toMatchObject({ name: 'HttpCallError', timedOut: true });
   });
 
+  it('should fail, not answer, when the server drops the connection half way through the body', async () => {
+    handler = (req, _body, res) => {
+      res.writeHead(200, { 'Content-Length': '100' });
+      res.write('{"partial":', () => req.socket.destroy());
+    };
+    const err = await httpCall(`${base}/drop`, { method: 'GET', headers: {}, timeoutMs: 2000 }).catch((e: unknown) => e);
+    expect(err).toMatchObject({ name: 'HttpCallError', timedOut: false });
+  });
+
   it('should name a connection failure by its code', async () => {
     const err = await httpCall('http://127.0.0.1:1/', { method: 'GET', headers: {}, timeoutMs: 2000 }).catch((e: unknown) => e);
     expect(err).toMatchObject({ name: 'HttpCallError', timedOut: false, code: 'ECONNREFUSED' });

@@ -88,7 +88,10 @@ export function httpCall(url: string, call: HttpCall): Promise<HttpAnswer> {
       let text = '';
       res.on('data', (chunk: string) => (text += chunk));
       res.on('error', fail);
-      res.on('aborted', () => fail(undefined));
+      // the connection closed before the whole answer came (after 'end', this is a no-op)
+      res.on('close', () => {
+        if (!res.complete) fail(undefined);
+      });
       res.on('end', () => {
         if (settled) return;
         settled = true;
