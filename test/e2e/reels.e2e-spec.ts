@@ -178,7 +178,13 @@ describe('reels (e2e)', () => {
     await until(a.auth, res.body.id as number, 'published');
     const [m] = await media(a.igUserId);
     expect(m.upload_sha256).toBe(createHash('sha256').update(bytes).digest('hex'));
-    expect(readdirSync(uploadDir)).not.toContain(`${up.body.upload_id as string}.video`);
+    // the file goes once the reel is terminal, just after the status is written: wait for it, but not forever
+    const file = `${up.body.upload_id as string}.video`;
+    await waitFor(
+      'the upload file to be deleted',
+      () => Promise.resolve(readdirSync(uploadDir).includes(file) ? null : true),
+      5_000,
+    );
     // an upload serves one reel
     await post(a.auth, { upload_id: up.body.upload_id }).expect(404);
   });
