@@ -15,10 +15,12 @@ import { TokenVault } from '../modules/connections/token-vault';
 import { WebhookRepository } from '../modules/integrations/persistence/webhook.repository';
 import { ReencryptWebhookSecrets } from '../modules/integrations/use-cases/reencrypt-webhook-secrets.use-case';
 import { WebhookSecrets } from '../modules/integrations/webhook-secrets';
+import { OAuthStateEntity } from '../modules/social/oauth-state.entity';
+import { OAuthStateService } from '../modules/social/oauth-state.service';
 
 /**
- * Key rotation: moves every stored token, and every webhook signing secret, to the first key of
- * TOKEN_ENCRYPTION_KEYS. Put the new key first, keep the old ones after it, deploy, run this, then
+ * Key rotation: moves every stored token, every webhook signing secret and every account picker's
+ * pending login to the first key of TOKEN_ENCRYPTION_KEYS. Put the new key first, keep the old ones after it, deploy, run this, then
  * drop the old keys. Safe to re-run and to run while the service works (each row is a
  * compare-and-swap of its ciphertext; a check in flight still stores its result); each account
  * moved gets a `key_rotated` event in its history.
@@ -38,6 +40,10 @@ export function reencryptWebhookSecrets(
   batch = 500,
 ): Promise<{ moved: number; left: number }> {
   return new ReencryptWebhookSecrets(new WebhookRepository(ds), new WebhookSecrets(vault)).execute(batch);
+}
+
+export function reencryptPendingLogins(ds: DataSource, vault: TokenVault): Promise<{ moved: number }> {
+  return new OAuthStateService(ds.getRepository(OAuthStateEntity), new SystemClock()).reencryptPendingSecrets(vault);
 }
 
 if (require.main === module) {
@@ -64,9 +70,10 @@ if (require.main === module) {
         bar.update(done);
       }).finally(() => started && bar.stop());
       const hooks = await reencryptWebhookSecrets(ds, vault);
+      const pickers = await reencryptPendingLogins(ds, vault);
       process.stdout.write(
         `re-encrypted ${moved} account(s) with key "${vault.currentKeyId}"; ${skipped} changed meanwhile; ` +
-          `${hooks.moved} webhook secret(s)\n`,
+          `${hooks.moved} webhook secret(s); ${pickers.moved} pending account picker(s)\n`,
       );
       await ds.destroy();
       if (left + hooks.left > 0) {

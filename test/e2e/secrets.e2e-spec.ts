@@ -5,7 +5,7 @@ import IORedis from 'ioredis';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../../src/config/app-config';
 import { validateEnv } from '../../src/config/env.schema';
-import { reencryptAll, reencryptWebhookSecrets } from '../../src/cli/tokens-reencrypt';
+import { reencryptAll, reencryptPendingLogins, reencryptWebhookSecrets } from '../../src/cli/tokens-reencrypt';
 import { ReconnectLinkService } from '../../src/modules/alerts/reconnect-link.service';
 import { TokenVault, tokenAad } from '../../src/modules/connections/token-vault';
 import { ACME_COFFEE_PAGE, ACME_ROASTERY_PAGE, ALEX_ID, SAM_ID, control } from '../helpers/sandbox';
@@ -156,5 +156,31 @@ describe('secrets never leak (e2e)', () => {
     expect(onlyNew.keyIdOf(sealed)).toBe('k2');
     expect(onlyNew.decrypt(sealed, tokenAad('webhook_endpoints', hook.body.id as number, 'secret'))).toBe(hook.body.secret);
     expect(await reencryptWebhookSecrets(db, rotated)).toEqual({ moved: 0, left: 0 });
+  });
+
+  it("should move an open account picker's pending login to the new key too, so the old key can go at once", async () => {
+    const { auth, email } = await newUser(stack);
+    const search = await dialog(stack, auth, { user: ALEX_ID, pages: [ACME_COFFEE_PAGE, ACME_ROASTERY_PAGE] });
+    expect((await callback(stack, auth, search).expect(200)).body.status).toBe('needs_selection');
+    const pending = () =>
+      db.query<Array<{ id: string; pending_secret: string }>>(
+        `SELECT id, pending_secret FROM oauth_states WHERE pending_secret IS NOT NULL AND user_id = (SELECT id FROM users WHERE email = $1)`,
+        [email],
+      );
+    const [before] = await pending();
+    const aad = tokenAad('oauth_states', before.id, 'pending_secret');
+    const oldVault = stack.api.app.get(TokenVault);
+    expect(oldVault.keyIdOf(before.pending_secret)).toBe('k1');
+    const login = oldVault.decrypt(before.pending_secret, aad);
+
+    const rotated = new TokenVault(
+      new AppConfig(validateEnv({ ...stack.api.env, TOKEN_ENCRYPTION_KEYS: `k2:${key(2)},k1:${key(1)}` })),
+    );
+    expect((await reencryptPendingLogins(db, rotated)).moved).toBeGreaterThanOrEqual(1);
+    const [after] = await pending();
+    const onlyNew = new TokenVault(new AppConfig(validateEnv({ ...stack.api.env, TOKEN_ENCRYPTION_KEYS: `k2:${key(2)}` })));
+    expect(onlyNew.keyIdOf(after.pending_secret)).toBe('k2');
+    expect(onlyNew.decrypt(after.pending_secret, aad)).toBe(login);
+    expect((await reencryptPendingLogins(db, rotated)).moved).toBe(0); // re-running is a no-op
   });
 });

@@ -3,6 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { Clock } from '../../common/clock';
+import { TokenVault, tokenAad } from '../connections/token-vault';
 import { OAuthStateEntity, type OAuthProvider, type OAuthPurpose } from './oauth-state.entity';
 
 export const STATE_TTL_MS = 10 * 60_000;
@@ -72,6 +73,31 @@ export class OAuthStateService {
       await new Promise((r) => setTimeout(r, 100));
     }
     return null;
+  }
+
+  /**
+   * Key rotation (`tokens:reencrypt`): seals every waiting account picker's login again under the
+   * current key, expired ones too (data deletion opens them until housekeeping wipes them), so the
+   * old key can be dropped at once. Each row is a compare-and-swap: a picker that took its secret
+   * meanwhile (or housekeeping that wiped it) leaves nothing to move, so a missed swap is not retried.
+   */
+  async reencryptPendingSecrets(vault: TokenVault): Promise<{ moved: number }> {
+    const rows = await this.states.query<Array<{ id: string; pending_secret: string }>>(
+      `SELECT id, pending_secret FROM oauth_states WHERE pending_secret IS NOT NULL`,
+    );
+    let moved = 0;
+    for (const row of rows) {
+      if (vault.keyIdOf(row.pending_secret) === vault.currentKeyId) continue;
+      const aad = tokenAad('oauth_states', row.id, 'pending_secret');
+      const res = await this.states
+        .createQueryBuilder()
+        .update()
+        .set({ pendingSecret: vault.encrypt(vault.decrypt(row.pending_secret, aad), aad) })
+        .where('id = :id AND pending_secret = :old', { id: row.id, old: row.pending_secret })
+        .execute();
+      moved += res.affected ?? 0;
+    }
+    return { moved };
   }
 
   /**
