@@ -23,13 +23,22 @@ import type {
 } from './graph-api.client';
 import { GraphCallObserver } from './graph-call-observer';
 import { GraphError, classifyGraphError } from './graph-error';
-import { HttpCallError, httpCall, type HttpAnswer } from './graph-http';
+import {
+  callJson,
+  isObject,
+  observeCall,
+  optNumber,
+  optString,
+  parseJson,
+  redactSecrets,
+  tokenGrant,
+  type Json,
+} from './graph-json';
 import { parseUsageHeaders } from './graph-usage';
 import type { GraphUsage } from './graph-usage';
 import { GRAPH_CLIENT_OPTIONS } from './graph.options';
 import type { GraphClientOptions } from './graph.options';
 
-type Json = Record<string, unknown>;
 type Method = 'GET' | 'POST' | 'DELETE';
 
 /** How a call authenticates: a user/Page token gets an appsecret_proof; the app token does not need one. */
@@ -45,16 +54,6 @@ const CONTAINER_STATUSES: ContainerStatusCode[] = ['IN_PROGRESS', 'FINISHED', 'P
 const UPLOAD_TIMEOUT_MS = 30 * 60_000;
 const TOKEN_ENDPOINT_OPERATIONS = new Set(['exchangeCode', 'exchangeForLongLived']);
 
-function isObject(v: unknown): v is Json {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-function optString(v: unknown): string | undefined {
-  return typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined;
-}
-function optNumber(v: unknown): number | undefined {
-  const n = typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v) : NaN;
-  return Number.isFinite(n) ? n : undefined;
-}
 /** Meta epoch seconds; 0 or absent = "never"/unknown. */
 function epochDate(v: unknown): Date | null {
   const n = optNumber(v);
@@ -151,12 +150,7 @@ export class MetaGraphApiClient extends GraphApiClient {
     if (!Array.isArray(body) || body.length !== tokens.length) throw this.malformed('inspectTokens');
     return (body as unknown[]).map((part, i) => {
       const status = isObject(part) ? (optNumber(part.code) ?? 0) : 0;
-      let inner: unknown;
-      try {
-        inner = isObject(part) && typeof part.body === 'string' ? JSON.parse(part.body) : undefined;
-      } catch {
-        inner = undefined;
-      }
+      const inner = isObject(part) && typeof part.body === 'string' ? parseJson(part.body).body : undefined;
       if (isObject(inner) && isObject(inner.error)) {
         const error = this.fromEnvelope('inspectToken', inner.error, status, undefined, null, [this.opts.appSecret, tokens[i]]);
         this.observe('inspectToken', started, error);
@@ -200,7 +194,7 @@ export class MetaGraphApiClient extends GraphApiClient {
             error: {
               code: optNumber(err.code) ?? 0,
               subcode: optNumber(err.subcode ?? err.error_subcode),
-              message: this.redact(optString(err.message) ?? '', [token]),
+              message: redactSecrets(optString(err.message) ?? '', [token]),
             },
           }
         : {}),
@@ -349,12 +343,7 @@ export class MetaGraphApiClient extends GraphApiClient {
       this.observe('uploadReelVideo', started, error);
       throw error;
     }
-    let body: unknown;
-    try {
-      body = text === '' ? undefined : JSON.parse(text);
-    } catch {
-      body = undefined;
-    }
+    const { body } = parseJson(text);
     if (isObject(body) && body.success === true) {
       this.observe('uploadReelVideo', started);
       return;
@@ -507,9 +496,9 @@ export class MetaGraphApiClient extends GraphApiClient {
     const url = method === 'GET' ? `${this.base}${path}?${form.toString()}` : `${this.base}${path}`;
     const started = Date.now();
 
-    let response: HttpAnswer;
+    let answer: Awaited<ReturnType<typeof callJson>>;
     try {
-      response = await httpCall(url, {
+      answer = await callJson('Graph', operation, url, {
         method,
         headers: {
           Accept: 'application/json',
@@ -519,26 +508,10 @@ export class MetaGraphApiClient extends GraphApiClient {
         timeoutMs: this.opts.timeoutMs,
       });
     } catch (err) {
-      const timedOut = err instanceof HttpCallError && err.timedOut;
-      const cause = err instanceof HttpCallError ? err.code : undefined;
-      const error = new GraphError(
-        timedOut
-          ? `Graph ${operation} timed out after ${this.opts.timeoutMs} ms`
-          : `Graph ${operation} failed: network error${cause ? ` (${cause})` : ''}`,
-        { network: true, operation },
-      );
-      this.observe(operation, started, error);
-      throw error;
+      this.observe(operation, started, err as GraphError);
+      throw err;
     }
-
-    const text = response.text;
-    let body: unknown;
-    let parsed = true;
-    try {
-      body = text === '' ? undefined : JSON.parse(text);
-    } catch {
-      parsed = false;
-    }
+    const { response, body, parsed } = answer;
 
     if (isObject(body) && isObject(body.error)) {
       const error = this.fromEnvelope(
@@ -581,7 +554,7 @@ export class MetaGraphApiClient extends GraphApiClient {
     const code = optNumber(e.code);
     const subcode = optNumber(e.error_subcode);
     const isTransient = typeof e.is_transient === 'boolean' ? e.is_transient : undefined;
-    const metaMessage = this.redact(optString(e.message) ?? 'unknown error', secrets);
+    const metaMessage = redactSecrets(optString(e.message) ?? 'unknown error', secrets);
     const tag = code !== undefined ? ` [${code}${subcode !== undefined ? `/${subcode}` : ''}]` : '';
     // The token endpoint answers a wrong client_secret with code 1 over HTTP 400: that is a
     // configuration error, not the transient "unknown error" code 1 means elsewhere (HTTP 5xx).
@@ -599,18 +572,8 @@ export class MetaGraphApiClient extends GraphApiClient {
     });
   }
 
-  /** Belt and braces: Meta's messages should never echo a token, but if one ever does it stops here. */
-  private redact(text: string, secrets: string[]): string {
-    let out = text;
-    for (const s of secrets) if (s) out = out.split(s).join('[redacted]');
-    return out.replace(/(EAA|IGAA)[A-Za-z0-9]{20,}/g, '[redacted]').replace(/\b\d{6,}\|[A-Za-z0-9_-]{10,}/g, '[redacted]');
-  }
-
   private toGrant(operation: string, body: unknown): TokenGrant {
-    const accessToken = isObject(body) ? optString(body.access_token) : undefined;
-    if (!isObject(body) || !accessToken) throw this.malformed(operation);
-    const expiresIn = optNumber(body.expires_in);
-    return expiresIn !== undefined ? { accessToken, expiresInSeconds: expiresIn } : { accessToken };
+    return tokenGrant(body, () => this.malformed(operation));
   }
 
   private expectSuccess(operation: string, body: unknown): void {
@@ -629,16 +592,6 @@ export class MetaGraphApiClient extends GraphApiClient {
   }
 
   private observe(operation: string, started: number, error?: GraphError): void {
-    if (!this.observer) return;
-    try {
-      this.observer.onCall({
-        operation,
-        durationMs: Date.now() - started,
-        outcome: error ? error.kind : 'ok',
-        code: error?.code,
-      });
-    } catch {
-      // Metrics must never break a Graph call.
-    }
+    observeCall(this.observer, operation, started, error);
   }
 }

@@ -2,7 +2,7 @@ import { Inject, Injectable, Optional } from '@nestjs/common';
 import type { TokenGrant } from './graph-api.client';
 import { GraphCallObserver } from './graph-call-observer';
 import { GraphError, classifyGraphError } from './graph-error';
-import { HttpCallError, httpCall, type HttpAnswer } from './graph-http';
+import { callJson, isObject, observeCall, optNumber, optString, redactSecrets, tokenGrant } from './graph-json';
 import {
   InstagramLoginClient,
   type InstagramAccountType,
@@ -27,15 +27,7 @@ export interface InstagramLoginOptions {
   timeoutMs: number;
 }
 
-type Json = Record<string, unknown>;
 const ME_FIELDS = 'id,user_id,username,name,account_type,profile_picture_url';
-
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
-const optString = (v: unknown): string | undefined => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined);
-const optNumber = (v: unknown): number | undefined => {
-  const n = typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v) : NaN;
-  return Number.isFinite(n) ? n : undefined;
-};
 
 @Injectable()
 export class MetaInstagramLoginClient extends InstagramLoginClient {
@@ -152,9 +144,9 @@ export class MetaInstagramLoginClient extends InstagramLoginClient {
   ): Promise<unknown> {
     const hide = [this.opts.appSecret, ...secrets];
     const started = Date.now();
-    let response: HttpAnswer;
+    let answer: Awaited<ReturnType<typeof callJson>>;
     try {
-      response = await httpCall(url, {
+      answer = await callJson('Instagram', operation, url, {
         method,
         headers: {
           Accept: 'application/json',
@@ -164,23 +156,10 @@ export class MetaInstagramLoginClient extends InstagramLoginClient {
         timeoutMs: this.opts.timeoutMs,
       });
     } catch (err) {
-      const error = new GraphError(
-        err instanceof HttpCallError && err.timedOut
-          ? `Instagram ${operation} timed out after ${this.opts.timeoutMs} ms`
-          : `Instagram ${operation} failed: network error`,
-        { network: true, operation },
-      );
-      this.observe(operation, started, error);
-      throw error;
+      this.observe(operation, started, err as GraphError);
+      throw err;
     }
-    const text = response.text;
-    let body: unknown;
-    let parsed = true;
-    try {
-      body = text === '' ? undefined : JSON.parse(text);
-    } catch {
-      parsed = false;
-    }
+    const { response, body, parsed } = answer;
     let error: GraphError | undefined;
     if (isObject(body) && isObject(body.error)) {
       // graph.instagram.com: the Graph envelope (instagram-login.md §6); branch on code, not subcode
@@ -188,7 +167,7 @@ export class MetaInstagramLoginClient extends InstagramLoginClient {
       const code = optNumber(e.code);
       const subcode = optNumber(e.error_subcode);
       error = new GraphError(
-        `Instagram ${operation} failed [${code ?? '?'}]: ${this.redact(optString(e.message) ?? 'unknown error', hide)}`,
+        `Instagram ${operation} failed [${code ?? '?'}]: ${redactSecrets(optString(e.message) ?? 'unknown error', hide)}`,
         {
           code,
           subcode: subcode || undefined,
@@ -201,7 +180,7 @@ export class MetaInstagramLoginClient extends InstagramLoginClient {
     } else if (isObject(body) && (body.error_type !== undefined || body.error_message !== undefined)) {
       // api.instagram.com's own shape: {"error_type","code":400,"error_message"} — the code is an HTTP status
       error = new GraphError(
-        `Instagram ${operation} failed: ${this.redact(optString(body.error_message) ?? 'unknown error', hide)}`,
+        `Instagram ${operation} failed: ${redactSecrets(optString(body.error_message) ?? 'unknown error', hide)}`,
         {
           httpStatus: response.status,
           operation,
@@ -221,32 +200,14 @@ export class MetaInstagramLoginClient extends InstagramLoginClient {
   }
 
   private grant(operation: string, body: unknown): TokenGrant {
-    const accessToken = isObject(body) ? optString(body.access_token) : undefined;
-    if (!isObject(body) || !accessToken) throw this.malformed(operation);
-    const expiresIn = optNumber(body.expires_in);
-    return expiresIn !== undefined ? { accessToken, expiresInSeconds: expiresIn } : { accessToken };
+    return tokenGrant(body, () => this.malformed(operation));
   }
 
   private malformed(operation: string): GraphError {
     return new GraphError(`Instagram ${operation} returned an unexpected response shape`, { kind: 'bad-request', operation });
   }
 
-  private redact(text: string, secrets: string[]): string {
-    let out = text;
-    for (const s of secrets) if (s) out = out.split(s).join('[redacted]');
-    return out.replace(/IGAA[A-Za-z0-9_-]{10,}/g, '[redacted]');
-  }
-
   private observe(operation: string, started: number, error?: GraphError): void {
-    try {
-      this.observer?.onCall({
-        operation,
-        durationMs: Date.now() - started,
-        outcome: error ? error.kind : 'ok',
-        code: error?.code,
-      });
-    } catch {
-      // metrics never break a call
-    }
+    observeCall(this.observer, operation, started, error);
   }
 }
