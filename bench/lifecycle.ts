@@ -73,7 +73,7 @@ async function stopWorker(worker: ChildProcess | undefined): Promise<void> {
 }
 
 /** What the sandbox received: Graph calls (a batch's parts, each a call for Meta) and round trips (HTTP requests). */
-function countMetaCalls(stack: Stack): { calls: number; roundTrips: number; reset(): void } {
+export function countMetaCalls(stack: Stack): { calls: number; roundTrips: number; reset(): void } {
   const state = stack.sandbox.state;
   const record = state.recordCall.bind(state);
   const counts = {
