@@ -4,46 +4,22 @@ import { DomainError } from '../../common/errors/domain-error';
 import { ErrorCode } from '../../common/errors/error-codes';
 import { AppConfig } from '../../config/app-config';
 import { ConnectionRepository, type Connection } from '../connections/connection.repository';
-import { graphFailureVerdict, invalidTokenAtConnect } from '../connections/domain/graph-failure-policy';
+import { graphFailureVerdict } from '../connections/domain/graph-failure-policy';
 import { TokenVault, tokenAad } from '../connections/token-vault';
 import { ConnectAccounts } from '../connections/use-cases/connect-accounts.use-case';
-import { GraphApiClient, type GraphPage, type GraphPermission, type TokenInspection } from '../graph/graph-api.client';
+import { GraphApiClient } from '../graph/graph-api.client';
 import { GraphError } from '../graph/graph-error';
 import { toAccountDto } from './account-view';
 import type { CallbackQuery, CallbackResultDto, CandidateDto, LoginUrlDto } from './dto/connect.dto';
 import type { OAuthProvider, OAuthStateEntity } from './oauth-state.entity';
 import { OAuthStateService } from './oauth-state.service';
 import { PageSubscriber } from './page-subscriber';
-import { INSTAGRAM_REQUESTED_SCOPES, INSTAGRAM_REQUIRED_SCOPES, REQUESTED_SCOPES, REQUIRED_SCOPES } from '../graph/scopes';
-import { InstagramLoginClient, type InstagramCodeGrant } from '../graph/instagram-login.client';
-import { INSTAGRAM_TOKEN_LIFETIME_MS, instagramIssuedAt } from '../connections/domain/connection-policy';
+import { INSTAGRAM_REQUESTED_SCOPES, REQUESTED_SCOPES } from '../graph/scopes';
+import { InstagramLoginClient } from '../graph/instagram-login.client';
+import { instagramIssuedAt } from '../connections/domain/connection-policy';
+import { FacebookLoginVerifier, type VerifiedCandidate, type VerifiedLogin } from './facebook-login.verifier';
+import { InstagramLoginVerifier } from './instagram-login.verifier';
 
-const LONG_LIVED_MIN_MS = 7 * 86_400_000;
-
-/** One Instagram account found behind a granted Page, with its verified tokens. */
-interface VerifiedCandidate {
-  igUserId: string;
-  username: string;
-  name: string | null;
-  profilePictureUrl: string | null;
-  pageId: string;
-  pageName: string;
-  pageToken: string;
-  pageTokenExpiresAt: string | null;
-}
-
-/** Everything a successful login verified; kept encrypted while the user picks accounts. */
-interface VerifiedLogin {
-  userToken: string;
-  fbUserId: string | null;
-  userTokenExpiresAt: string | null;
-  issuedAt: string | null;
-  dataAccessExpiresAt: string | null;
-  granted: string[];
-  candidates: VerifiedCandidate[];
-}
-
-const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);
 const date = (s: string | null): Date | null => (s ? new Date(s) : null);
 
 @Injectable()
@@ -60,6 +36,8 @@ export class ConnectService {
     private readonly connections: ConnectionRepository,
     private readonly connectAccounts: ConnectAccounts,
     private readonly pageSubscriber: PageSubscriber,
+    private readonly facebookLogin: FacebookLoginVerifier,
+    private readonly instagramLogin: InstagramLoginVerifier,
   ) {}
 
   async startLogin(userId: number, accountId?: number): Promise<LoginUrlDto> {
@@ -247,7 +225,7 @@ export class ConnectService {
     if (typeof query.code !== 'string' || !query.code || query.code.length > 2048) {
       throw new DomainError(ErrorCode.OAUTH_CODE_INVALID, 'Facebook sent no usable authorization code; please try again.');
     }
-    const login = await this.verifyLogin(query.code);
+    const login = await this.facebookLogin.verify(query.code);
     if (attempt.purpose === 'reconnect') return this.renew(attempt, login);
     if (login.candidates.length === 1) return this.connectChosen(attempt, login, login.candidates);
     const existing = await this.connections.connectedIgUserIds(attempt.userId);
@@ -293,107 +271,7 @@ export class ConnectService {
     return this.connectChosen(attempt, login, renewed);
   }
 
-  /**
-   * Exchange, make long-lived only when needed, inspect, read permissions and Pages, then the
-   * Instagram accounts. Independent calls run in parallel: 3 sequential round trips when the code
-   * gives a long-lived token, 4 for a short-lived one with expires_in, 5 when expires_in is missing
-   * (README), plus one per extra result page of Pages.
-   */
-  private async verifyLogin(code: string): Promise<VerifiedLogin> {
-    const grant = await this.exchangeCode(code);
-    let userToken = grant.accessToken;
-    let inspection: TokenInspection;
-    let permissions: GraphPermission[];
-    let pages: PromiseSettledResult<GraphPage[]>;
-    const now = this.clock.now().getTime();
-    if (grant.expiresInSeconds !== undefined && grant.expiresInSeconds * 1000 < LONG_LIVED_MIN_MS) {
-      const [long, perms] = await Promise.all([this.graph.exchangeForLongLived(userToken), this.graph.getPermissions(userToken)]);
-      userToken = long.accessToken;
-      permissions = perms;
-      [inspection, pages] = await Promise.all([this.graph.inspectToken(userToken), settle(this.graph.listPages(userToken))]);
-    } else {
-      [inspection, permissions, pages] = await Promise.all([
-        this.graph.inspectToken(userToken),
-        this.graph.getPermissions(userToken),
-        settle(this.graph.listPages(userToken)),
-      ]);
-      if (inspection.isValid && inspection.expiresAt && inspection.expiresAt.getTime() - now < LONG_LIVED_MIN_MS) {
-        userToken = (await this.graph.exchangeForLongLived(userToken)).accessToken;
-        [inspection, pages] = await Promise.all([this.graph.inspectToken(userToken), settle(this.graph.listPages(userToken))]);
-      }
-    }
-    if (!inspection.isValid) {
-      throw new DomainError(ErrorCode.OAUTH_CODE_INVALID, 'Facebook returned a token that is not valid; please try again.');
-    }
-    const granted = permissions.filter((p) => p.status === 'granted').map((p) => p.permission);
-    const declined = REQUIRED_SCOPES.filter((s) => !granted.includes(s));
-    if (declined.length) {
-      throw new DomainError(
-        ErrorCode.PERMISSIONS_DECLINED,
-        `AutoReels needs every requested permission; these were declined: ${declined.join(', ')}. Connect again and allow them.`,
-        { declined },
-      );
-    }
-    if (pages.status === 'rejected') throw pages.reason;
-    const withInstagram = pages.value.filter((p) => p.instagramAccountId);
-    if (!withInstagram.length) {
-      throw new DomainError(
-        ErrorCode.NO_INSTAGRAM_ACCOUNT,
-        'No Instagram business account found. Make sure your Instagram account is a professional (Business or Creator) account linked to a Facebook Page you manage, then connect again and tick that Page.',
-      );
-    }
-    const candidates = await Promise.all(
-      withInstagram.map(async (page): Promise<VerifiedCandidate> => {
-        const [ig, pageInspection] = await Promise.all([
-          this.graph.getInstagramAccount(page.instagramAccountId as string, page.accessToken),
-          this.graph.inspectToken(page.accessToken),
-        ]);
-        if (!pageInspection.isValid) {
-          const { callerCode, callerMessage } = invalidTokenAtConnect('page', pageInspection.error?.subcode, page.name);
-          throw new DomainError(callerCode, callerMessage);
-        }
-        return {
-          igUserId: ig.id,
-          username: ig.username,
-          name: ig.name ?? null,
-          profilePictureUrl: ig.profilePictureUrl ?? null,
-          pageId: page.id,
-          pageName: page.name,
-          pageToken: page.accessToken,
-          pageTokenExpiresAt: iso(pageInspection.expiresAt),
-        };
-      }),
-    );
-    return {
-      userToken,
-      fbUserId: inspection.userId ?? null,
-      userTokenExpiresAt: iso(inspection.expiresAt),
-      issuedAt: iso(inspection.issuedAt ?? this.clock.now()),
-      dataAccessExpiresAt: iso(inspection.dataAccessExpiresAt),
-      granted,
-      candidates,
-    };
-  }
-
-  private async exchangeCode(code: string) {
-    try {
-      return await this.graph.exchangeCode(code, this.config.facebook.redirectUri);
-    } catch (err) {
-      if (err instanceof GraphError && err.kind === 'bad-request') {
-        throw new DomainError(
-          ErrorCode.OAUTH_CODE_INVALID,
-          'Facebook did not accept this login (the code was already used or has expired); please connect again.',
-        );
-      }
-      throw err;
-    }
-  }
-
-  /**
-   * Instagram Login: code (without Meta's `#_`) → short-lived → long-lived token, then the
-   * account from /me: its `user_id` is the professional account id publishing and webhooks use
-   * (the exchange's `user_id` is not: instagram-login.md §2, §5). One account per login: no picker.
-   */
+  /** Instagram Login: one account per login, no picker; a renewal must sign in the same account. */
   private async completeInstagramLogin(attempt: OAuthStateEntity, query: CallbackQuery): Promise<CallbackResultDto> {
     if (query.error) {
       const denied = query.error === 'access_denied' || query.error_reason === 'user_denied';
@@ -403,39 +281,7 @@ export class ConnectService {
         { reason: query.error_reason ?? query.error },
       );
     }
-    const code = typeof query.code === 'string' ? query.code.replace(/#_?$/, '') : '';
-    if (!code || code.length > 2048) {
-      throw new DomainError(ErrorCode.OAUTH_CODE_INVALID, 'Instagram sent no usable authorization code; please try again.');
-    }
-    let grant: InstagramCodeGrant;
-    try {
-      grant = await this.instagram.exchangeCode(code, this.config.instagram.redirectUri);
-    } catch (err) {
-      if (err instanceof GraphError && err.kind === 'bad-request') {
-        throw new DomainError(
-          ErrorCode.OAUTH_CODE_INVALID,
-          'Instagram did not accept this login (the code was already used or has expired); please connect again.',
-        );
-      }
-      throw err;
-    }
-    const declined = INSTAGRAM_REQUIRED_SCOPES.filter((s) => !grant.permissions.includes(s));
-    if (grant.permissions.length && declined.length) {
-      throw new DomainError(
-        ErrorCode.PERMISSIONS_DECLINED,
-        `AutoReels needs every requested permission; these were declined: ${declined.join(', ')}. Connect again and allow them.`,
-        { declined },
-      );
-    }
-    const long = await this.instagram.exchangeForLongLived(grant.accessToken);
-    const profile = await this.instagram.getProfile(long.accessToken);
-    if (profile.accountType === 'PERSONAL') {
-      throw new DomainError(
-        ErrorCode.NO_INSTAGRAM_ACCOUNT,
-        `@${profile.username} is a personal Instagram account. Switch it to a professional (Business or Creator) account in the Instagram app, then connect again.`,
-        { account_type: 'PERSONAL' },
-      );
-    }
+    const { profile, token, expiresAt, permissions } = await this.instagramLogin.verify(query.code);
     if (attempt.purpose === 'reconnect') {
       const target = attempt.accountId
         ? await this.connections.findOwned(attempt.userId, attempt.accountId).catch(() => null)
@@ -450,9 +296,6 @@ export class ConnectService {
         );
       }
     }
-    const now = this.clock.now().getTime();
-    // Meta's expiry is the truth (expires_in); without it, the documented 60 days
-    const expiresAt = new Date(now + (long.expiresInSeconds ?? INSTAGRAM_TOKEN_LIFETIME_MS / 1000) * 1000);
     const rows = await this.connectAccounts.execute(attempt.userId, [
       {
         loginType: 'instagram',
@@ -465,12 +308,12 @@ export class ConnectService {
         pageName: null,
         fbUserId: null,
         userToken: null,
-        pageToken: long.accessToken,
+        pageToken: token,
         userTokenExpiresAt: expiresAt,
         pageTokenExpiresAt: null,
         dataAccessExpiresAt: null,
         issuedAt: instagramIssuedAt(expiresAt),
-        permissions: grant.permissions.length ? grant.permissions : INSTAGRAM_REQUESTED_SCOPES,
+        permissions,
       },
     ]);
     const result = this.connectedResult(rows);
@@ -521,11 +364,4 @@ export class ConnectService {
     for (const row of rows) void this.pageSubscriber.subscribe(row.id);
     return result;
   }
-}
-
-function settle<T>(p: Promise<T>): Promise<PromiseSettledResult<T>> {
-  return p.then(
-    (value) => ({ status: 'fulfilled', value }) as const,
-    (reason: unknown) => ({ status: 'rejected', reason }) as const,
-  );
 }

@@ -1,7 +1,7 @@
 import { DomainError } from '../../common/errors/domain-error';
 import { ErrorCode } from '../../common/errors/error-codes';
 import type { TokenInspection } from '../graph/graph-api.client';
-import { ConnectService } from './connect.service';
+import { FacebookLoginVerifier } from './facebook-login.verifier';
 
 const DAY = 86_400_000;
 const SCOPES = [
@@ -12,7 +12,7 @@ const SCOPES = [
   'pages_manage_metadata',
 ];
 
-/** verifyLogin with a Graph stub whose debug_token calls the Page token invalid (or not). */
+/** verify() with a Graph stub whose debug_token calls the Page token invalid (or not). */
 function verify(pageInspection: Partial<TokenInspection>): Promise<unknown> {
   const inspect = (token: string): TokenInspection =>
     token === 'page-token'
@@ -44,21 +44,10 @@ function verify(pageInspection: Partial<TokenInspection>): Promise<unknown> {
   };
   const config = { facebook: { redirectUri: 'http://localhost/cb' } };
   const clock = { now: () => new Date() };
-  const svc = new ConnectService(
-    config as never,
-    clock,
-    graph as never,
-    {} as never, // the Instagram Login client: not used by Facebook's verifyLogin
-    {} as never,
-    {} as never,
-    {} as never,
-    {} as never,
-    {} as never,
-  );
-  return (svc as unknown as { verifyLogin(code: string): Promise<unknown> }).verifyLogin('code');
+  return new FacebookLoginVerifier(config as never, clock, graph as never).verify('code');
 }
 
-describe('ConnectService: a Page token debug_token calls invalid at connect', () => {
+describe('FacebookLoginVerifier: a Page token debug_token calls invalid at connect', () => {
   it('should fail the login with the subcode sentence, never keep the token as one that does not expire', async () => {
     const err = await verify({ isValid: false, expiresAt: null, error: { code: 190, subcode: 492, message: 'invalid' } }).catch(
       (e: unknown) => e,
