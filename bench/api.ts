@@ -20,7 +20,7 @@ import autocannon from 'autocannon';
 import { SAM_ID } from '../test/helpers/sandbox';
 import { sparePort } from '../test/helpers/processes';
 import { callback, dialog, newUser, startStack, type Stack } from '../test/helpers/stack';
-import { cpuMs, rssMb, type BenchRow } from './proc';
+import { cpuMs, rssMb, runAlone, type BenchRow } from './proc';
 
 const API_JS = process.env.BENCH_API_JS ?? join(__dirname, '..', 'dist', 'src', 'roles', 'api.js');
 
@@ -208,15 +208,4 @@ export async function benchApi(
   }
 }
 
-if (require.main === module) {
-  benchApi().then(
-    (rows) => {
-      console.table(rows);
-      process.exit(0);
-    },
-    (err: unknown) => {
-      console.error(err);
-      process.exit(1);
-    },
-  );
-}
+if (require.main === module) runAlone(() => benchApi());

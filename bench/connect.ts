@@ -6,7 +6,7 @@
  */
 import { SAM_ID, control } from '../test/helpers/sandbox';
 import { callback, dialog, newUser, startStack, type Stack } from '../test/helpers/stack';
-import type { BenchRow } from './proc';
+import { runAlone, type BenchRow } from './proc';
 
 export async function benchConnect(): Promise<BenchRow[]> {
   const stack: Stack = await startStack({ LOG_LEVEL: 'warn', THROTTLE_LIMIT: '100000000' });
@@ -45,11 +45,4 @@ export async function benchConnect(): Promise<BenchRow[]> {
   }
 }
 
-if (require.main === module) {
-  benchConnect()
-    .then((rows) => console.table(rows))
-    .catch((err: unknown) => {
-      console.error(err);
-      process.exit(1);
-    });
-}
+if (require.main === module) runAlone(() => benchConnect());

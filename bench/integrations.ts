@@ -30,7 +30,7 @@ import { compiledIfFresh, sparePort, spawnRole, type RoleProcess } from '../test
 import { SAM_ID } from '../test/helpers/sandbox';
 import { callback, dialog, newUser, startStack, type Stack } from '../test/helpers/stack';
 import { closedLoop, spawnApi } from './api';
-import { cpuMs, rssMb, type BenchRow } from './proc';
+import { cpuMs, rssMb, runAlone, type BenchRow } from './proc';
 
 const RECEIVER_MS = 50;
 const CONCURRENCY = 10; // WORKER_CONCURRENCY's default
@@ -257,15 +257,4 @@ export async function benchIntegrations(): Promise<BenchRow[]> {
   return rows;
 }
 
-if (require.main === module) {
-  benchIntegrations().then(
-    (rows) => {
-      console.table(rows);
-      process.exit(0);
-    },
-    (err: unknown) => {
-      console.error(err);
-      process.exit(1);
-    },
-  );
-}
+if (require.main === module) runAlone(() => benchIntegrations());

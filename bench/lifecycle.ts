@@ -33,7 +33,7 @@ import type { CallRecord } from '../src/sandbox/sandbox-state';
 import { deleteRedisPrefix, startSchedulerRole, waitFor } from '../test/helpers/lifecycle';
 import { SAM_ID, control } from '../test/helpers/sandbox';
 import { callback, dialog, newUser, startStack, type Stack } from '../test/helpers/stack';
-import { cpuMs, rssMb, type BenchRow } from './proc';
+import { cpuMs, rssMb, runAlone, type BenchRow } from './proc';
 
 /**
  * A routine check outside the refresh window (the bench's rows have ~60 days left): both
@@ -258,15 +258,4 @@ export async function benchLifecycle(): Promise<BenchRow[]> {
   return rows;
 }
 
-if (require.main === module) {
-  benchLifecycle().then(
-    (rows) => {
-      console.table(rows);
-      process.exit(0);
-    },
-    (err: unknown) => {
-      console.error(err);
-      process.exit(1);
-    },
-  );
-}
+if (require.main === module) runAlone(() => benchLifecycle());

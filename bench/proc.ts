@@ -28,3 +28,17 @@ export function cpuMs(pid: number): number {
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / clockTicks;
 }
+
+/** `npx ts-node --transpile-only bench/<part>.ts`: one part alone, its table printed. */
+export function runAlone(part: () => Promise<BenchRow[]>): void {
+  part().then(
+    (rows) => {
+      console.table(rows);
+      process.exit(0);
+    },
+    (err: unknown) => {
+      console.error(err);
+      process.exit(1);
+    },
+  );
+}

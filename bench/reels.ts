@@ -43,7 +43,7 @@ import { control } from '../test/helpers/sandbox';
 import { callback, dialog, newPerson, newUser, startStack, type Stack } from '../test/helpers/stack';
 import { spawnApi } from './api';
 import { countMetaCalls } from './lifecycle';
-import { cpuMs, rssMb, type BenchRow } from './proc';
+import { cpuMs, rssMb, runAlone, type BenchRow } from './proc';
 
 const LATENCY_MS = 50;
 const PROCESSING_SECONDS = 2;
@@ -318,15 +318,4 @@ export async function benchReels(): Promise<BenchRow[]> {
   return rows;
 }
 
-if (require.main === module) {
-  benchReels().then(
-    (rows) => {
-      console.table(rows);
-      process.exit(0);
-    },
-    (err: unknown) => {
-      console.error(err);
-      process.exit(1);
-    },
-  );
-}
+if (require.main === module) runAlone(() => benchReels());
