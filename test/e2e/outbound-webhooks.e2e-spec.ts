@@ -4,6 +4,7 @@ import { runInNewContext } from 'node:vm';
 import { DataSource } from 'typeorm';
 import { Clock } from '../../src/common/clock';
 import { CheckConnection } from '../../src/modules/connections/use-cases/check-connection.use-case';
+import { WebhookRepository } from '../../src/modules/integrations/persistence/webhook.repository';
 import { PublishWebhookEvent } from '../../src/modules/integrations/use-cases/publish-webhook-event.use-case';
 import { SweepWebhookDeliveries } from '../../src/modules/integrations/use-cases/sweep-webhook-deliveries.use-case';
 import { guardedLookup } from '../../src/modules/integrations/webhook-sender';
@@ -215,6 +216,8 @@ describe('outbound webhooks (e2e)', () => {
     expect(alerts).toEqual([
       expect.objectContaining({ kind: 'webhook_disabled', account_id: null, message: expect.stringContaining('127.0.0.1') }),
     ]);
+    // a second delivery failing out at the same time finds it already disabled: no second alert
+    expect(await stack.api.app.get(WebhookRepository).disableEndpoint(endpoint.id, 'again', new Date())).toBe(false);
 
     // a disabled endpoint gets nothing more
     await publish.reelFailed(userId, { reel_id: 'r-3', account_id: 1, instagram_user_id: '178' });

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { startSandbox } from '../../src/sandbox/sandbox-server';
+import { AdvanceReel } from '../../src/modules/publishing/use-cases/advance-reel.use-case';
 import { SweepReels } from '../../src/modules/publishing/use-cases/sweep-reels.use-case';
 import { startApi } from '../helpers/api-app';
 import { startReceiver } from '../helpers/webhook-receiver';
@@ -299,6 +300,36 @@ describe('reels (e2e)', () => {
     await new Promise((r) => setTimeout(r, 500));
     expect((await get(a.auth, res.body.id as number)).status).toBe('cancelled');
     expect(await containers(a.igUserId)).toHaveLength(0);
+    const events = await db.query<Array<{ type: string }>>(`SELECT type FROM reel_events WHERE reel_id = $1 ORDER BY id`, [
+      res.body.id,
+    ]);
+    expect(events.map((e) => e.type)).toEqual(['scheduled', 'cancelled']);
+  });
+
+  it('should leave a reel another run holds alone: no Meta call, no step, look again when its lease ends', async () => {
+    const a = await connected();
+    const res = await post(a.auth, {
+      video_url: 'https://cdn.example.com/held.mp4',
+      publish_at: new Date(Date.now() + 3_600_000).toISOString(),
+    }).expect(202);
+    const id = res.body.id as number;
+    // due now, but held by a run elsewhere for another minute
+    const [[held]] = await db.query<[Array<{ lease_until: Date; version: number }>, number]>(
+      `UPDATE reels SET status = 'queued', next_attempt_at = now(), lease_until = now() + interval '60 seconds'
+        WHERE id = $1 RETURNING lease_until, version`,
+      [id],
+    );
+    const calls = async () => (await control<{ data: unknown[] }>(stack.sandbox, 'GET', `/calls?path=${a.igUserId}`)).data.length;
+    const before = await calls();
+    const result = await worker!.ctx.get(AdvanceReel).execute(id);
+    expect(result).toEqual({ status: 'queued', nextAt: held.lease_until });
+    const [after] = await db.query<Array<{ status: string; version: number; lease_until: Date }>>(
+      `SELECT status, version, lease_until FROM reels WHERE id = $1`,
+      [id],
+    );
+    expect(after).toEqual({ status: 'queued', version: held.version, lease_until: held.lease_until });
+    expect(await calls()).toBe(before);
+    await db.query(`UPDATE reels SET status = 'cancelled', lease_until = NULL WHERE id = $1`, [id]);
   });
 
   it('should publish a scheduled reel when the scheduler finds it due, and refuse to cancel it afterwards', async () => {

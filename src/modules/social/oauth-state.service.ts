@@ -3,6 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { Clock } from '../../common/clock';
+import { changedRows } from '../../common/database/returning';
 import { TokenVault, tokenAad } from '../connections/token-vault';
 import { OAuthStateEntity, type OAuthProvider, type OAuthPurpose } from './oauth-state.entity';
 
@@ -54,14 +55,15 @@ export class OAuthStateService {
 
   /** Atomically takes the pending selection secret (so two pickers cannot both connect). */
   async takePendingSecret(id: string): Promise<string | null> {
-    const rows = await this.states.query<[Array<{ secret: string }>, number]>(
+    const [row] = await changedRows<{ secret: string }>(
+      this.states,
       `UPDATE oauth_states o SET pending_secret = NULL
          FROM (SELECT id, pending_secret FROM oauth_states WHERE id = $1 FOR UPDATE) old
         WHERE o.id = old.id AND old.pending_secret IS NOT NULL AND o.expires_at > $2
         RETURNING old.pending_secret AS secret`,
       [id, this.clock.now()],
     );
-    return rows[0]?.[0]?.secret ?? null;
+    return row?.secret ?? null;
   }
 
   /** Waits briefly for a concurrent request (a browser double-submit) to finish the same attempt. */

@@ -1,3 +1,4 @@
+import { changedRows } from '../../../common/database/returning';
 import { Injectable, Optional } from '@nestjs/common';
 import { DataSource, In, IsNull, Not, type EntityManager, type Repository } from 'typeorm';
 import { Clock } from '../../../common/clock';
@@ -303,7 +304,8 @@ export class TypeormConnectionRepository extends ConnectionRepository {
     // one round trip: the lease UPDATE returns the leased row itself. A user check that Meta
     // turned away (outcome 'skipped': unavailable, limiting) has no result to share: never coalesce on it.
     const lease = (m: EntityManager) =>
-      m.query<[Array<Record<string, unknown>>, number]>(
+      changedRows<Record<string, unknown>>(
+        m,
         `UPDATE instagram_tokens SET lease_until = $2, version = version + 1
           WHERE id = $1 AND is_connected AND (lease_until IS NULL OR lease_until < $3)
             AND NOT EXISTS (SELECT 1 FROM token_events e
@@ -313,17 +315,17 @@ export class TypeormConnectionRepository extends ConnectionRepository {
         [accountId, new Date(now.getTime() + leaseMs), now, new Date(now.getTime() - unlessUserCheckedWithinMs)],
       );
     if (unlessUserCheckedWithinMs <= 0) {
-      const [rows] = await lease(this.dataSource.manager);
-      return rows?.length ? this.hydrate(rows[0]) : null;
+      const [row] = await lease(this.dataSource.manager);
+      return row ? this.hydrate(row) : null;
     }
     // A user check coalesces on the run that just finished. Under READ COMMITTED an UPDATE that
     // waited for that run's row lock re-checks the row but not its subquery, which would miss the
     // run's own event: take the row lock first, so the UPDATE's snapshot sees what that run committed.
-    const [rows] = await this.dataSource.transaction(async (m) => {
+    const [row] = await this.dataSource.transaction(async (m) => {
       await m.query(`SELECT 1 FROM instagram_tokens WHERE id = $1 FOR UPDATE`, [accountId]);
       return lease(m);
     });
-    return rows?.length ? this.hydrate(rows[0]) : null;
+    return row ? this.hydrate(row) : null;
   }
 
   async releaseLease(

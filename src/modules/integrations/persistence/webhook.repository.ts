@@ -1,3 +1,4 @@
+import { changedRows } from '../../../common/database/returning';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
@@ -95,7 +96,8 @@ export class WebhookRepository {
 
   /** Disables an enabled endpoint; false when it already was (so the owner is alerted once). */
   async disableEndpoint(id: number, reason: string, now: Date): Promise<boolean> {
-    const rows = await this.ds.query<Array<{ id: number }>>(
+    const rows = await changedRows<{ id: number }>(
+      this.ds,
       `UPDATE webhook_endpoints SET enabled = false, disabled_at = $2, disabled_reason = $3, updated_at = now()
         WHERE id = $1 AND enabled RETURNING id`,
       [id, now, reason.slice(0, 300)],
@@ -136,12 +138,13 @@ export class WebhookRepository {
 
   /** Counts an attempt before it is made (a crash mid-send still counts); returns the attempt number, null when settled. */
   async startAttempt(id: string): Promise<number | null> {
-    const rows = await this.ds.query<[Array<{ attempts: number }>, number]>(
+    const [row] = await changedRows<{ attempts: number }>(
+      this.ds,
       `UPDATE webhook_event_deliveries SET attempts = attempts + 1, updated_at = now()
         WHERE id = $1 AND status = 'pending' RETURNING attempts`,
       [id],
     );
-    return rows[0][0]?.attempts ?? null;
+    return row?.attempts ?? null;
   }
 
   async recordAttempt(id: string, r: AttemptRecord): Promise<void> {

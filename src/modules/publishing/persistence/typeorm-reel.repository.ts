@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, In, IsNull, LessThan, type EntityManager } from 'typeorm';
 import { DomainError } from '../../../common/errors/domain-error';
 import { ErrorCode } from '../../../common/errors/error-codes';
+import { changedRows } from '../../../common/database/returning';
 import { ACTIVE_STATUSES } from '../domain/reel-policy';
 import {
   ReelRepository,
@@ -78,7 +79,8 @@ export class TypeormReelRepository extends ReelRepository {
 
   async cancel(userId: number, id: number, now: Date): Promise<Reel | null> {
     return this.dataSource.transaction(async (m) => {
-      const rows = await m.query<Array<{ id: number }>>(
+      const rows = await changedRows<{ id: number }>(
+        m,
         `UPDATE reels SET status = 'cancelled', next_attempt_at = NULL, version = version + 1, updated_at = $3
           WHERE id = $1 AND user_id = $2 AND status IN ('scheduled', 'queued') AND container_id IS NULL
             AND (lease_until IS NULL OR lease_until < $3)
@@ -92,7 +94,8 @@ export class TypeormReelRepository extends ReelRepository {
   }
 
   async acquire(id: number, now: Date, leaseMs: number): Promise<Reel | null> {
-    const rows = await this.dataSource.query<Array<{ id: number }>>(
+    const rows = await changedRows<{ id: number }>(
+      this.dataSource,
       `UPDATE reels SET lease_until = $2, attempts = attempts + 1, version = version + 1
         WHERE id = $1 AND (lease_until IS NULL OR lease_until < $3)
       RETURNING id`,
