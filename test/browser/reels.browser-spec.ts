@@ -9,7 +9,9 @@ import { ROOT, collectCspViolations, collectPageErrors, snap, startWorld, type B
  * Issue 12: publishing a Reel from the settings screen in real Chromium, with the api, a worker
  * and the Meta sandbox behind it. Asserts what the user sees: the link on the account card, the
  * caption counts, the upload's progress bar, the status turning "Published" by itself, the link to
- * the permalink, and the quota line. The tests share one user and run in order.
+ * the permalink, and the quota line; then a scheduled reel cancelled from the list, and a reel
+ * published with a cover image, an audio name and a collaborator from "More options". The tests
+ * share one user and run in order.
  */
 
 const TIMEOUT = 30_000;
@@ -70,6 +72,21 @@ interface SandboxMedia {
 
 async function publishedMedia(): Promise<SandboxMedia[]> {
   return (await control<{ data: SandboxMedia[] }>(world.stack.sandbox, 'GET', `/reels/media?ig_user_id=${ACME_COFFEE_IG}`)).data;
+}
+
+interface SandboxContainer {
+  video_url: string | null;
+  cover_url: string | null;
+  thumb_offset: number | null;
+  audio_name: string | null;
+  collaborators: string[];
+}
+
+/** Every container Meta (the sandbox) was asked to make for @acme.coffee. */
+async function containers(): Promise<SandboxContainer[]> {
+  return (
+    await control<{ data: SandboxContainer[] }>(world.stack.sandbox, 'GET', `/reels/containers?ig_user_id=${ACME_COFFEE_IG}`)
+  ).data;
 }
 
 beforeAll(async () => {
@@ -227,6 +244,97 @@ describe('publish a Reel from the settings screen in a real browser', () => {
     await expectText(byTestId('reel-quota'), /^2 of 100 posts in the last 24 h$/);
     expect(await byTestId('upload-progress').count()).toBe(0);
     await snap(page, 'reels-uploaded');
+  });
+
+  test('schedule a reel for later, then cancel it from the list: "Cancelled", and Instagram never hears of it', async () => {
+    const before = (await containers()).length;
+    await byTestId('reel-source-url').check();
+    await byTestId('reel-video-url').fill('https://cdn.example.com/reels/friday.mp4');
+    await byTestId('reel-caption').fill('Friday drop #coffee');
+    // two days ahead in the browser's own time zone, as a person picks it
+    const later = await page.evaluate(() => {
+      const d = new Date(Date.now() + 2 * 86_400_000);
+      const p = (n: number) => String(n).padStart(2, '0');
+      return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}`;
+    });
+    await byTestId('reel-publish-at').fill(later);
+    await expectText(byTestId('reel-submit'), /^Schedule Reel$/);
+    await byTestId('reel-submit').click();
+    await expectText(byTestId('reel-notice'), /^Scheduled for /);
+
+    const newest = byTestId('reel-item').first();
+    await expectText(newest.getByTestId('reel-item-caption'), /^Friday drop #coffee$/);
+    await expectText(newest.getByTestId('reel-status'), /^Scheduled$/);
+    // a real button, named after the reel it cancels; none on the published reels
+    const cancel = page.getByRole('button', { name: /^Cancel the reel scheduled for .+, "Friday drop #coffee"$/ });
+    expect(await cancel.count()).toBe(1);
+    expect(await byTestId('reel-cancel').count()).toBe(1);
+    await snap(page, 'reels-scheduled');
+
+    await cancel.click();
+    await expectText(newest.getByTestId('reel-status'), /^Cancelled$/);
+    expect(await newest.getByTestId('reel-cancel').count()).toBe(0);
+    expect(await newest.getByTestId('reel-cancel-error').count()).toBe(0);
+    await expectText(byTestId('reels-announcement'), /^Cancelled the reel scheduled for .+"Friday drop #coffee"\.$/);
+    await snap(page, 'reels-cancelled');
+
+    // the API kept it cancelled: a reload says the same, and no container was ever asked of Meta
+    await page.reload();
+    await onReelsScreen();
+    const again = byTestId('reel-item').first();
+    await expectText(again.getByTestId('reel-item-caption'), /^Friday drop #coffee$/);
+    await expectText(again.getByTestId('reel-status'), /^Cancelled$/);
+    expect(await byTestId('reel-cancel').count()).toBe(0);
+    expect(await containers()).toHaveLength(before);
+  });
+
+  test('publish with a cover image, an audio name and a collaborator from "More options"', async () => {
+    await byTestId('reel-video-url').fill('https://cdn.example.com/reels/together.mp4');
+    await byTestId('reel-caption').fill('Roasted together #coffee');
+    const more = byTestId('reel-more-toggle');
+    expect(await more.getAttribute('aria-expanded')).toBe('false');
+    expect(await byTestId('reel-collaborators').count()).toBe(0);
+    await more.click();
+    await byTestId('reel-more-options').waitFor({ timeout: TIMEOUT });
+    expect(await more.getAttribute('aria-expanded')).toBe('true');
+    await byTestId('reel-cover-image').check();
+    await byTestId('reel-cover-url').fill('https://cdn.example.com/reels/together-cover.jpg');
+    await byTestId('reel-audio-name').fill('Acme morning mix');
+    // the API's rule, checked before anything is sent
+    await byTestId('reel-collaborators').fill('@acme.roastery, not-a-name');
+    const containersBefore = (await containers()).length;
+    await byTestId('reel-submit').click();
+    await expectText(byTestId('reel-collaborators-error'), /^"not-a-name" is not an Instagram username/);
+    // the keyboard lands on the field to fix
+    await page.waitForFunction(() => document.activeElement?.getAttribute('data-testid') === 'reel-collaborators', null, {
+      timeout: 5000,
+    });
+    expect(await byTestId('reel-notice').count()).toBe(0);
+
+    await byTestId('reel-collaborators').fill('@acme.roastery');
+    await byTestId('reel-collaborators-error').waitFor({ state: 'detached', timeout: TIMEOUT });
+    await snap(page, 'reels-more-options');
+    await byTestId('reel-submit').click();
+    await expectText(byTestId('reel-notice'), /Sent to Instagram/);
+    const newest = byTestId('reel-item').first();
+    await expectText(newest.getByTestId('reel-item-caption'), /^Roasted together #coffee$/);
+    await expectText(newest.getByTestId('reel-status'), /^Published$/);
+
+    // Meta was asked for exactly that: the cover, the audio's name, the collaborator without "@"
+    const made = (await containers()).filter((c) => c.video_url === 'https://cdn.example.com/reels/together.mp4');
+    expect(made).toHaveLength(1);
+    expect((await containers()).length).toBe(containersBefore + 1);
+    expect(made[0]).toMatchObject({
+      cover_url: 'https://cdn.example.com/reels/together-cover.jpg',
+      thumb_offset: null,
+      audio_name: 'Acme morning mix',
+      collaborators: ['acme.roastery'],
+    });
+    const media = await publishedMedia();
+    expect(media[0]).toMatchObject({ caption: 'Roasted together #coffee', collaborators: ['acme.roastery'] });
+    await expectText(byTestId('reel-quota'), /^3 of 100 posts in the last 24 h$/);
+    // the form is ready for the next reel
+    expect(await byTestId('reel-collaborators').inputValue()).toBe('');
   });
 
   test('at 360px the reels screen does not overflow and Publish is reachable', async () => {

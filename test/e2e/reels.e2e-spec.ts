@@ -350,6 +350,48 @@ describe('reels (e2e)', () => {
     expect(late.body.code).toBe('REEL_NOT_CANCELLABLE');
   });
 
+  it('should page reels newest first with limit and cursor, as the Reels screen\'s "Show older" does', async () => {
+    const a = await connected();
+    const at = new Date(Date.now() + 86_400_000).toISOString();
+    const ids: number[] = [];
+    for (let i = 1; i <= 5; i++)
+      ids.push(
+        (
+          await post(a.auth, { account_id: a.accountId, video_url: `https://cdn.example.com/p${i}.mp4`, publish_at: at }).expect(
+            202,
+          )
+        ).body.id as number,
+      );
+    const list = async (query: string): Promise<Json> =>
+      (await stack.http().get(`/social/reels?account_id=${a.accountId}&${query}`).set('Authorization', a.auth).expect(200))
+        .body as Json;
+
+    const seen: number[] = [];
+    let page = await list('limit=2');
+    const cursors: Array<string | null> = [];
+    for (;;) {
+      seen.push(...(page.reels as Json[]).map((r) => r.id as number));
+      cursors.push(page.next_cursor as string | null);
+      if (page.next_cursor === null) break;
+      page = await list(`limit=2&cursor=${page.next_cursor as string}`);
+    }
+    expect(seen).toEqual([...ids].reverse());
+    expect(cursors).toEqual([String(ids[3]), String(ids[1]), null]);
+    // exactly a page left: no cursor to an empty page
+    expect((await list('limit=5')).next_cursor).toBeNull();
+
+    // a cancelled reel stays in its place; a status filter pages the same way
+    await stack.http().delete(`/social/reels/${ids[2]}`).set('Authorization', a.auth).expect(200);
+    const scheduled = await list('status=scheduled&limit=3');
+    expect((scheduled.reels as Json[]).map((r) => r.id)).toEqual([ids[4], ids[3], ids[1]]);
+    expect((await list(`status=scheduled&limit=3&cursor=${scheduled.next_cursor as string}`)).reels).toHaveLength(1);
+
+    for (const bad of ['limit=101', 'limit=0', 'cursor=abc']) {
+      const res = await stack.http().get(`/social/reels?${bad}`).set('Authorization', a.auth).expect(400);
+      expect(res.body.code).toBe('VALIDATION_FAILED');
+    }
+  });
+
   it('should re-enqueue from PostgreSQL a reel whose job a lost Redis dropped', async () => {
     const a = await connected();
     await worker?.close();

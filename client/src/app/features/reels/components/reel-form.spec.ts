@@ -283,6 +283,152 @@ describe('ReelForm', () => {
     );
   });
 
+  describe('more options', () => {
+    async function openMore(): Promise<void> {
+      field<HTMLButtonElement>('reel-more-toggle').click();
+      await settle(fixture);
+    }
+
+    it('should keep the options folded away until asked, and say so to assistive technology', async () => {
+      const toggle = field<HTMLButtonElement>('reel-more-toggle');
+      expect(toggle.getAttribute('aria-expanded')).toBe('false');
+      expect(toggle.getAttribute('aria-controls')).toBe('reel-more-options');
+      expect(byTestId(el, 'reel-more-options')).toBeNull();
+      await openMore();
+      expect(toggle.getAttribute('aria-expanded')).toBe('true');
+      expect(
+        el.querySelector('#reel-more-options [data-testid="reel-more-options"]'),
+      ).not.toBeNull();
+      expect(field<HTMLInputElement>('reel-cover-auto').checked).toBe(true);
+      expect(byTestId(el, 'reel-cover-url')).toBeNull();
+      expect(byTestId(el, 'reel-thumb-seconds')).toBeNull();
+    });
+
+    it('should send the cover image, the audio name and the collaborators without their "@"', async () => {
+      await type('reel-video-url', 'https://cdn.example.com/launch.mp4');
+      await openMore();
+      field<HTMLInputElement>('reel-cover-image').click();
+      await settle(fixture);
+      await type('reel-cover-url', ' https://cdn.example.com/cover.jpg ');
+      await type('reel-audio-name', ' Acme morning mix ');
+      await type('reel-collaborators', '@acme.roastery, bean_team @ACME.roastery');
+      // folded again, the screen still says what will be sent
+      field<HTMLButtonElement>('reel-more-toggle').click();
+      await settle(fixture);
+      expect(text('reel-more-summary')).toBe('Set: cover image, audio name, 2 collaborators');
+      await submit();
+      const req = httpMock.expectOne(`${TEST_API}/social/reels`);
+      expect(req.request.body).toEqual({
+        account_id: 1,
+        video_url: 'https://cdn.example.com/launch.mp4',
+        share_to_feed: true,
+        cover_url: 'https://cdn.example.com/cover.jpg',
+        audio_name: 'Acme morning mix',
+        collaborators: ['acme.roastery', 'bean_team'],
+      });
+      req.flush(aReel(), { status: 202, statusText: 'Accepted' });
+      await settle(fixture);
+      expect(submitted).toHaveLength(1);
+      // the next reel starts plain
+      expect(byTestId(el, 'reel-more-summary')).toBeNull();
+    });
+
+    it('should send a cover frame in milliseconds, and no cover image, when a frame is chosen', async () => {
+      await type('reel-video-url', 'https://cdn.example.com/launch.mp4');
+      await openMore();
+      field<HTMLInputElement>('reel-cover-image').click();
+      await settle(fixture);
+      await type('reel-cover-url', 'https://cdn.example.com/cover.jpg');
+      field<HTMLInputElement>('reel-cover-frame').click();
+      await settle(fixture);
+      await type('reel-thumb-seconds', '2.5');
+      await submit();
+      const req = httpMock.expectOne(`${TEST_API}/social/reels`);
+      expect(req.request.body).toEqual({
+        account_id: 1,
+        video_url: 'https://cdn.example.com/launch.mp4',
+        share_to_feed: true,
+        thumb_offset: 2500,
+      });
+      req.flush(aReel(), { status: 202, statusText: 'Accepted' });
+      await settle(fixture);
+    });
+
+    it.each([
+      [
+        'reel-collaborators',
+        '@a @b @c @d',
+        'Invite at most 3 collaborators; Instagram allows no more.',
+      ],
+      [
+        'reel-collaborators',
+        'acme, bean-team',
+        '"bean-team" is not an Instagram username: use up to 30 letters, numbers, periods and underscores.',
+      ],
+      ['reel-audio-name', 'a'.repeat(256), 'The audio name is too long: at most 255 characters.'],
+    ])('should refuse %s %j as the API would, saying why', async (id, value, message) => {
+      await type('reel-video-url', 'https://cdn.example.com/launch.mp4');
+      await openMore();
+      await type(id, value);
+      expect(text(`${id}-error`)).toBe(message);
+      expect(field(id).getAttribute('aria-invalid')).toBe('true');
+      await submit();
+      httpMock.expectNone(`${TEST_API}/social/reels`);
+    });
+
+    it('should unfold the options and focus the field to fix when a folded one is wrong', async () => {
+      await type('reel-video-url', 'https://cdn.example.com/launch.mp4');
+      await openMore();
+      field<HTMLInputElement>('reel-cover-image').click();
+      await settle(fixture);
+      await type('reel-cover-url', 'http://cdn.example.com/cover.jpg');
+      field<HTMLButtonElement>('reel-more-toggle').click();
+      await settle(fixture);
+      expect(byTestId(el, 'reel-cover-url')).toBeNull();
+
+      await submit();
+      httpMock.expectNone(`${TEST_API}/social/reels`);
+      expect(field('reel-more-toggle').getAttribute('aria-expanded')).toBe('true');
+      expect(text('reel-cover-url-error')).toBe(
+        'Use a public https:// address for the cover image.',
+      );
+      expect(document.activeElement).toBe(field('reel-cover-url'));
+    });
+
+    it('should ask for the frame when "Another frame" is chosen and left empty', async () => {
+      await type('reel-video-url', 'https://cdn.example.com/launch.mp4');
+      await openMore();
+      field<HTMLInputElement>('reel-cover-frame').click();
+      await settle(fixture);
+      await submit();
+      expect(text('reel-thumb-error')).toBe(
+        'Enter the second of the video to use as the cover, e.g. 1.5.',
+      );
+      httpMock.expectNone(`${TEST_API}/social/reels`);
+    });
+
+    it("should show the API's own words when it still refuses the reel with a 400", async () => {
+      await type('reel-video-url', 'https://cdn.example.com/launch.mp4');
+      await openMore();
+      await type('reel-collaborators', 'acme.roastery');
+      await submit();
+      httpMock.expectOne(`${TEST_API}/social/reels`).flush(
+        {
+          statusCode: 400,
+          code: 'VALIDATION_FAILED',
+          message: 'collaborators must be Instagram usernames',
+        },
+        { status: 400, statusText: 'Bad Request' },
+      );
+      await settle(fixture);
+      expect(text('reel-form-error')).toBe(
+        'Some of the information you entered is not valid. Check it and try again. The server said: "collaborators must be Instagram usernames"',
+      );
+      expect(field<HTMLInputElement>('reel-collaborators').value).toBe('acme.roastery');
+      expect(submitted).toEqual([]);
+    });
+  });
+
   describe('upload', () => {
     const clip = (): File => new File([new Uint8Array(1000)], 'clip.mp4', { type: 'video/mp4' });
 

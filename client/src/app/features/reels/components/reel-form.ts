@@ -16,7 +16,7 @@ import { FormControl, FormGroup, ReactiveFormsModule } from '@angular/forms';
 import { firstValueFrom, lastValueFrom, tap } from 'rxjs';
 
 import { CLOCK } from '../../../core/clock';
-import { toUserMessage } from '../../../core/http/api-error';
+import { ApiError, toUserMessage } from '../../../core/http/api-error';
 import { errorMessageFor } from '../../../core/http/error-messages';
 import type { EntityId } from '../../social-accounts/data/social-accounts.model';
 import { ReelsApi } from '../data/reels.api';
@@ -28,11 +28,29 @@ import {
   CAPTION_MAX_HASHTAGS,
   CAPTION_MAX_MENTIONS,
   MAX_SCHEDULE_AHEAD_DAYS,
+  audioNameProblem,
   captionFacts,
+  collaboratorsProblem,
+  coverUrlProblem,
+  isHttpsUrl,
+  parseCollaborators,
+  thumbOffsetMs,
+  thumbOffsetProblem,
   toLocalInputValue,
 } from './reel-view';
 
 type Source = 'url' | 'file';
+/** Instagram picks the cover, or a frame of the video (thumb_offset), or an image (cover_url). */
+type Cover = 'auto' | 'frame' | 'image';
+type Field =
+  | 'videoUrl'
+  | 'file'
+  | 'caption'
+  | 'publishAt'
+  | 'coverUrl'
+  | 'thumbSeconds'
+  | 'audioName'
+  | 'collaborators';
 type Busy = 'upload' | 'publish' | null;
 
 const VIDEO_TYPES = ['video/mp4', 'video/quicktime'];
@@ -40,7 +58,10 @@ const VIDEO_EXTENSIONS = /\.(mp4|mov)$/i;
 const DAY_MS = 86_400_000;
 const NUMBER = new Intl.NumberFormat('en-GB');
 
-/** "Publish a Reel" for one account: a video (URL or file), a caption, share to feed, a time. */
+/**
+ * "Publish a Reel" for one account: a video (URL or file), a caption, share to feed, a time; and,
+ * behind "More options", a cover (a frame or an image), the audio's name and collaborators.
+ */
 @Component({
   selector: 'app-reel-form',
   imports: [ReactiveFormsModule],
@@ -67,6 +88,11 @@ export class ReelForm {
     caption: new FormControl('', { nonNullable: true }),
     shareToFeed: new FormControl(true, { nonNullable: true }),
     publishAt: new FormControl('', { nonNullable: true }),
+    cover: new FormControl<Cover>('auto', { nonNullable: true }),
+    coverUrl: new FormControl('', { nonNullable: true }),
+    thumbSeconds: new FormControl('', { nonNullable: true }),
+    audioName: new FormControl('', { nonNullable: true }),
+    collaborators: new FormControl('', { nonNullable: true }),
   });
   private readonly value = toSignal(this.form.valueChanges, {
     initialValue: this.form.getRawValue(),
@@ -76,6 +102,8 @@ export class ReelForm {
   protected readonly busy = signal<Busy>(null);
   protected readonly submitAttempted = signal(false);
   protected readonly touched = signal<ReadonlySet<string>>(new Set());
+  /** The "More options" disclosure; its values are sent whether it is open or not. */
+  protected readonly moreOpen = signal(false);
   protected readonly error = signal<string | null>(null);
   /** Bytes sent of the file upload in flight (total null when the browser cannot tell). */
   protected readonly progress = signal<{ loaded: number; total: number | null } | null>(null);
@@ -139,6 +167,41 @@ export class ReelForm {
     return null;
   });
 
+  protected readonly cover = computed(() => this.value().cover ?? 'auto');
+  protected readonly coverUrlError = computed((): string | null =>
+    this.cover() === 'image' ? coverUrlProblem(this.value().coverUrl ?? '') : null,
+  );
+  protected readonly thumbError = computed((): string | null =>
+    this.cover() === 'frame' ? thumbOffsetProblem(this.value().thumbSeconds ?? '') : null,
+  );
+  protected readonly audioNameError = computed(() =>
+    audioNameProblem(this.value().audioName ?? ''),
+  );
+  protected readonly collaborators = computed(() =>
+    parseCollaborators(this.value().collaborators ?? ''),
+  );
+  protected readonly collaboratorsError = computed(() =>
+    collaboratorsProblem(this.collaborators()),
+  );
+  private readonly moreOptionsError = computed(
+    () =>
+      this.coverUrlError() ??
+      this.thumbError() ??
+      this.audioNameError() ??
+      this.collaboratorsError(),
+  );
+  /** What the closed "More options" would still send, so nothing goes out unseen. */
+  protected readonly moreSummary = computed((): string => {
+    const v = this.value();
+    const set: string[] = [];
+    if (v.cover === 'image') set.push('cover image');
+    if (v.cover === 'frame') set.push('cover frame');
+    if ((v.audioName ?? '').trim() !== '') set.push('audio name');
+    const n = this.collaborators().length;
+    if (n > 0) set.push(n === 1 ? '1 collaborator' : `${n} collaborators`);
+    return set.join(', ');
+  });
+
   protected readonly scheduling = computed(() => (this.value().publishAt ?? '') !== '');
   /** Earliest and latest values the time picker offers. */
   protected readonly minTime = computed(() => toLocalInputValue(this.clock()));
@@ -151,12 +214,16 @@ export class ReelForm {
     this.form.valueChanges.subscribe(() => (this.idempotencyKey = null));
   }
 
-  protected show(field: 'videoUrl' | 'file' | 'caption' | 'publishAt'): boolean {
+  protected show(field: Field): boolean {
     return this.submitAttempted() || this.touched().has(field);
   }
 
-  protected markTouched(field: string): void {
+  protected markTouched(field: Field): void {
     if (!this.touched().has(field)) this.touched.update((s) => new Set([...s, field]));
+  }
+
+  protected toggleMore(): void {
+    this.moreOpen.update((open) => !open);
   }
 
   protected onFileChosen(event: Event): void {
@@ -171,8 +238,14 @@ export class ReelForm {
     if (this.busy()) return;
     this.submitAttempted.set(true);
     this.error.set(null);
+    // a problem behind the closed disclosure must be seen (and focused) to be fixed
+    if (this.moreOptionsError()) this.moreOpen.set(true);
     const problem =
-      this.urlError() ?? this.fileError() ?? this.captionError() ?? this.publishAtError();
+      this.urlError() ??
+      this.fileError() ??
+      this.captionError() ??
+      this.publishAtError() ??
+      this.moreOptionsError();
     if (problem) {
       // Keyboard and screen-reader users land on the field to fix, once its error is shown.
       afterNextRender(
@@ -193,12 +266,18 @@ export class ReelForm {
       else body.video_url = v.videoUrl.trim();
       if (v.caption.trim() !== '') body.caption = v.caption;
       if (v.publishAt !== '') body.publish_at = new Date(v.publishAt).toISOString();
+      if (v.cover === 'image') body.cover_url = v.coverUrl.trim();
+      if (v.cover === 'frame') body.thumb_offset = thumbOffsetMs(v.thumbSeconds) ?? undefined;
+      if (v.audioName.trim() !== '') body.audio_name = v.audioName.trim();
+      const collaborators = this.collaborators();
+      if (collaborators.length > 0)
+        body.collaborators = collaborators.map((c) => c.replace(/^@/, ''));
       this.busy.set('publish');
       const reel = await firstValueFrom(this.api.create(body, key));
       this.reset();
       this.submitted.emit(reel);
     } catch (err) {
-      this.error.set(toUserMessage(err));
+      this.error.set(formError(err));
     } finally {
       this.busy.set(null);
     }
@@ -233,6 +312,11 @@ export class ReelForm {
       caption: '',
       shareToFeed: true,
       publishAt: '',
+      cover: 'auto',
+      coverUrl: '',
+      thumbSeconds: '',
+      audioName: '',
+      collaborators: '',
     });
     this.file.set(null);
     this.uploaded = null;
@@ -245,11 +329,13 @@ export class ReelForm {
   }
 }
 
-function isHttpsUrl(s: string): boolean {
-  try {
-    const u = new URL(s);
-    return u.protocol === 'https:' && u.hostname !== '';
-  } catch {
-    return false;
-  }
+/**
+ * The sentence for a failed submit. A 400 VALIDATION_FAILED also carries the API's own words
+ * (which field, which rule): the form checks the same rules, so this is rare, and worth showing.
+ */
+function formError(err: unknown): string {
+  const message = toUserMessage(err);
+  if (err instanceof ApiError && err.code === 'VALIDATION_FAILED' && err.serverMessage)
+    return `${message} The server said: "${err.serverMessage}"`;
+  return message;
 }

@@ -13,8 +13,10 @@ import type {
   UploadProgress,
 } from './reels.model';
 
-/** How many recent reels the settings screen shows. */
+/** How many reels the settings screen shows at first, and how many more "Show older" adds. */
 export const RECENT_REELS = 20;
+/** The API's largest page (`limit` ≤ 100). */
+export const MAX_REELS_PAGE = 100;
 
 /** Typed access to the publishing routes. Errors arrive as ApiError (see errorInterceptor). */
 @Injectable({ providedIn: 'root' })
@@ -51,14 +53,21 @@ export class ReelsApi {
     });
   }
 
-  recent(accountId: EntityId, limit = RECENT_REELS): Observable<Reel[]> {
-    return this.http
-      .get<ReelList>(this.url('/social/reels'), {
-        params: { account_id: String(accountId), limit: String(limit) },
-      })
-      .pipe(map((r) => r.reels ?? []));
+  /** The account's newest reels; `next_cursor` asks for the ones before them. */
+  recent(accountId: EntityId, limit = RECENT_REELS): Observable<ReelList> {
+    return this.page(accountId, limit, null);
   }
 
+  /** The page after `cursor` (the `next_cursor` of the page above it), newest first. */
+  older(accountId: EntityId, cursor: string, limit = RECENT_REELS): Observable<ReelList> {
+    return this.page(accountId, limit, cursor);
+  }
+
+  reel(id: EntityId): Observable<Reel> {
+    return this.http.get<Reel>(this.url(`/social/reels/${enc(id)}`));
+  }
+
+  /** Cancels a reel that has not started publishing; later it is a 409 REEL_NOT_CANCELLABLE. */
   cancel(id: EntityId): Observable<Reel> {
     return this.http.delete<Reel>(this.url(`/social/reels/${enc(id)}`));
   }
@@ -67,6 +76,14 @@ export class ReelsApi {
     return this.http.get<PublishingLimit>(
       this.url(`/social/accounts/${enc(accountId)}/publishing-limit`),
     );
+  }
+
+  private page(accountId: EntityId, limit: number, cursor: string | null): Observable<ReelList> {
+    const params: Record<string, string> = { account_id: String(accountId), limit: String(limit) };
+    if (cursor !== null) params['cursor'] = cursor;
+    return this.http
+      .get<ReelList>(this.url('/social/reels'), { params })
+      .pipe(map((r) => ({ reels: r.reels ?? [], next_cursor: r.next_cursor ?? null })));
   }
 
   private url(path: string): string {

@@ -59,6 +59,13 @@ export interface CreateReelRequest {
   caption?: string;
   share_to_feed: boolean;
   publish_at?: string;
+  /** Wins over thumb_offset at the API; the form sends one or the other. */
+  cover_url?: string;
+  /** The cover frame, in ms from the start. */
+  thumb_offset?: number;
+  audio_name?: string;
+  /** ≤ 3 Instagram usernames. */
+  collaborators?: string[];
 }
 
 /** POST /social/uploads (201). */

@@ -43,12 +43,16 @@ describe('ReelsPage', () => {
     reels: Reel[],
     account: Account = anAccount(),
     limit: PublishingLimit | 'error' = aPublishingLimit(),
+    nextCursor: string | null = null,
   ): Promise<void> {
     harness = await RouterTestingHarness.create();
     await harness.navigateByUrl('/settings/social-accounts/1/reels', ReelsPage);
     el = harness.routeNativeElement as HTMLElement;
     httpMock.expectOne(`${TEST_API}/social/accounts/1`).flush(account);
-    httpMock.expectOne(reelsOf('1')).flush({ reels, next_cursor: null });
+    const first = httpMock.expectOne(reelsOf('1'));
+    expect(first.request.params.get('limit')).toBe('20');
+    expect(first.request.params.has('cursor')).toBe(false);
+    first.flush({ reels, next_cursor: nextCursor });
     const quota = httpMock.expectOne(QUOTA);
     if (limit === 'error')
       quota.flush(
@@ -216,5 +220,190 @@ describe('ReelsPage', () => {
     await settle(harness.fixture);
     expect(text('reels-load-error')).toContain('This Instagram account is no longer connected.');
     expect(byTestId(el, 'reel-form')).toBeNull();
+  });
+
+  describe('cancel a scheduled reel', () => {
+    const AT = '2026-06-20T09:00:00.000Z';
+    const scheduled = (overrides: Partial<Reel> = {}): Reel =>
+      aReel({
+        id: 41,
+        status: 'scheduled',
+        publish_at: AT,
+        caption: 'Later #coffee',
+        ...overrides,
+      });
+    const cancelButton = (): HTMLButtonElement | null =>
+      byTestId<HTMLButtonElement>(el, 'reel-cancel');
+
+    it('should cancel it with DELETE and show it "Cancelled", saying so to screen readers', async () => {
+      await open([scheduled(), aPublishedReel({ id: 40 })]);
+      expect(statuses()).toEqual(['Scheduled', 'Published']);
+      cancelButton()!.click();
+      await settle(harness.fixture);
+      expect(cancelButton()!.disabled).toBe(true);
+      expect(cancelButton()!.textContent!.trim()).toBe('Cancelling…');
+
+      const del = httpMock.expectOne(`${TEST_API}/social/reels/41`);
+      expect(del.request.method).toBe('DELETE');
+      expect(del.request.headers.get('Authorization')).toBe('Bearer jwt');
+      del.flush(scheduled({ status: 'cancelled', updated_at: '2026-06-15T12:00:01.000Z' }));
+      await settle(harness.fixture);
+      expect(statuses()).toEqual(['Cancelled', 'Published']);
+      expect(cancelButton()).toBeNull();
+      expect(byTestId(el, 'reel-cancel-error')).toBeNull();
+      expect(text('reels-announcement')).toMatch(
+        /^Cancelled the reel scheduled for .*"Later #coffee"\.$/,
+      );
+      // nothing is left to watch
+      await waitPoll();
+      httpMock.expectNone(reelsOf('1'));
+    });
+
+    it('should say it is too late and show the real status when publishing started meanwhile', async () => {
+      await open([scheduled()]);
+      cancelButton()!.click();
+      await settle(harness.fixture);
+      httpMock.expectOne(`${TEST_API}/social/reels/41`).flush(
+        {
+          statusCode: 409,
+          code: 'REEL_NOT_CANCELLABLE',
+          message: 'This reel is already processing; it can no longer be cancelled.',
+        },
+        { status: 409, statusText: 'Conflict' },
+      );
+      await settle(harness.fixture);
+      const fresh = httpMock.expectOne(
+        (r) => r.method === 'GET' && r.url === `${TEST_API}/social/reels/41`,
+      );
+      fresh.flush(scheduled({ status: 'processing', updated_at: '2026-06-15T12:00:05.000Z' }));
+      await settle(harness.fixture);
+      expect(statuses()).toEqual(['Processing at Instagram']);
+      expect(cancelButton()).toBeNull();
+      expect(text('reel-cancel-error')).toBe(
+        'This reel is already being published, so it can no longer be cancelled.',
+      );
+      // it is in the pipeline now: the screen watches it again
+      await waitPoll();
+      httpMock.expectOne(reelsOf('1')).flush({
+        reels: [aPublishedReel({ id: 41, updated_at: '2026-06-15T12:00:09.000Z' })],
+        next_cursor: null,
+      });
+      await settle(harness.fixture);
+      httpMock.expectOne(QUOTA).flush(aPublishingLimit({ quota_usage: 13 }));
+      await settle(harness.fixture);
+      expect(statuses()).toEqual(['Published']);
+    });
+
+    it('should keep the reel and offer Cancel again when the server cannot be reached', async () => {
+      await open([scheduled()]);
+      cancelButton()!.click();
+      await settle(harness.fixture);
+      httpMock
+        .expectOne(`${TEST_API}/social/reels/41`)
+        .error(new ProgressEvent('error'), { status: 0 });
+      await settle(harness.fixture);
+      expect(statuses()).toEqual(['Scheduled']);
+      expect(text('reel-cancel-error')).toMatch(/^Can't reach the server/);
+      expect(cancelButton()!.disabled).toBe(false);
+
+      cancelButton()!.click();
+      await settle(harness.fixture);
+      expect(byTestId(el, 'reel-cancel-error')).toBeNull();
+      httpMock
+        .expectOne(`${TEST_API}/social/reels/41`)
+        .flush(scheduled({ status: 'cancelled', updated_at: '2026-06-15T12:00:01.000Z' }));
+      await settle(harness.fixture);
+      expect(statuses()).toEqual(['Cancelled']);
+      await harness.navigateByUrl('/settings/social-accounts');
+    });
+  });
+
+  describe('show older', () => {
+    const page = (from: number, to: number, overrides: Partial<Reel> = {}): Reel[] =>
+      Array.from({ length: from - to + 1 }, (_, i) =>
+        aPublishedReel({ id: from - i, ...overrides }),
+      );
+
+    it('should load the page below the last reel shown and stop offering it at the end', async () => {
+      await open(page(45, 26), anAccount(), aPublishingLimit(), '26');
+      expect(statuses()).toHaveLength(20);
+      byTestId<HTMLButtonElement>(el, 'reels-show-older')!.click();
+      await settle(harness.fixture);
+      const older = httpMock.expectOne(reelsOf('1'));
+      expect(older.request.params.get('cursor')).toBe('26');
+      expect(older.request.params.get('limit')).toBe('20');
+      expect(byTestId<HTMLButtonElement>(el, 'reels-show-older')!.disabled).toBe(true);
+      older.flush({ reels: page(25, 6), next_cursor: '6' });
+      await settle(harness.fixture);
+      expect(allByTestId(el, 'reel-item').map((i) => Number(i.dataset['reelId']))).toEqual(
+        Array.from({ length: 40 }, (_, i) => 45 - i),
+      );
+
+      byTestId<HTMLButtonElement>(el, 'reels-show-older')!.click();
+      await settle(harness.fixture);
+      const last = httpMock.expectOne(reelsOf('1'));
+      expect(last.request.params.get('cursor')).toBe('6');
+      last.flush({ reels: page(5, 1), next_cursor: null });
+      await settle(harness.fixture);
+      expect(statuses()).toHaveLength(45);
+      expect(byTestId(el, 'reels-show-older')).toBeNull();
+    });
+
+    it('should say so and let the user try again when the older page fails', async () => {
+      await open(page(45, 26), anAccount(), aPublishingLimit(), '26');
+      byTestId<HTMLButtonElement>(el, 'reels-show-older')!.click();
+      await settle(harness.fixture);
+      httpMock.expectOne(reelsOf('1')).error(new ProgressEvent('error'), { status: 0 });
+      await settle(harness.fixture);
+      expect(text('reels-older-error')).toMatch(/^Can't reach the server/);
+      expect(statuses()).toHaveLength(20);
+      byTestId<HTMLButtonElement>(el, 'reels-show-older')!.click();
+      await settle(harness.fixture);
+      httpMock.expectOne(reelsOf('1')).flush({ reels: page(25, 24), next_cursor: '24' });
+      await settle(harness.fixture);
+      expect(statuses()).toHaveLength(22);
+      expect(byTestId(el, 'reels-older-error')).toBeNull();
+    });
+
+    it('should keep the older reels and watch all that are shown while one is in the pipeline', async () => {
+      await open(
+        [aReel({ id: 45, status: 'processing' }), ...page(44, 26)],
+        anAccount(),
+        aPublishingLimit(),
+        '26',
+      );
+      byTestId<HTMLButtonElement>(el, 'reels-show-older')!.click();
+      await settle(harness.fixture);
+      // the poll timer may have fired meanwhile: answer it as the API would have then
+      for (const r of httpMock.match((r) => reelsOf('1')(r) && !r.params.has('cursor')))
+        r.flush({
+          reels: [aReel({ id: 45, status: 'processing' }), ...page(44, 26)],
+          next_cursor: '26',
+        });
+      httpMock
+        .expectOne((r) => reelsOf('1')(r) && r.params.get('cursor') === '26')
+        .flush({ reels: page(25, 16), next_cursor: '16' });
+      await settle(harness.fixture);
+      expect(statuses()).toHaveLength(30);
+
+      await waitPoll();
+      const poll = httpMock.expectOne(reelsOf('1'));
+      // as many as are shown, from the top: the older ones move too
+      expect(poll.request.params.get('limit')).toBe('30');
+      expect(poll.request.params.has('cursor')).toBe(false);
+      poll.flush({
+        reels: [
+          aPublishedReel({ id: 45, updated_at: '2026-06-15T12:00:40.000Z' }),
+          ...page(44, 16),
+        ],
+        next_cursor: '16',
+      });
+      await settle(harness.fixture);
+      httpMock.expectOne(QUOTA).flush(aPublishingLimit({ quota_usage: 13 }));
+      await settle(harness.fixture);
+      expect(statuses()).toHaveLength(30);
+      expect(statuses()[0]).toBe('Published');
+      expect(byTestId(el, 'reels-show-older')).not.toBeNull();
+    });
   });
 });
