@@ -88,7 +88,8 @@ export abstract class ReelRepository {
   abstract acquire(id: number, now: Date, leaseMs: number): Promise<Reel | null>;
   /** Writes one step (version-checked) with its events; the new row, or null when the version moved. */
   abstract update(row: Reel, patch: ReelPatch, events: ReelEventDraft[]): Promise<Reel | null>;
-  abstract release(row: Reel): Promise<void>;
+  /** Ends the run's lease on the row as the run last wrote it; null when it changed since (look again). */
+  abstract release(row: Reel): Promise<Reel | null>;
   abstract events(reelId: number): Promise<ReelEvent[]>;
   /** Reels in the pipeline whose next_attempt_at has come (the scheduler's sweep). */
   abstract due(now: Date, limit: number): Promise<DueReel[]>;

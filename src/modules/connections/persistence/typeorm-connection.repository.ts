@@ -1,3 +1,4 @@
+import { hydrateEntity } from '../../../common/database/entity-rows';
 import { changedRows } from '../../../common/database/returning';
 import { Injectable, Optional } from '@nestjs/common';
 import { DataSource, In, IsNull, Not, type EntityManager, type Repository } from 'typeorm';
@@ -639,13 +640,6 @@ export class TypeormConnectionRepository extends ConnectionRepository {
 
   /** A raw instagram_tokens row (RETURNING *) as the entity findOneBy would give. */
   private hydrate(raw: Record<string, unknown>): Connection {
-    const meta = this.dataSource.getMetadata(InstagramTokenEntity);
-    const entity = meta.create() as InstagramTokenEntity;
-    const target = entity as unknown as Record<string, unknown>;
-    for (const column of meta.columns) {
-      if (column.databaseName in raw)
-        target[column.propertyName] = this.dataSource.driver.prepareHydratedValue(raw[column.databaseName], column);
-    }
-    return entity;
+    return hydrateEntity(this.dataSource, InstagramTokenEntity, raw);
   }
 }

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, In, IsNull, LessThan, type EntityManager } from 'typeorm';
 import { DomainError } from '../../../common/errors/domain-error';
 import { ErrorCode } from '../../../common/errors/error-codes';
+import { hydrateEntity, setClause } from '../../../common/database/entity-rows';
 import { changedRows } from '../../../common/database/returning';
 import { ACTIVE_STATUSES } from '../domain/reel-policy';
 import {
@@ -94,28 +95,49 @@ export class TypeormReelRepository extends ReelRepository {
   }
 
   async acquire(id: number, now: Date, leaseMs: number): Promise<Reel | null> {
-    const rows = await changedRows<{ id: number }>(
+    // one round trip: the lease UPDATE hands back the leased row
+    const [row] = await changedRows<Record<string, unknown>>(
       this.dataSource,
       `UPDATE reels SET lease_until = $2, attempts = attempts + 1, version = version + 1
         WHERE id = $1 AND (lease_until IS NULL OR lease_until < $3)
-      RETURNING id`,
+      RETURNING *`,
       [id, new Date(now.getTime() + leaseMs), now],
     );
-    return rows.length ? this.findById(id) : null;
+    return row ? hydrateEntity(this.dataSource, ReelEntity, row) : null;
   }
 
+  /**
+   * The step and its history in ONE statement (atomic like a transaction, one round trip instead
+   * of BEGIN/UPDATE/SELECT/INSERT/COMMIT): the events are written only when the row was still at
+   * `row.version`, each with the status the update left, in order; RETURNING gives the stored row.
+   */
   async update(row: Reel, patch: ReelPatch, events: ReelEventDraft[]): Promise<Reel | null> {
-    return this.dataSource.transaction(async (m) => {
-      const res = await m.update(ReelEntity, { id: row.id, version: row.version }, { ...patch, version: () => 'version + 1' });
-      if (res.affected !== 1) return null;
-      const reel = await m.findOneByOrFail(ReelEntity, { id: row.id });
-      await this.insertEvents(m, reel, events);
-      return reel;
-    });
+    const set = setClause(this.dataSource, ReelEntity, patch, 4);
+    const [stored] = await this.dataSource.query<Array<Record<string, unknown>>>(
+      `WITH u AS (
+         UPDATE reels SET ${set.sql ? `${set.sql}, ` : ''}version = version + 1, updated_at = CURRENT_TIMESTAMP
+          WHERE id = $1 AND version = $2
+          RETURNING *),
+       e AS (
+         INSERT INTO reel_events (reel_id, type, status, message, error_code, graph_error_code, graph_error_subcode, details)
+         SELECT u.id, x.type, u.status, x.message, x.error_code, x.graph_error_code, x.graph_error_subcode, x.details
+           FROM u, ROWS FROM (jsonb_to_recordset($3::jsonb) AS (type varchar, message text, error_code varchar,
+                  graph_error_code int, graph_error_subcode int, details jsonb)) WITH ORDINALITY
+                  AS x(type, message, error_code, graph_error_code, graph_error_subcode, details, n)
+          ORDER BY x.n)
+       SELECT * FROM u`,
+      [row.id, row.version, JSON.stringify(events.map(eventRecord)), ...set.params],
+    );
+    return stored ? hydrateEntity(this.dataSource, ReelEntity, stored) : null;
   }
 
-  async release(row: Reel): Promise<void> {
-    await this.dataSource.manager.update(ReelEntity, { id: row.id, version: row.version }, { leaseUntil: null });
+  async release(row: Reel): Promise<Reel | null> {
+    const [released] = await changedRows<Record<string, unknown>>(
+      this.dataSource,
+      `UPDATE reels SET lease_until = NULL, updated_at = CURRENT_TIMESTAMP WHERE id = $1 AND version = $2 RETURNING *`,
+      [row.id, row.version],
+    );
+    return released ? hydrateEntity(this.dataSource, ReelEntity, released) : null;
   }
 
   events(reelId: number): Promise<ReelEvent[]> {
@@ -180,16 +202,32 @@ export class TypeormReelRepository extends ReelRepository {
 
   private async insertEvents(m: EntityManager, reel: Reel, events: ReelEventDraft[]): Promise<void> {
     for (const e of events) {
-      await m.insert(ReelEventEntity, {
-        reelId: reel.id,
-        type: e.type,
-        status: reel.status,
-        message: e.message ?? null,
-        errorCode: e.errorCode ?? null,
-        graphErrorCode: e.graph?.code ?? null,
-        graphErrorSubcode: e.graph?.subcode ?? null,
-        details: (e.details ?? null) as never,
-      });
+      await m.insert(ReelEventEntity, { reelId: reel.id, status: reel.status, ...eventFields(e) });
     }
   }
+}
+
+/** An event draft as reel_events' columns (the status comes from the reel). */
+function eventFields(e: ReelEventDraft) {
+  return {
+    type: e.type,
+    message: e.message ?? null,
+    errorCode: e.errorCode ?? null,
+    graphErrorCode: e.graph?.code ?? null,
+    graphErrorSubcode: e.graph?.subcode ?? null,
+    details: (e.details ?? null) as never,
+  };
+}
+
+/** The same, keyed by column name, for jsonb_to_recordset. */
+function eventRecord(e: ReelEventDraft): Record<string, unknown> {
+  const f = eventFields(e);
+  return {
+    type: f.type,
+    message: f.message,
+    error_code: f.errorCode,
+    graph_error_code: f.graphErrorCode,
+    graph_error_subcode: f.graphErrorSubcode,
+    details: f.details,
+  };
 }

@@ -86,9 +86,13 @@ export class AdvanceReel {
         row = next;
       }
     } finally {
-      const latest = (await this.reels.findById(reelId)) ?? row;
-      if (latest.leaseUntil) await this.reels.release(latest);
-      row = latest;
+      // the row as this run last wrote it (one round trip); else someone changed it: release what is there
+      const released = await this.reels.release(row);
+      if (released) row = released;
+      else {
+        const latest = (await this.reels.findById(reelId)) ?? row;
+        row = (latest.leaseUntil ? await this.reels.release(latest) : null) ?? latest;
+      }
     }
     if (isTerminal(row.status)) await this.deleteUploadFile(row);
     return { status: row.status, nextAt: isTerminal(row.status) ? null : row.nextAttemptAt };
