@@ -1,7 +1,8 @@
-import { changedRows } from '../../../common/database/returning';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
+import { hydrateEntity } from '../../../common/database/entity-rows';
+import { changedRows } from '../../../common/database/returning';
 import { DomainError } from '../../../common/errors/domain-error';
 import { ErrorCode } from '../../../common/errors/error-codes';
 import { WebhookEndpointEntity } from './webhook-endpoint.entity';
@@ -13,6 +14,13 @@ export interface NewDelivery {
   eventId: string;
   eventType: string;
   body: string;
+}
+
+/** A delivery whose attempt was just counted, with what sending it needs from its endpoint. */
+export interface StartedAttempt {
+  attempt: number;
+  delivery: WebhookEventDeliveryEntity;
+  endpoint: Pick<WebhookEndpointEntity, 'id' | 'userId' | 'url' | 'secretEncrypted'>;
 }
 
 export interface AttemptRecord {
@@ -134,6 +142,35 @@ export class WebhookRepository {
 
   findDelivery(id: string): Promise<WebhookEventDeliveryEntity | null> {
     return this.deliveries.findOneBy({ id });
+  }
+
+  /**
+   * The worker's attempt in one round trip: counts it (before it is made: a crash mid-send still
+   * counts) on a pending delivery of an enabled endpoint, and hands back the delivery and the
+   * endpoint's address and sealed secret. Null when the delivery is settled or gone, or its
+   * endpoint disabled or gone (the caller looks at which).
+   */
+  async beginAttempt(id: string): Promise<StartedAttempt | null> {
+    const [row] = await changedRows<Record<string, unknown>>(
+      this.ds,
+      `UPDATE webhook_event_deliveries d SET attempts = d.attempts + 1, updated_at = now()
+         FROM webhook_endpoints e
+        WHERE d.id = $1 AND d.status = 'pending' AND e.id = d.endpoint_id AND e.enabled
+        RETURNING d.*, e.user_id AS endpoint_user_id, e.url AS endpoint_url, e.secret_encrypted AS endpoint_secret`,
+      [id],
+    );
+    if (!row) return null;
+    const delivery = hydrateEntity(this.ds, WebhookEventDeliveryEntity, row);
+    return {
+      attempt: delivery.attempts,
+      delivery,
+      endpoint: {
+        id: delivery.endpointId,
+        userId: row.endpoint_user_id as number,
+        url: row.endpoint_url as string,
+        secretEncrypted: row.endpoint_secret as string,
+      },
+    };
   }
 
   /** Counts an attempt before it is made (a crash mid-send still counts); returns the attempt number, null when settled. */

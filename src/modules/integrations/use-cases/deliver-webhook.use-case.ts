@@ -38,21 +38,9 @@ export class DeliverWebhook {
   ) {}
 
   async execute(deliveryId: string): Promise<DeliveryOutcome> {
-    const delivery = await this.store.findDelivery(deliveryId);
-    if (!delivery || delivery.status !== 'pending') return 'skipped';
-    const endpoint = await this.store.findEndpoint(delivery.endpointId);
-    if (!endpoint || !endpoint.enabled) {
-      await this.store.recordAttempt(deliveryId, {
-        status: 'failed',
-        lastStatusCode: null,
-        lastError: 'The endpoint is disabled; not sent.',
-        nextRetryAt: null,
-        deliveredAt: null,
-      });
-      return 'skipped';
-    }
-    const attempt = await this.store.startAttempt(deliveryId);
-    if (attempt === null) return 'skipped';
+    const started = await this.store.beginAttempt(deliveryId);
+    if (!started) return this.notStarted(deliveryId);
+    const { attempt, delivery, endpoint } = started;
     const result = await this.attempt(endpoint.id, endpoint.url, endpoint.secretEncrypted, delivery);
     const now = this.clock.now();
     const outcome = afterAttempt({
@@ -92,6 +80,23 @@ export class DeliverWebhook {
         await this.disable(endpoint.id, endpoint.userId, endpoint.url, attempt, now);
         return 'gave_up';
     }
+  }
+
+  /** No attempt was counted: the delivery is settled or gone (nothing to do), or its endpoint is disabled or gone. */
+  private async notStarted(deliveryId: string): Promise<DeliveryOutcome> {
+    const delivery = await this.store.findDelivery(deliveryId);
+    if (!delivery || delivery.status !== 'pending') return 'skipped';
+    const endpoint = await this.store.findEndpoint(delivery.endpointId);
+    if (!endpoint || !endpoint.enabled) {
+      await this.store.recordAttempt(deliveryId, {
+        status: 'failed',
+        lastStatusCode: null,
+        lastError: 'The endpoint is disabled; not sent.',
+        nextRetryAt: null,
+        deliveredAt: null,
+      });
+    }
+    return 'skipped';
   }
 
   /** Signs and sends (also the synchronous test send); never throws for the receiver's faults. */
