@@ -218,6 +218,9 @@ describe('OpenAPI document as a contract (e2e)', () => {
     await http().post('/webhooks/facebook/deauthorize').type('form').send({ signed_request: 'x.y' }).expect(ok);
     await http().post('/webhooks/facebook/data-deletion').type('form').send({ signed_request: 'x.y' }).expect(ok);
     await http().get('/webhooks/facebook/data-deletion/UNKNOWN').expect(ok);
+    await http().post('/webhooks/instagram/deauthorize').type('form').send({ signed_request: 'x.y' }).expect(ok);
+    await http().post('/webhooks/instagram/data-deletion').type('form').send({ signed_request: 'x.y' }).expect(ok);
+    await http().get('/webhooks/instagram/data-deletion/UNKNOWN').expect(ok);
     await http().get('/webhooks/instagram?hub.mode=subscribe&hub.verify_token=x&hub.challenge=1').expect(ok);
     await http().post('/webhooks/instagram').send({ object: 'instagram', entry: [] }).expect(ok);
 

@@ -465,6 +465,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/webhooks/instagram/deauthorize": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Deauthorize callback of Instagram Login (App Dashboard → Instagram → Business login settings)
+         * @description Meta posts this when a user removes the app in Instagram (Settings → Apps and websites). The signed_request is signed with the Instagram app secret (INSTAGRAM_APP_SECRET) and its `user_id` is an Instagram user id: the app-scoped `id` or the professional `user_id` of /me (Meta does not document which, so both match). Only connections made with Instagram Login are touched; otherwise it acts as the Facebook deauthorize callback: connections whose tokens were obtained before `issued_at` become `revoked`, their tokens are deleted and the user is alerted; accepted only within 24 h of `issued_at`; a repeat gets the first answer and changes nothing.
+         */
+        post: operations["WebhooksController_instagramDeauthorize"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/webhooks/instagram/data-deletion": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Data Deletion Request callback of Instagram Login (App Dashboard → Instagram → Business login settings)
+         * @description As the Facebook data-deletion callback, for Instagram Login: signed with the Instagram app secret, `user_id` an Instagram user id (either id of /me matches). Answers at once with the status page URL and a confirmation code; a background job deletes every connection made with Instagram Login for that person whose tokens were obtained before `issued_at`, with every token, profile field, event, alert, login attempt and webhook delivery that names them. A repeat of the same signed_request answers the same code and changes nothing.
+         */
+        post: operations["WebhooksController_instagramDataDeletion"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/webhooks/facebook/data-deletion/{code}": {
         parameters: {
             query?: never;
@@ -477,6 +517,26 @@ export interface paths {
          * @description HTML for people; JSON with `Accept: application/json`. Says pending or completed and nothing else.
          */
         get: operations["WebhooksController_deletionStatus"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/webhooks/instagram/data-deletion/{code}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Data-deletion status page (Instagram Login)
+         * @description The page the Instagram data-deletion answer links to. HTML for people; JSON with `Accept: application/json`. Says pending or completed and nothing else.
+         */
+        get: operations["WebhooksController_instagramDeletionStatus"];
         put?: never;
         post?: never;
         delete?: never;
@@ -3834,7 +3894,233 @@ export interface operations {
             };
         };
     };
+    WebhooksController_instagramDeauthorize: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/x-www-form-urlencoded": components["schemas"]["SignedRequestDto"];
+                "application/json": components["schemas"]["SignedRequestDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SuccessDto"];
+                };
+            };
+            /** @description SIGNED_REQUEST_INVALID: missing, malformed, wrong algorithm, not signed with the Instagram app secret, no `issued_at`, or already used for another callback; SIGNED_REQUEST_EXPIRED: issued more than 24 h ago. Nothing changed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorBodyDto"];
+                };
+            };
+            /** @description INSTAGRAM_LOGIN_DISABLED: no Instagram app is configured (production without INSTAGRAM_APP_ID) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description UNSUPPORTED_ENCODING */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description INTERNAL_ERROR (no detail is ever given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE: PostgreSQL or Redis is unreachable; try again shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    WebhooksController_instagramDataDeletion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/x-www-form-urlencoded": components["schemas"]["SignedRequestDto"];
+                "application/json": components["schemas"]["SignedRequestDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeletionReceiptDto"];
+                };
+            };
+            /** @description SIGNED_REQUEST_INVALID (as for deauthorize) or SIGNED_REQUEST_EXPIRED (issued more than 24 h ago); nothing recorded */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorBodyDto"];
+                };
+            };
+            /** @description INSTAGRAM_LOGIN_DISABLED: no Instagram app is configured (production without INSTAGRAM_APP_ID) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description UNSUPPORTED_ENCODING */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description INTERNAL_ERROR (no detail is ever given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE: PostgreSQL or Redis is unreachable; try again shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
     WebhooksController_deletionStatus: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description confirmation_code from the data-deletion answer */
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description JSON form; the HTML page carries the same two facts */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": components["schemas"]["DeletionStatusDto"];
+                    "application/json": components["schemas"]["DeletionStatusDto"];
+                };
+            };
+            /** @description VALIDATION_FAILED, MALFORMED_QUERY, MALFORMED_JSON, … (`errors` lists each problem) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorBodyDto"];
+                };
+            };
+            /** @description DELETION_REQUEST_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": components["schemas"]["ErrorBodyDto"];
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description INTERNAL_ERROR (no detail is ever given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE: PostgreSQL or Redis is unreachable; try again shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    WebhooksController_instagramDeletionStatus: {
         parameters: {
             query?: never;
             header?: never;
