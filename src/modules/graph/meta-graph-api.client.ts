@@ -55,6 +55,16 @@ function optNumber(v: unknown): number | undefined {
   const n = typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v) : NaN;
   return Number.isFinite(n) ? n : undefined;
 }
+/** The `sig` query value of a URL, if it has one (an upload URL's signature, to keep out of messages). */
+function signatureOf(url: string): string[] {
+  try {
+    const sig = new URL(url).searchParams.get('sig');
+    return sig ? [sig] : [];
+  } catch {
+    return [];
+  }
+}
+
 /** Meta epoch seconds; 0 or absent = "never"/unknown. */
 function epochDate(v: unknown): Date | null {
   const n = optNumber(v);
@@ -311,7 +321,15 @@ export class MetaGraphApiClient extends GraphApiClient {
     if (req.audioName) params.audio_name = req.audioName;
     if (req.collaborators?.length) params.collaborators = JSON.stringify(req.collaborators);
     if (req.locationId) params.location_id = req.locationId;
-    const body = await this.call('createReelContainer', 'POST', `/${igUserId}/media`, { kind: 'token', token }, params);
+    // a video_url may be a signed URL of ours (an Instagram-Login upload): never repeated in an error message
+    const body = await this.call(
+      'createReelContainer',
+      'POST',
+      `/${igUserId}/media`,
+      { kind: 'token', token },
+      params,
+      req.videoUrl ? [req.videoUrl, ...signatureOf(req.videoUrl)] : [],
+    );
     const id = isObject(body) ? optString(body.id) : undefined;
     if (!isObject(body) || !id) throw this.malformed('createReelContainer');
     const uri = optString(body.uri);
