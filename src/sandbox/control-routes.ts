@@ -26,9 +26,13 @@
  *   GET    /__sandbox/apps/login-configs   POST {id?, permissions: string[]}   Login for Business configurations (→ {id, permissions})
  *   GET    /__sandbox/calls?path=               DELETE /__sandbox/calls        calls received (secrets masked)
  *   GET    /__sandbox/avatar/:id.svg                                           SVG avatar of an IG account
- *   GET    /__sandbox/webhooks/config   POST {deauthorize_url?, data_deletion_url?, instagram_url?, base_url?, retries?, backoff_ms?, timeout_ms?}
+ *   GET    /__sandbox/webhooks/config   POST {deauthorize_url?, data_deletion_url?, instagram_url?, instagram_deauthorize_url?,
+ *                                                instagram_data_deletion_url?, base_url?, retries?, backoff_ms?, timeout_ms?}
  *   POST   /__sandbox/webhooks/deauthorize        {user_id}                   app removed (tokens → 190/458), signed_request sent → delivery result
  *   POST   /__sandbox/webhooks/data-deletion      {user_id}                   signed_request sent → delivery result + the app's answer, reply_valid
+ *   POST   /__sandbox/webhooks/instagram/deauthorize   {user_id, id_field?: "id"|"user_id"}  Instagram Login: app removed in
+ *                                                Instagram (the account's tokens → 190), signed with the Instagram app secret
+ *   POST   /__sandbox/webhooks/instagram/data-deletion {user_id, id_field?}  Instagram Login's data-deletion callback, reply_valid
  *   POST   /__sandbox/webhooks/permission-revoked {user_id, permission, target_ids?}  grant loses it, `permissions` webhook sent
  *   POST   /__sandbox/webhooks/event              {payload}                   any webhook body, escaped and signed like Meta
  *   POST   /__sandbox/webhooks/verify             {verify_token}              runs the GET hub.challenge handshake → {verified}
@@ -47,7 +51,7 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { FaultSpec, SandboxSettings, SandboxState, TokenLifetimes, UsageSettings } from './sandbox-state';
 import { ControlError, body, bool, num, str } from './control-helpers';
 import { reelsControlRoutes } from './reels-control';
-import { WebhookSender, WebhookTargetMissing, webhookUrlsFor } from './webhook-sender';
+import { WebhookSender, WebhookTargetMissing, webhookUrlsFor, type InstagramIdField } from './webhook-sender';
 
 const TOKEN_SUBCODES = [458, 460, 463, 467, 492];
 
@@ -398,6 +402,8 @@ export function controlRoutes(state: SandboxState): Router {
     deauthorize_url: state.webhooks.deauthorizeUrl,
     data_deletion_url: state.webhooks.dataDeletionUrl,
     instagram_url: state.webhooks.instagramUrl,
+    instagram_deauthorize_url: state.webhooks.instagramDeauthorizeUrl,
+    instagram_data_deletion_url: state.webhooks.instagramDataDeletionUrl,
     retries: state.webhooks.retries,
     backoff_ms: state.webhooks.backoffMs,
     timeout_ms: state.webhooks.timeoutMs,
@@ -413,6 +419,8 @@ export function controlRoutes(state: SandboxState): Router {
       deauthorize_url: 'deauthorizeUrl',
       data_deletion_url: 'dataDeletionUrl',
       instagram_url: 'instagramUrl',
+      instagram_deauthorize_url: 'instagramDeauthorizeUrl',
+      instagram_data_deletion_url: 'instagramDataDeletionUrl',
     } as const;
     for (const [k, field] of Object.entries(urls)) {
       const v = str(b[k], k);
@@ -433,6 +441,25 @@ export function controlRoutes(state: SandboxState): Router {
   r.post('/webhooks/data-deletion', async (req, res) => {
     const userId = knownUser(body(req).user_id);
     res.json(await send(() => sender.dataDeletion(userId)));
+  });
+  // Instagram Login: `user_id` names the account by its professional id, app-scoped id or username
+  const instagramTarget = (
+    b: Record<string, unknown>,
+  ): { account: { userId: string; scopedId: string }; idField: InstagramIdField } => {
+    const ref = str(b.user_id, 'user_id', true);
+    const account = state.instagram.findAccount(ref);
+    if (!account) throw new ControlError(404, `no Instagram account ${ref}`);
+    const idField = str(b.id_field, 'id_field') ?? 'id';
+    if (idField !== 'id' && idField !== 'user_id') throw new ControlError(400, 'id_field must be "id" or "user_id"');
+    return { account, idField };
+  };
+  r.post('/webhooks/instagram/deauthorize', async (req, res) => {
+    const { account, idField } = instagramTarget(body(req));
+    res.json(await send(() => sender.instagramDeauthorize(account, idField)));
+  });
+  r.post('/webhooks/instagram/data-deletion', async (req, res) => {
+    const { account, idField } = instagramTarget(body(req));
+    res.json(await send(() => sender.instagramDataDeletion(account, idField)));
   });
   r.post('/webhooks/permission-revoked', async (req, res) => {
     const b = body(req);

@@ -10,6 +10,8 @@ import {
   type IgToken,
 } from './instagram-login-state';
 import { requestParams, tokenFrom } from './request-context';
+import { statusText } from './reels-state';
+import { startVideoFetch } from './video-fetch';
 import type { SandboxState } from './sandbox-state';
 
 /**
@@ -348,6 +350,8 @@ export function instagramLoginRoutes(state: SandboxState): Router {
       collaborators: list(p.collaborators?.replace(/[[\]"]/g, '')),
       locationId: p.location_id || undefined,
     });
+    // Meta downloads video_url after answering (the container is IN_PROGRESS until it has the bytes)
+    startVideoFetch(state.reels, c);
     res.json({ id: c.id });
   });
 
@@ -416,12 +420,8 @@ export function instagramLoginRoutes(state: SandboxState): Router {
       throw igApiError(`Unsupported get request. Object with ID '${id}' does not exist.`, 100, 33);
     if (c) {
       c.polls++;
-      const { code } = state.reels.status(c);
-      res.json({
-        id: c.id,
-        status_code: code,
-        status: code === 'ERROR' ? 'Error: Media upload has failed with error code 2207026' : code,
-      });
+      const { code, failure } = state.reels.status(c);
+      res.json({ id: c.id, status_code: code, status: statusText(code, failure) });
       return;
     }
     res.json({ id: m?.id, permalink: m?.permalink, media_product_type: 'REELS', media_type: 'VIDEO' });

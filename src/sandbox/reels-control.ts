@@ -3,7 +3,7 @@
  *
  *   GET  /config   POST /config  {processing_seconds?, processing_polls?, quota_total?, quota_duration?,
  *                                 container_ttl_seconds?, require_https?}
- *   GET  /containers?ig_user_id=          containers with status, params, upload (size, sha256), media_id
+ *   GET  /containers?ig_user_id=          containers with status, params, upload (size, sha256), video_fetch, media_id
  *   GET  /containers/:id
  *   POST /containers/:id/processing       {seconds?, polls?}          this container's processing time
  *   POST /containers/:id/finish                                        processing over now
@@ -55,6 +55,15 @@ export function reelsControlRoutes(state: SandboxState): Router {
             sha256: c.upload.sha256 ?? null,
             file_url: c.upload.fileUrl ?? null,
             completed_at: iso(c.upload.completedAt),
+          }
+        : null,
+      video_fetch: c.videoFetch
+        ? {
+            state: c.videoFetch.state,
+            http_status: c.videoFetch.httpStatus,
+            content_type: c.videoFetch.contentType,
+            content_length: c.videoFetch.contentLength,
+            error: c.videoFetch.error ?? null,
           }
         : null,
       media_id: c.mediaId ?? null,

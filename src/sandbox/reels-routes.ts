@@ -25,6 +25,7 @@ import { locals, originOf, requestParams } from './request-context';
 import type { ReelContainer, ReelMedia } from './reels-state';
 import { statusText } from './reels-state';
 import type { SandboxIgAccount, SandboxState, SandboxToken } from './sandbox-state';
+import { startVideoFetch } from './video-fetch';
 
 type Json = Record<string, unknown>;
 
@@ -188,6 +189,8 @@ export function reelsRoutes(state: SandboxState): Router {
       collaborators,
       locationId: p.location_id || undefined,
     });
+    // Meta downloads video_url after answering (the container is IN_PROGRESS until it has the bytes)
+    startVideoFetch(reels, c);
     const body: Json = { id: c.id };
     if (resumable) body.uri = `${originOf(req)}/rupload/ig-api-upload/${locals(res).version}/${c.id}`;
     res.json(body);

@@ -45,6 +45,38 @@ describe('ReelsModel', () => {
     expect(() => reels.beginChunk(c, bytes.length, bytes.length)).toThrow('already completed');
   });
 
+  it('should keep a downloading video_url container IN_PROGRESS, time its processing from the last byte, and keep the hash', () => {
+    const { reels, clock } = model();
+    const c = reels.createContainer(base);
+    reels.beginVideoFetch(c);
+    clock.now += 60_000;
+    expect(reels.status(c).code).toBe('IN_PROGRESS');
+    reels.finishVideoFetch(c, {
+      ok: true,
+      httpStatus: 200,
+      contentType: 'video/mp4',
+      contentLength: 3,
+      size: 3,
+      sha256: 'abc',
+    });
+    expect(c.upload).toMatchObject({ fileSize: 3, sha256: 'abc', fileUrl: base.videoUrl });
+    clock.now += 9_999;
+    expect(reels.status(c).code).toBe('IN_PROGRESS');
+    clock.now += 1;
+    expect(reels.status(c).code).toBe('FINISHED');
+    expect(reels.publish(c).uploadSha256).toBe('abc');
+  });
+
+  it('should turn ERROR 2207052 when the video_url could not be fetched', () => {
+    const { reels } = model();
+    const c = reels.createContainer(base);
+    reels.beginVideoFetch(c);
+    reels.finishVideoFetch(c, { ok: false, httpStatus: 403, contentType: null, contentLength: null, size: 0, sha256: null });
+    const s = reels.status(c);
+    expect(s).toEqual({ code: 'ERROR', failure: { subcode: 2207052 } });
+    expect(statusText(s.code, s.failure)).toBe('Error: Media upload has failed with error code 2207052');
+  });
+
   it('should need both the time and the polls when processing_polls is set', () => {
     const { reels, clock } = model();
     reels.config.processing_polls = 2;

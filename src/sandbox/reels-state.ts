@@ -52,6 +52,26 @@ export interface ReelUpload {
   busy?: boolean;
 }
 
+/** Meta downloading a container's `video_url` (video-fetch.ts); absent for URLs it does not call. */
+export interface VideoFetch {
+  state: 'fetching' | 'fetched' | 'failed';
+  httpStatus: number | null;
+  contentType: string | null;
+  contentLength: number | null;
+  error?: string;
+}
+
+/** What a download of `video_url` gave. */
+export interface FetchedVideo {
+  ok: boolean;
+  httpStatus: number | null;
+  contentType: string | null;
+  contentLength: number | null;
+  size: number;
+  sha256: string | null;
+  error?: string;
+}
+
 export interface ReelContainer {
   id: string;
   igUserId: string;
@@ -70,6 +90,8 @@ export interface ReelContainer {
   processingPolls: number;
   polls: number;
   upload?: ReelUpload;
+  /** The download of `video_url`; its bytes land in `upload` (size, sha256) like a resumable upload's. */
+  videoFetch?: VideoFetch;
   /** ERROR revealed when processing ends (queued outcome) … */
   failOnFinish?: ContainerFailure;
   /** … or forced now through the control API. */
@@ -166,9 +188,12 @@ export class ReelsModel {
     return c;
   }
 
-  /** When the video became available to Meta: creation for `video_url`, the last byte for resumable. */
+  /**
+   * When the video became available to Meta: the last byte of a resumable upload or of the
+   * `video_url` download, or creation for a `video_url` on an example domain (not downloaded).
+   */
   private availableAt(c: ReelContainer): number | undefined {
-    if (!c.resumable) return c.createdAt;
+    if (!c.resumable && !c.videoFetch) return c.createdAt;
     return c.upload?.completedAt;
   }
 
@@ -177,6 +202,8 @@ export class ReelsModel {
     if (c.forced?.status === 'EXPIRED') return { code: 'EXPIRED' };
     if (c.forced?.status === 'ERROR') return { code: 'ERROR', failure: c.forced.failure };
     if (this.now() >= c.createdAt + this.config.container_ttl_seconds * 1000) return { code: 'EXPIRED' };
+    // R6: 2207052 "The media could not be fetched from this uri"
+    if (c.videoFetch?.state === 'failed') return { code: 'ERROR', failure: { subcode: 2207052 } };
     const from = this.availableAt(c);
     if (from === undefined) return { code: 'IN_PROGRESS' };
     if (this.now() < from + c.processingSeconds * 1000 || c.polls < c.processingPolls) return { code: 'IN_PROGRESS' };
@@ -227,6 +254,24 @@ export class ReelsModel {
       fileUrl,
       completedAt: this.now(),
     };
+  }
+
+  // ---- Meta downloading video_url (video-fetch.ts) -----------------------------------------
+
+  beginVideoFetch(c: ReelContainer): void {
+    c.videoFetch = { state: 'fetching', httpStatus: null, contentType: null, contentLength: null };
+  }
+
+  finishVideoFetch(c: ReelContainer, r: FetchedVideo): void {
+    c.videoFetch = {
+      state: r.ok ? 'fetched' : 'failed',
+      httpStatus: r.httpStatus,
+      contentType: r.contentType,
+      contentLength: r.contentLength,
+      ...(r.error ? { error: r.error } : {}),
+    };
+    if (r.ok && r.sha256)
+      c.upload = { fileSize: r.size, received: r.size, sha256: r.sha256, fileUrl: c.videoUrl, completedAt: this.now() };
   }
 
   // ---- Quota and publishing ----------------------------------------------------------------

@@ -31,6 +31,8 @@ describe('webhook-sender', () => {
       deauthorizeUrl: 'http://localhost:8000/webhooks/facebook/deauthorize',
       dataDeletionUrl: 'http://localhost:8000/webhooks/facebook/data-deletion',
       instagramUrl: 'http://localhost:8000/webhooks/instagram',
+      instagramDeauthorizeUrl: 'http://localhost:8000/webhooks/instagram/deauthorize',
+      instagramDataDeletionUrl: 'http://localhost:8000/webhooks/instagram/data-deletion',
     });
   });
 

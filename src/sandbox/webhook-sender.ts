@@ -5,12 +5,18 @@ import type { SandboxState } from './sandbox-state';
  * Outgoing Meta callbacks of the sandbox (graph-api.md §12, emulator checklist 14-15): the
  * deauthorize and data-deletion callbacks with a `signed_request`, and webhook event POSTs signed
  * with X-Hub-Signature-256 (+ legacy X-Hub-Signature) over the exact bytes sent, in Meta's escaped
- * JSON form. Non-2xx answers are retried with exponential backoff.
+ * JSON form. Non-2xx answers are retried with exponential backoff. Instagram Login apps have their
+ * own deauthorize and data-deletion URLs (in "Business login settings") and their signed_request is
+ * signed with the Instagram app's secret (instagram-login.md §8).
  */
 export interface WebhookSettings {
   deauthorizeUrl: string | null;
   dataDeletionUrl: string | null;
   instagramUrl: string | null;
+  /** Instagram Login's deauthorize callback URL. */
+  instagramDeauthorizeUrl: string | null;
+  /** Instagram Login's data-deletion callback URL. */
+  instagramDataDeletionUrl: string | null;
   /** Retries after the first attempt on a non-2xx answer or a network error. */
   retries: number;
   /** First retry delay; doubles each time. */
@@ -22,18 +28,24 @@ export const DEFAULT_WEBHOOK_SETTINGS: WebhookSettings = {
   deauthorizeUrl: null,
   dataDeletionUrl: null,
   instagramUrl: null,
+  instagramDeauthorizeUrl: null,
+  instagramDataDeletionUrl: null,
   retries: 3,
   backoffMs: 500,
   timeoutMs: 10_000,
 };
 
-/** The three callback URLs of an app served at `baseUrl` (this product's routes). */
-export function webhookUrlsFor(baseUrl: string): Pick<WebhookSettings, 'deauthorizeUrl' | 'dataDeletionUrl' | 'instagramUrl'> {
+type CallbackUrl = 'deauthorizeUrl' | 'dataDeletionUrl' | 'instagramUrl' | 'instagramDeauthorizeUrl' | 'instagramDataDeletionUrl';
+
+/** The callback URLs of an app served at `baseUrl` (this product's routes). */
+export function webhookUrlsFor(baseUrl: string): Pick<WebhookSettings, CallbackUrl> {
   const base = baseUrl.replace(/\/+$/, '');
   return {
     deauthorizeUrl: `${base}/webhooks/facebook/deauthorize`,
     dataDeletionUrl: `${base}/webhooks/facebook/data-deletion`,
     instagramUrl: `${base}/webhooks/instagram`,
+    instagramDeauthorizeUrl: `${base}/webhooks/instagram/deauthorize`,
+    instagramDataDeletionUrl: `${base}/webhooks/instagram/data-deletion`,
   };
 }
 
@@ -111,19 +123,36 @@ export async function deliver(
 
 export class WebhookTargetMissing extends Error {}
 
+/** Whether the app answered a data-deletion callback the way Meta requires: `{url, confirmation_code}`. */
+function deletionReplyValid(result: DeliveryResult): boolean {
+  const r = result.response as Record<string, unknown> | null;
+  return (
+    result.delivered &&
+    !!r &&
+    typeof r === 'object' &&
+    typeof r.url === 'string' &&
+    /^https?:\/\//.test(r.url) &&
+    typeof r.confirmation_code === 'string' &&
+    r.confirmation_code.length > 0
+  );
+}
+
+/** Which of an Instagram-Login account's two ids Meta puts in `user_id` (undocumented: instagram-login.md §8). */
+export type InstagramIdField = 'id' | 'user_id';
+
 /** Sends the callbacks Meta would send for the sandbox's app, to the URLs in `state.webhooks`. */
 export class WebhookSender {
   constructor(private readonly state: SandboxState) {}
 
-  private target(name: 'deauthorizeUrl' | 'dataDeletionUrl' | 'instagramUrl'): string {
+  private target(name: CallbackUrl): string {
     const url = this.state.webhooks[name];
     if (!url) throw new WebhookTargetMissing(`no ${name} configured (POST /__sandbox/webhooks/config)`);
     return url;
   }
 
-  private signedForm(userId: string, extra: Record<string, unknown> = {}): string {
+  private signedForm(userId: string, extra: Record<string, unknown> = {}, secret = this.state.app.secret): string {
     const payload = { user_id: userId, algorithm: 'HMAC-SHA256', issued_at: this.state.nowSeconds(), ...extra };
-    return new URLSearchParams({ signed_request: signedRequest(payload, this.state.app.secret) }).toString();
+    return new URLSearchParams({ signed_request: signedRequest(payload, secret) }).toString();
   }
 
   /** The user removed the app: their grant and tokens die (190/458), then Meta calls the app. */
@@ -147,15 +176,50 @@ export class WebhookSender {
       },
       this.state.webhooks,
     );
-    const r = result.response as Record<string, unknown> | null;
-    const replyValid =
-      !!r &&
-      typeof r === 'object' &&
-      typeof r.url === 'string' &&
-      /^https?:\/\//.test(r.url) &&
-      typeof r.confirmation_code === 'string' &&
-      r.confirmation_code.length > 0;
-    return { ...result, reply_valid: result.delivered && replyValid };
+    return { ...result, reply_valid: deletionReplyValid(result) };
+  }
+
+  /**
+   * Instagram Login: the user removed the app in Instagram (Settings → Apps and websites). Every
+   * token of the account dies (190), then Meta calls the Instagram app's deauthorize URL with a
+   * signed_request signed with the Instagram app's secret. `idField` picks which of the account's
+   * ids goes in `user_id`: the app-scoped `id` by default (as Facebook's callbacks carry an
+   * app-scoped id), or the professional `user_id`.
+   */
+  instagramDeauthorize(account: { userId: string; scopedId: string }, idField: InstagramIdField = 'id'): Promise<DeliveryResult> {
+    this.state.instagram.invalidateUser(
+      account.userId,
+      'Error validating access token: The user has not authorized application.',
+    );
+    return deliver(
+      this.target('instagramDeauthorizeUrl'),
+      {
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+        body: this.signedForm(idField === 'id' ? account.scopedId : account.userId, {}, this.state.instagram.app.secret),
+      },
+      this.state.webhooks,
+    );
+  }
+
+  /** Instagram Login's data-deletion callback (signed with the Instagram app's secret); adds `reply_valid`. */
+  async instagramDataDeletion(
+    account: { userId: string; scopedId: string },
+    idField: InstagramIdField = 'id',
+  ): Promise<DeliveryResult & { reply_valid: boolean }> {
+    const now = this.state.nowSeconds();
+    const result = await deliver(
+      this.target('instagramDataDeletionUrl'),
+      {
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+        body: this.signedForm(
+          idField === 'id' ? account.scopedId : account.userId,
+          { issued_at: now, expires: now + 3600 },
+          this.state.instagram.app.secret,
+        ),
+      },
+      this.state.webhooks,
+    );
+    return { ...result, reply_valid: deletionReplyValid(result) };
   }
 
   /** The user removed one permission: the grant loses it, then a `permissions` webhook is sent. */

@@ -218,6 +218,11 @@ describe('OpenAPI document as a contract (e2e)', () => {
     await http().post('/webhooks/facebook/deauthorize').type('form').send({ signed_request: 'x.y' }).expect(ok);
     await http().post('/webhooks/facebook/data-deletion').type('form').send({ signed_request: 'x.y' }).expect(ok);
     await http().get('/webhooks/facebook/data-deletion/UNKNOWN').expect(ok);
+    await http().post('/webhooks/instagram/deauthorize').type('form').send({ signed_request: 'x.y' }).expect(ok);
+    await http().post('/webhooks/instagram/data-deletion').type('form').send({ signed_request: 'x.y' }).expect(ok);
+    await http().get('/webhooks/instagram/data-deletion/UNKNOWN').expect(ok);
+    // the signed URL Meta fetches an Instagram-Login upload from (unsigned: refused as documented)
+    await http().get('/media/uploads/3f6c2a8e-4b1d-4c8a-9a53-2f0e6b7d1c90?exp=1&sig=x').expect(ok);
     await http().get('/webhooks/instagram?hub.mode=subscribe&hub.verify_token=x&hub.challenge=1').expect(ok);
     await http().post('/webhooks/instagram').send({ object: 'instagram', entry: [] }).expect(ok);
 

@@ -50,6 +50,9 @@ export enum ErrorCode {
   REEL_NOT_FOUND = 'REEL_NOT_FOUND',
   REEL_NOT_CANCELLABLE = 'REEL_NOT_CANCELLABLE',
   UPLOAD_NOT_FOUND = 'UPLOAD_NOT_FOUND',
+  UPLOAD_URL_INVALID = 'UPLOAD_URL_INVALID',
+  UPLOAD_URL_EXPIRED = 'UPLOAD_URL_EXPIRED',
+  RANGE_NOT_SATISFIABLE = 'RANGE_NOT_SATISFIABLE',
   UNSUPPORTED_MEDIA_TYPE = 'UNSUPPORTED_MEDIA_TYPE',
   CAPTION_TOO_LONG = 'CAPTION_TOO_LONG',
   TOO_MANY_HASHTAGS = 'TOO_MANY_HASHTAGS',
@@ -103,6 +106,8 @@ export function statusOf(code: ErrorCode): number {
     case ErrorCode.PERMISSION_MISSING:
     case ErrorCode.INSUFFICIENT_SCOPE:
     case ErrorCode.API_KEY_NOT_ALLOWED:
+    case ErrorCode.UPLOAD_URL_INVALID:
+    case ErrorCode.UPLOAD_URL_EXPIRED:
       return 403;
     case ErrorCode.NOT_FOUND:
     case ErrorCode.INSTAGRAM_LOGIN_DISABLED:
@@ -130,6 +135,8 @@ export function statusOf(code: ErrorCode): number {
     case ErrorCode.UNSUPPORTED_ENCODING:
     case ErrorCode.UNSUPPORTED_MEDIA_TYPE:
       return 415;
+    case ErrorCode.RANGE_NOT_SATISFIABLE:
+      return 416;
     case ErrorCode.NO_INSTAGRAM_ACCOUNT:
       return 422;
     case ErrorCode.RATE_LIMITED:

@@ -10,6 +10,12 @@ describe('redactUrl', () => {
     );
   });
 
+  it('should redact the signature of an upload URL and keep its expiry', () => {
+    expect(redactUrl('/media/uploads/3f6c2a8e-4b1d-4c8a-9a53-2f0e6b7d1c90?exp=1796126400&sig=abcDEF_-123')).toBe(
+      '/media/uploads/3f6c2a8e-4b1d-4c8a-9a53-2f0e6b7d1c90?exp=1796126400&sig=[REDACTED]',
+    );
+  });
+
   it('should redact the token of an e-mailed reconnect link, whatever the case of the path', () => {
     expect(redactUrl('/social/reconnect/12.1799999999.nonce.sig')).toBe('/social/reconnect/[REDACTED]');
     expect(redactUrl('/Social/Reconnect/12.1799999999.nonce.sig?utm=mail')).toBe('/social/reconnect/[REDACTED]?utm=mail');

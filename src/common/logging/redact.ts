@@ -12,6 +12,8 @@ const SECRET_PARAMS = [
   'token',
   'signed_request',
   'hub.verify_token',
+  // the signature of an upload URL Meta fetches (GET /media/uploads/:id?exp&sig): the URL is a credential
+  'sig',
 ];
 
 /**

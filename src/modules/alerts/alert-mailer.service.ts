@@ -40,7 +40,7 @@ export class AlertMailerService implements OnApplicationShutdown {
     if (!user || !account || account.status === 'disconnected') return 'skipped';
     const who = `@${account.instagramUsername ?? account.igUserId}`;
     const link = await this.links.issue(user.id, account.id, alert.id);
-    const subject = alertSubject(alert.kind, alert.thresholdDays, who);
+    const subject = alertSubject(alert.kind, alert.thresholdDays, who, account.loginType);
     const text = [
       alert.message,
       '',

@@ -6,6 +6,7 @@ import type { TokenEventEntity } from './persistence/token-event.entity';
 
 /** A connected Instagram account as the other modules read it (the row; its token columns hold ciphertext). */
 export type Connection = InstagramTokenEntity;
+export type { LoginType };
 export type ConnectionEvent = TokenEventEntity;
 
 export interface EventInput {
@@ -83,12 +84,25 @@ export interface DueAccount {
   cursor: string;
 }
 
+/**
+ * The person a Meta `signed_request` (deauthorize, data deletion) names, and through which login:
+ * Facebook Login's app-scoped Facebook user id, or Instagram Login's Instagram user id (which of
+ * the account's two ids Meta sends is undocumented, so both match: instagram-login.md §8). Only
+ * connections made with that login are theirs: an id of one kind never matches a connection of
+ * the other, however the digits collide.
+ */
+export interface MetaUser {
+  loginType: LoginType;
+  id: string;
+}
+
 /** Which of a person's connections Meta's data-deletion request covers, and what names them. */
 export interface PersonAccounts {
   deleted: Array<{
     id: number;
     user_id: number;
     ig_user_id: string;
+    ig_scoped_user_id: string | null;
     fb_page_id: string | null;
     instagram_username: string | null;
     instagram_name: string | null;
@@ -150,8 +164,8 @@ export abstract class ConnectionRepository {
   /** Other live connections, of ANY user, holding the same Facebook user's grant. */
   abstract countSharingGrant(fbUserId: string, exceptId: number): Promise<number>;
   abstract listEvents(accountId: number, limit?: number): Promise<ConnectionEvent[]>;
-  /** Whether any connection of that Facebook user was obtained before `cutoff`. */
-  abstract holdsDataOf(fbUserId: string, cutoff: Date, m?: EntityManager): Promise<boolean>;
+  /** Whether any connection of that person (through that login) was obtained before `cutoff`. */
+  abstract holdsDataOf(user: MetaUser, cutoff: Date, m?: EntityManager): Promise<boolean>;
   abstract countByStatus(): Promise<Array<{ status: string; n: number }>>;
   abstract earliestExpiry(): Promise<Date | null>;
 
@@ -177,12 +191,12 @@ export abstract class ConnectionRepository {
   abstract recordEvent(input: EventInput, m?: EntityManager): Promise<void>;
 
   // --- Meta's notices --------------------------------------------------------------------------
-  /** Every connection of a Facebook user obtained before `obtainedBefore` becomes revoked (in `m`). */
-  abstract revokeFacebookUser(fbUserId: string, obtainedBefore: Date, t: Transition, m: EntityManager): Promise<Connection[]>;
+  /** Every connection of that person (through that login) obtained before `obtainedBefore` becomes revoked (in `m`). */
+  abstract revokeMetaUser(user: MetaUser, obtainedBefore: Date, t: Transition, m: EntityManager): Promise<Connection[]>;
   /** A needed permission was removed: the matching live connections need a reconnect. */
   abstract permissionRevoked(fbUserId: string, targetIds: string[], t: Transition): Promise<Connection[]>;
   /** What a data-deletion request covers, before anything is deleted (in `m`, rows locked). */
-  abstract personAccounts(fbUserId: string, cutoff: Date, m: EntityManager): Promise<PersonAccounts>;
+  abstract personAccounts(user: MetaUser, cutoff: Date, m: EntityManager): Promise<PersonAccounts>;
   /**
    * Data deletion (in `m`): deletes the covered connections and every event that names the person
    * (of the covered accounts, or of `owners` whose text matches `patterns`, sparing kept accounts),

@@ -54,6 +54,16 @@ const CONTAINER_STATUSES: ContainerStatusCode[] = ['IN_PROGRESS', 'FINISHED', 'P
 const UPLOAD_TIMEOUT_MS = 30 * 60_000;
 const TOKEN_ENDPOINT_OPERATIONS = new Set(['exchangeCode', 'exchangeForLongLived']);
 
+/** The `sig` query value of a URL, if it has one (an upload URL's signature, to keep out of messages). */
+function signatureOf(url: string): string[] {
+  try {
+    const sig = new URL(url).searchParams.get('sig');
+    return sig ? [sig] : [];
+  } catch {
+    return [];
+  }
+}
+
 /** Meta epoch seconds; 0 or absent = "never"/unknown. */
 function epochDate(v: unknown): Date | null {
   const n = optNumber(v);
@@ -305,7 +315,15 @@ export class MetaGraphApiClient extends GraphApiClient {
     if (req.audioName) params.audio_name = req.audioName;
     if (req.collaborators?.length) params.collaborators = JSON.stringify(req.collaborators);
     if (req.locationId) params.location_id = req.locationId;
-    const body = await this.call('createReelContainer', 'POST', `/${igUserId}/media`, { kind: 'token', token }, params);
+    // a video_url may be a signed URL of ours (an Instagram-Login upload): never repeated in an error message
+    const body = await this.call(
+      'createReelContainer',
+      'POST',
+      `/${igUserId}/media`,
+      { kind: 'token', token },
+      params,
+      req.videoUrl ? [req.videoUrl, ...signatureOf(req.videoUrl)] : [],
+    );
     const id = isObject(body) ? optString(body.id) : undefined;
     if (!isObject(body) || !id) throw this.malformed('createReelContainer');
     const uri = optString(body.uri);

@@ -12,8 +12,10 @@ import { CancelReel } from './use-cases/cancel-reel.use-case';
 import { GetPublishingLimit } from './use-cases/publishing-limit.use-case';
 import { GetReel, ListReels } from './use-cases/read-reels.use-case';
 import { StoreUpload } from './use-cases/store-upload.use-case';
+import { ServeUpload } from './use-cases/serve-upload.use-case';
 import { SubmitReel } from './use-cases/submit-reel.use-case';
 import { CleanUploads, SweepReels } from './use-cases/sweep-reels.use-case';
+import { UploadUrls } from './upload-urls';
 
 const USE_CASES = [
   SubmitReel,
@@ -25,6 +27,7 @@ const USE_CASES = [
   AdvanceReel,
   SweepReels,
   CleanUploads,
+  ServeUpload,
 ];
 
 /**
@@ -35,7 +38,7 @@ const USE_CASES = [
  */
 @Module({
   imports: [ConnectionsModule, GraphModule, IntegrationsCoreModule, BullModule.registerQueue({ name: REEL_PUBLISHING_QUEUE })],
-  providers: [{ provide: ReelRepository, useClass: TypeormReelRepository }, ReelQueue, ...USE_CASES],
-  exports: [ReelRepository, ReelQueue, ...USE_CASES],
+  providers: [{ provide: ReelRepository, useClass: TypeormReelRepository }, ReelQueue, UploadUrls, ...USE_CASES],
+  exports: [ReelRepository, ReelQueue, UploadUrls, ...USE_CASES],
 })
 export class PublishingModule {}

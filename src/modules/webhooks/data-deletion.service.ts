@@ -8,7 +8,7 @@ import { DomainError } from '../../common/errors/domain-error';
 import { ErrorCode } from '../../common/errors/error-codes';
 import { AppConfig } from '../../config/app-config';
 import { ConnectionEvents } from '../connections/connection-observer';
-import { ConnectionRepository } from '../connections/connection.repository';
+import { ConnectionRepository, type LoginType, type MetaUser } from '../connections/connection.repository';
 import { TokenVault, tokenAad } from '../connections/token-vault';
 import type { DeletionStatus } from './persistence/data-deletion-request.entity';
 import { DATA_DELETION_QUEUE, dataDeletionJobOptions, type DataDeletionJob } from './webhooks.constants';
@@ -32,6 +32,7 @@ interface RequestRow {
   id: number;
   confirmation_code: string;
   status: DeletionStatus;
+  login_type?: LoginType;
   fb_user_id?: string | null;
   issued_at?: Date;
 }
@@ -39,6 +40,8 @@ interface RequestRow {
 /** What names a person on one of their accounts (a connection row, or an account a login offered). */
 interface SubjectAccount {
   ig_user_id: string | null;
+  /** Instagram Login: the app-scoped id of /me. */
+  ig_scoped_user_id?: string | null;
   fb_page_id: string | null;
   instagram_username: string | null;
   instagram_name: string | null;
@@ -53,11 +56,11 @@ const escapeRegex = (s: string): string => s.replace(/[\\^$.|?*+()[\]{}]/g, '\\$
  * an id as a whole number, a username as "@name" or as a JSON string, a name as a quoted string
  * (how messages quote Page names, and how JSON holds any string), raw and JSON-escaped.
  */
-export function subjectOf(fbUserId: string, accounts: SubjectAccount[]): { ids: string[]; patterns: string[] } {
-  const ids = new Set<string>([fbUserId]);
+export function subjectOf(metaUserId: string, accounts: SubjectAccount[]): { ids: string[]; patterns: string[] } {
+  const ids = new Set<string>([metaUserId]);
   const patterns = new Set<string>();
   for (const a of accounts) {
-    for (const id of [a.ig_user_id, a.fb_page_id]) if (id) ids.add(id);
+    for (const id of [a.ig_user_id, a.ig_scoped_user_id, a.fb_page_id]) if (id) ids.add(id);
     if (a.instagram_username) {
       patterns.add(`@${escapeRegex(a.instagram_username)}($|[^A-Za-z0-9._])`);
       patterns.add(escapeRegex(JSON.stringify(a.instagram_username)));
@@ -74,7 +77,9 @@ export function subjectOf(fbUserId: string, accounts: SubjectAccount[]): { ids: 
 
 /**
  * Meta's Data Deletion Request callback: record the request, answer at once with a status URL
- * and confirmation code, and delete everything we hold about that Facebook user in a job.
+ * and confirmation code, and delete everything we hold about that person in a job. Facebook
+ * Login's callback names a Facebook user; Instagram Login's (signed with the Instagram app's
+ * secret) an Instagram user, and covers only connections made with Instagram Login.
  */
 @Injectable()
 export class DataDeletionService {
@@ -100,13 +105,17 @@ export class DataDeletionService {
    * Distinct requests of one Facebook user share a request while it is pending (its cutoff moves
    * to the latest issued_at), and a completed one answers again while we hold nothing it covers.
    */
-  async request(signedRequest: unknown): Promise<DeletionReceipt> {
-    const { raw, payload, issuedAt } = this.signatures.signedRequest(signedRequest);
-    const fbUserId = payload.user_id;
-    const hash = createHmac('sha256', this.hashKey).update(fbUserId).digest('hex');
-    const { answer } = await this.replays.once('data_deletion', raw, issuedAt, async (m) => {
-      const row = await this.decide(m, fbUserId, hash, issuedAt);
-      return this.receipt(row.confirmation_code);
+  async request(signedRequest: unknown, loginType: LoginType = 'facebook'): Promise<DeletionReceipt> {
+    const { raw, payload, issuedAt } = this.signatures.signedRequest(signedRequest, loginType);
+    const user: MetaUser = { loginType, id: payload.user_id };
+    // Facebook's hash input stays the bare id (requests recorded before Instagram Login keep matching)
+    const hash = createHmac('sha256', this.hashKey)
+      .update(loginType === 'instagram' ? `instagram:${user.id}` : user.id)
+      .digest('hex');
+    const kind = loginType === 'instagram' ? 'ig_data_deletion' : 'data_deletion';
+    const { answer } = await this.replays.once(kind, raw, issuedAt, async (m) => {
+      const row = await this.decide(m, user, hash, issuedAt);
+      return this.receipt(loginType, row.confirmation_code);
     });
     // (Re-)enqueue every time it is pending, repeats included: the job id collapses duplicates,
     // and a repeat of Meta's recovers a job the first answer failed to enqueue.
@@ -122,8 +131,8 @@ export class DataDeletionService {
     return answer;
   }
 
-  /** One decision at a time per Facebook user (Meta's retries and repeats arrive concurrently). */
-  private async decide(m: EntityManager, fbUserId: string, hash: string, issuedAt: Date): Promise<RequestRow> {
+  /** One decision at a time per person (Meta's retries and repeats arrive concurrently). */
+  private async decide(m: EntityManager, user: MetaUser, hash: string, issuedAt: Date): Promise<RequestRow> {
     await m.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [hash]);
     const latest = (
       await m.query<RequestRow[]>(
@@ -140,14 +149,14 @@ export class DataDeletionService {
       );
       if (widened.length) return widened[0];
     }
-    if (latest && !(await this.connections.holdsDataOf(fbUserId, obtainedBeforeCutoff(issuedAt), m))) {
+    if (latest && !(await this.connections.holdsDataOf(user, obtainedBeforeCutoff(issuedAt), m))) {
       return { ...latest, status: 'completed' };
     }
     return (
       await m.query<RequestRow[]>(
-        `INSERT INTO data_deletion_requests (confirmation_code, fb_user_hash, fb_user_id, issued_at, created_at)
-         VALUES ($1, $2, $3, $4, $5) RETURNING id, confirmation_code, status`,
-        [randomBytes(16).toString('base64url'), hash, fbUserId, issuedAt, this.clock.now()],
+        `INSERT INTO data_deletion_requests (confirmation_code, fb_user_hash, login_type, fb_user_id, issued_at, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id, confirmation_code, status`,
+        [randomBytes(16).toString('base64url'), hash, user.loginType, user.id, issuedAt, this.clock.now()],
       )
     )[0];
   }
@@ -166,31 +175,33 @@ export class DataDeletionService {
   }
 
   /**
-   * The job: delete every connection of that Facebook user whose tokens were obtained before the
-   * request's issued_at (see TypeormConnectionRepository.revokeFacebookUser for why `last_refreshed_at`), with
+   * The job: delete every connection of that person (made through the login whose callback Meta
+   * called) whose tokens were obtained before the request's issued_at (see
+   * TypeormConnectionRepository.revokeMetaUser for why `last_refreshed_at`), with
    * everything that names the person: their audit events, alerts, login attempts (account-picker
    * attempts still holding that person's verified login included), stored webhook deliveries, and
    * any other event, alert, attempt or delivery whose text carries their Instagram username or
    * name, Page name, or an id of theirs. Connections obtained afterwards, and what is recorded
-   * about them, stay. Then the Facebook id is forgotten. One transaction: all or nothing, safe to repeat.
+   * about them, stay. Then the person's id is forgotten. One transaction: all or nothing, safe to repeat.
    */
   async process(requestId: number): Promise<void> {
     await this.dataSource.transaction(async (m) => {
       const req = (
         await m.query<RequestRow[]>(
-          `SELECT id, status, fb_user_id, issued_at FROM data_deletion_requests WHERE id = $1 FOR UPDATE`,
+          `SELECT id, status, login_type, fb_user_id, issued_at FROM data_deletion_requests WHERE id = $1 FOR UPDATE`,
           [requestId],
         )
       )[0];
       if (!req || req.status === 'completed' || !req.fb_user_id) return;
-      const fbUserId = req.fb_user_id;
+      const user: MetaUser = { loginType: req.login_type ?? 'facebook', id: req.fb_user_id };
       const cutoff = obtainedBeforeCutoff(new Date(req.issued_at as Date));
-      const covered = await this.connections.personAccounts(fbUserId, cutoff, m);
+      const covered = await this.connections.personAccounts(user, cutoff, m);
       const accounts = covered.deleted;
       const ids = accounts.map((a) => a.id);
       const kept = covered.kept;
-      const attempts = await this.attemptsOf(fbUserId, cutoff, m);
-      const subject = subjectOf(fbUserId, [...accounts, ...attempts.flatMap((a) => a.candidates)]);
+      // only Facebook logins keep a verified login for the account picker (Instagram Login connects its one account at once)
+      const attempts = user.loginType === 'facebook' ? await this.attemptsOf(user.id, cutoff, m) : [];
+      const subject = subjectOf(user.id, [...accounts, ...attempts.flatMap((a) => a.candidates)]);
       const owners = [...new Set([...accounts.map((a) => a.user_id), ...attempts.map((a) => a.userId)])];
 
       await m.query(
@@ -258,7 +269,7 @@ export class DataDeletionService {
     return found;
   }
 
-  private receipt(code: string): DeletionReceipt {
-    return { url: `${this.config.publicApiUrl}/webhooks/facebook/data-deletion/${code}`, confirmation_code: code };
+  private receipt(loginType: LoginType, code: string): DeletionReceipt {
+    return { url: `${this.config.publicApiUrl}/webhooks/${loginType}/data-deletion/${code}`, confirmation_code: code };
   }
 }

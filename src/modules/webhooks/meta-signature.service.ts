@@ -3,6 +3,7 @@ import { Clock } from '../../common/clock';
 import { DomainError } from '../../common/errors/domain-error';
 import { ErrorCode } from '../../common/errors/error-codes';
 import { AppConfig } from '../../config/app-config';
+import type { LoginType } from '../connections/connection.repository';
 import { secretsEqual, verifyHubSignature } from './domain/hub-signature';
 import { verifySignedRequest, type SignedRequestPayload } from './domain/signed-request';
 import { signedRequestFreshness } from './domain/signed-request-freshness';
@@ -25,10 +26,16 @@ export class MetaSignatureService {
   /**
    * A valid `signed_request` issued within the last 24 h (app clock), else SIGNED_REQUEST_INVALID
    * (missing, malformed, not signed by Meta, no issued_at, or issued in the future) or
-   * SIGNED_REQUEST_EXPIRED (issued more than 24 h ago), both 400.
+   * SIGNED_REQUEST_EXPIRED (issued more than 24 h ago), both 400. Facebook Login's callbacks are
+   * signed with the Meta app's secret, Instagram Login's with the Instagram app's own
+   * (instagram-login.md §8); without an Instagram app (production), Instagram Login is off and
+   * its callbacks are a 404 INSTAGRAM_LOGIN_DISABLED, never checked against the sandbox's secret.
    */
-  signedRequest(input: unknown): FreshSignedRequest {
-    const result = verifySignedRequest(input, this.config.facebook.appSecret);
+  signedRequest(input: unknown, loginType: LoginType = 'facebook'): FreshSignedRequest {
+    if (loginType === 'instagram' && !this.config.instagram.enabled)
+      throw new DomainError(ErrorCode.INSTAGRAM_LOGIN_DISABLED, 'Instagram Login is not configured on this deployment.');
+    const secret = loginType === 'instagram' ? this.config.instagram.appSecret : this.config.facebook.appSecret;
+    const result = verifySignedRequest(input, secret);
     if (!result.ok)
       throw new DomainError(ErrorCode.SIGNED_REQUEST_INVALID, 'The signed_request is missing, malformed or not signed by Meta.');
     const fresh = signedRequestFreshness(result.payload.issued_at, this.clock.now());

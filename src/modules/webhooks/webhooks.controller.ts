@@ -88,6 +88,68 @@ export class WebhooksController {
     return this.deletion.request(signedRequest);
   }
 
+  @Post('instagram/deauthorize')
+  @HttpCode(200)
+  @NoRateLimit()
+  @ApiOperation({
+    summary: 'Deauthorize callback of Instagram Login (App Dashboard → Instagram → Business login settings)',
+    description:
+      'Meta posts this when a user removes the app in Instagram (Settings → Apps and websites). The signed_request is ' +
+      'signed with the Instagram app secret (INSTAGRAM_APP_SECRET) and its `user_id` is an Instagram user id: the ' +
+      'app-scoped `id` or the professional `user_id` of /me (Meta does not document which, so both match). Only ' +
+      'connections made with Instagram Login are touched; otherwise it acts as the Facebook deauthorize callback: ' +
+      'connections whose tokens were obtained before `issued_at` become `revoked`, their tokens are deleted and the user ' +
+      'is alerted; accepted only within 24 h of `issued_at`; a repeat gets the first answer and changes nothing.',
+  })
+  @ApiConsumes('application/x-www-form-urlencoded', 'application/json')
+  @ApiBody({ type: SignedRequestDto })
+  @ApiOkResponse({ type: SuccessDto })
+  @ApiResponse({
+    status: 400,
+    description:
+      'SIGNED_REQUEST_INVALID: missing, malformed, wrong algorithm, not signed with the Instagram app secret, no ' +
+      '`issued_at`, or already used for another callback; SIGNED_REQUEST_EXPIRED: issued more than 24 h ago. Nothing changed',
+    type: ErrorBodyDto,
+  })
+  @ApiResponse({
+    status: 404,
+    description: 'INSTAGRAM_LOGIN_DISABLED: no Instagram app is configured (production without INSTAGRAM_APP_ID)',
+    type: ErrorBodyDto,
+  })
+  instagramDeauthorize(@Body('signed_request') signedRequest: unknown): Promise<{ success: true }> {
+    return this.deauth.deauthorize(signedRequest, 'instagram');
+  }
+
+  @Post('instagram/data-deletion')
+  @HttpCode(200)
+  @NoRateLimit()
+  @ApiOperation({
+    summary: 'Data Deletion Request callback of Instagram Login (App Dashboard → Instagram → Business login settings)',
+    description:
+      'As the Facebook data-deletion callback, for Instagram Login: signed with the Instagram app secret, `user_id` an ' +
+      'Instagram user id (either id of /me matches). Answers at once with the status page URL and a confirmation code; a ' +
+      'background job deletes every connection made with Instagram Login for that person whose tokens were obtained before ' +
+      '`issued_at`, with every token, profile field, event, alert, login attempt and webhook delivery that names them. ' +
+      'A repeat of the same signed_request answers the same code and changes nothing.',
+  })
+  @ApiConsumes('application/x-www-form-urlencoded', 'application/json')
+  @ApiBody({ type: SignedRequestDto })
+  @ApiOkResponse({ type: DeletionReceiptDto })
+  @ApiResponse({
+    status: 400,
+    description:
+      'SIGNED_REQUEST_INVALID (as for deauthorize) or SIGNED_REQUEST_EXPIRED (issued more than 24 h ago); nothing recorded',
+    type: ErrorBodyDto,
+  })
+  @ApiResponse({
+    status: 404,
+    description: 'INSTAGRAM_LOGIN_DISABLED: no Instagram app is configured (production without INSTAGRAM_APP_ID)',
+    type: ErrorBodyDto,
+  })
+  instagramDataDeletion(@Body('signed_request') signedRequest: unknown): Promise<DeletionReceipt> {
+    return this.deletion.request(signedRequest, 'instagram');
+  }
+
   @Get('facebook/data-deletion/:code')
   @ApiOperation({
     summary: 'Data-deletion status page',
@@ -98,6 +160,25 @@ export class WebhooksController {
   @ApiOkResponse({ type: DeletionStatusDto, description: 'JSON form; the HTML page carries the same two facts' })
   @ApiResponse({ status: 404, description: 'DELETION_REQUEST_NOT_FOUND', type: ErrorBodyDto })
   deletionStatus(
+    @Param('code') code: string,
+    @Headers('accept') accept: string | undefined,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<DeletionStatusView | string> {
+    return this.statusResponder.respond(this.deletion.status(code), accept, res);
+  }
+
+  @Get('instagram/data-deletion/:code')
+  @ApiOperation({
+    summary: 'Data-deletion status page (Instagram Login)',
+    description:
+      'The page the Instagram data-deletion answer links to. HTML for people; JSON with `Accept: application/json`. ' +
+      'Says pending or completed and nothing else.',
+  })
+  @ApiParam({ name: 'code', description: 'confirmation_code from the data-deletion answer', example: '3q2-7wF1kQx9mZc8bA0L4g' })
+  @ApiProduces('text/html', 'application/json')
+  @ApiOkResponse({ type: DeletionStatusDto, description: 'JSON form; the HTML page carries the same two facts' })
+  @ApiResponse({ status: 404, description: 'DELETION_REQUEST_NOT_FOUND', type: ErrorBodyDto })
+  instagramDeletionStatus(
     @Param('code') code: string,
     @Headers('accept') accept: string | undefined,
     @Res({ passthrough: true }) res: Response,

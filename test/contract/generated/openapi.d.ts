@@ -465,6 +465,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/webhooks/instagram/deauthorize": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Deauthorize callback of Instagram Login (App Dashboard → Instagram → Business login settings)
+         * @description Meta posts this when a user removes the app in Instagram (Settings → Apps and websites). The signed_request is signed with the Instagram app secret (INSTAGRAM_APP_SECRET) and its `user_id` is an Instagram user id: the app-scoped `id` or the professional `user_id` of /me (Meta does not document which, so both match). Only connections made with Instagram Login are touched; otherwise it acts as the Facebook deauthorize callback: connections whose tokens were obtained before `issued_at` become `revoked`, their tokens are deleted and the user is alerted; accepted only within 24 h of `issued_at`; a repeat gets the first answer and changes nothing.
+         */
+        post: operations["WebhooksController_instagramDeauthorize"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/webhooks/instagram/data-deletion": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Data Deletion Request callback of Instagram Login (App Dashboard → Instagram → Business login settings)
+         * @description As the Facebook data-deletion callback, for Instagram Login: signed with the Instagram app secret, `user_id` an Instagram user id (either id of /me matches). Answers at once with the status page URL and a confirmation code; a background job deletes every connection made with Instagram Login for that person whose tokens were obtained before `issued_at`, with every token, profile field, event, alert, login attempt and webhook delivery that names them. A repeat of the same signed_request answers the same code and changes nothing.
+         */
+        post: operations["WebhooksController_instagramDataDeletion"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/webhooks/facebook/data-deletion/{code}": {
         parameters: {
             query?: never;
@@ -477,6 +517,26 @@ export interface paths {
          * @description HTML for people; JSON with `Accept: application/json`. Says pending or completed and nothing else.
          */
         get: operations["WebhooksController_deletionStatus"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/webhooks/instagram/data-deletion/{code}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Data-deletion status page (Instagram Login)
+         * @description The page the Instagram data-deletion answer links to. HTML for people; JSON with `Accept: application/json`. Says pending or completed and nothing else.
+         */
+        get: operations["WebhooksController_instagramDeletionStatus"];
         put?: never;
         post?: never;
         delete?: never;
@@ -574,6 +634,26 @@ export interface paths {
         };
         /** Meta's publishing quota for the account (posts in the moving 24 h window) */
         get: operations["ReelsController_limit"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/media/uploads/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * An upload's video, for Meta (signed, expiring URL)
+         * @description Instagram Login has no resumable upload, so a reel published from an `upload_id` through an Instagram-Login account is created with a `video_url` pointing here. The URL is made by the worker, given to Meta only and valid for one hour; it is never shown by the API. Answers the bytes with the upload’s Content-Type and Content-Length; a single `Range: bytes=a-b` gets 206 with Content-Range. The file (and so the URL) is gone once the reel is published, failed or cancelled.
+         */
+        get: operations["MediaController_file"];
         put?: never;
         post?: never;
         delete?: never;
@@ -687,7 +767,7 @@ export interface components {
              * @example VALIDATION_FAILED
              * @enum {string}
              */
-            code: "VALIDATION_FAILED" | "MALFORMED_JSON" | "MALFORMED_BODY" | "MALFORMED_QUERY" | "BODY_TOO_DEEP" | "INVALID_CHARACTERS" | "UNSUPPORTED_ENCODING" | "PAYLOAD_TOO_LARGE" | "NOT_FOUND" | "RATE_LIMITED" | "INTERNAL_ERROR" | "SERVICE_UNAVAILABLE" | "AUTH_REQUIRED" | "AUTH_TOKEN_INVALID" | "INVALID_CREDENTIALS" | "EMAIL_TAKEN" | "FORBIDDEN" | "LOGIN_LOCKED" | "INSUFFICIENT_SCOPE" | "API_KEY_NOT_ALLOWED" | "API_KEY_NOT_FOUND" | "API_KEY_LIMIT_REACHED" | "OAUTH_STATE_INVALID" | "OAUTH_STATE_EXPIRED" | "OAUTH_DENIED" | "OAUTH_CODE_INVALID" | "PERMISSIONS_DECLINED" | "NO_INSTAGRAM_ACCOUNT" | "SELECTION_INVALID" | "WRONG_INSTAGRAM_ACCOUNT" | "INSTAGRAM_LOGIN_DISABLED" | "ACCOUNT_NOT_FOUND" | "NOT_CONNECTED" | "NEEDS_RECONNECT" | "REFRESH_IN_PROGRESS" | "ALERT_NOT_FOUND" | "RECONNECT_LINK_INVALID" | "PERMISSION_MISSING" | "IDEMPOTENCY_KEY_REUSED" | "REEL_NOT_FOUND" | "REEL_NOT_CANCELLABLE" | "UPLOAD_NOT_FOUND" | "UNSUPPORTED_MEDIA_TYPE" | "CAPTION_TOO_LONG" | "TOO_MANY_HASHTAGS" | "TOO_MANY_MENTIONS" | "META_UNAVAILABLE" | "META_RATE_LIMITED" | "META_REQUEST_FAILED" | "SIGNED_REQUEST_INVALID" | "SIGNED_REQUEST_EXPIRED" | "WEBHOOK_SIGNATURE_INVALID" | "WEBHOOK_VERIFY_TOKEN_MISMATCH" | "DELETION_REQUEST_NOT_FOUND" | "WEBHOOK_ENDPOINT_NOT_FOUND" | "WEBHOOK_URL_REFUSED" | "WEBHOOK_ENDPOINT_LIMIT_REACHED";
+            code: "VALIDATION_FAILED" | "MALFORMED_JSON" | "MALFORMED_BODY" | "MALFORMED_QUERY" | "BODY_TOO_DEEP" | "INVALID_CHARACTERS" | "UNSUPPORTED_ENCODING" | "PAYLOAD_TOO_LARGE" | "NOT_FOUND" | "RATE_LIMITED" | "INTERNAL_ERROR" | "SERVICE_UNAVAILABLE" | "AUTH_REQUIRED" | "AUTH_TOKEN_INVALID" | "INVALID_CREDENTIALS" | "EMAIL_TAKEN" | "FORBIDDEN" | "LOGIN_LOCKED" | "INSUFFICIENT_SCOPE" | "API_KEY_NOT_ALLOWED" | "API_KEY_NOT_FOUND" | "API_KEY_LIMIT_REACHED" | "OAUTH_STATE_INVALID" | "OAUTH_STATE_EXPIRED" | "OAUTH_DENIED" | "OAUTH_CODE_INVALID" | "PERMISSIONS_DECLINED" | "NO_INSTAGRAM_ACCOUNT" | "SELECTION_INVALID" | "WRONG_INSTAGRAM_ACCOUNT" | "INSTAGRAM_LOGIN_DISABLED" | "ACCOUNT_NOT_FOUND" | "NOT_CONNECTED" | "NEEDS_RECONNECT" | "REFRESH_IN_PROGRESS" | "ALERT_NOT_FOUND" | "RECONNECT_LINK_INVALID" | "PERMISSION_MISSING" | "IDEMPOTENCY_KEY_REUSED" | "REEL_NOT_FOUND" | "REEL_NOT_CANCELLABLE" | "UPLOAD_NOT_FOUND" | "UPLOAD_URL_INVALID" | "UPLOAD_URL_EXPIRED" | "RANGE_NOT_SATISFIABLE" | "UNSUPPORTED_MEDIA_TYPE" | "CAPTION_TOO_LONG" | "TOO_MANY_HASHTAGS" | "TOO_MANY_MENTIONS" | "META_UNAVAILABLE" | "META_RATE_LIMITED" | "META_REQUEST_FAILED" | "SIGNED_REQUEST_INVALID" | "SIGNED_REQUEST_EXPIRED" | "WEBHOOK_SIGNATURE_INVALID" | "WEBHOOK_VERIFY_TOKEN_MISMATCH" | "DELETION_REQUEST_NOT_FOUND" | "WEBHOOK_ENDPOINT_NOT_FOUND" | "WEBHOOK_URL_REFUSED" | "WEBHOOK_ENDPOINT_LIMIT_REACHED";
             /** @example email must be an email */
             message: string;
             /** @description PERMISSIONS_DECLINED: the permissions that were not granted */
@@ -1420,7 +1500,7 @@ export interface components {
              * @example VALIDATION_FAILED
              * @enum {string}
              */
-            code: "VALIDATION_FAILED" | "MALFORMED_JSON" | "MALFORMED_BODY" | "MALFORMED_QUERY" | "BODY_TOO_DEEP" | "INVALID_CHARACTERS" | "UNSUPPORTED_ENCODING" | "PAYLOAD_TOO_LARGE" | "NOT_FOUND" | "RATE_LIMITED" | "INTERNAL_ERROR" | "SERVICE_UNAVAILABLE" | "AUTH_REQUIRED" | "AUTH_TOKEN_INVALID" | "INVALID_CREDENTIALS" | "EMAIL_TAKEN" | "FORBIDDEN" | "LOGIN_LOCKED" | "INSUFFICIENT_SCOPE" | "API_KEY_NOT_ALLOWED" | "API_KEY_NOT_FOUND" | "API_KEY_LIMIT_REACHED" | "OAUTH_STATE_INVALID" | "OAUTH_STATE_EXPIRED" | "OAUTH_DENIED" | "OAUTH_CODE_INVALID" | "PERMISSIONS_DECLINED" | "NO_INSTAGRAM_ACCOUNT" | "SELECTION_INVALID" | "WRONG_INSTAGRAM_ACCOUNT" | "INSTAGRAM_LOGIN_DISABLED" | "ACCOUNT_NOT_FOUND" | "NOT_CONNECTED" | "NEEDS_RECONNECT" | "REFRESH_IN_PROGRESS" | "ALERT_NOT_FOUND" | "RECONNECT_LINK_INVALID" | "PERMISSION_MISSING" | "IDEMPOTENCY_KEY_REUSED" | "REEL_NOT_FOUND" | "REEL_NOT_CANCELLABLE" | "UPLOAD_NOT_FOUND" | "UNSUPPORTED_MEDIA_TYPE" | "CAPTION_TOO_LONG" | "TOO_MANY_HASHTAGS" | "TOO_MANY_MENTIONS" | "META_UNAVAILABLE" | "META_RATE_LIMITED" | "META_REQUEST_FAILED" | "SIGNED_REQUEST_INVALID" | "SIGNED_REQUEST_EXPIRED" | "WEBHOOK_SIGNATURE_INVALID" | "WEBHOOK_VERIFY_TOKEN_MISMATCH" | "DELETION_REQUEST_NOT_FOUND" | "WEBHOOK_ENDPOINT_NOT_FOUND" | "WEBHOOK_URL_REFUSED" | "WEBHOOK_ENDPOINT_LIMIT_REACHED";
+            code: "VALIDATION_FAILED" | "MALFORMED_JSON" | "MALFORMED_BODY" | "MALFORMED_QUERY" | "BODY_TOO_DEEP" | "INVALID_CHARACTERS" | "UNSUPPORTED_ENCODING" | "PAYLOAD_TOO_LARGE" | "NOT_FOUND" | "RATE_LIMITED" | "INTERNAL_ERROR" | "SERVICE_UNAVAILABLE" | "AUTH_REQUIRED" | "AUTH_TOKEN_INVALID" | "INVALID_CREDENTIALS" | "EMAIL_TAKEN" | "FORBIDDEN" | "LOGIN_LOCKED" | "INSUFFICIENT_SCOPE" | "API_KEY_NOT_ALLOWED" | "API_KEY_NOT_FOUND" | "API_KEY_LIMIT_REACHED" | "OAUTH_STATE_INVALID" | "OAUTH_STATE_EXPIRED" | "OAUTH_DENIED" | "OAUTH_CODE_INVALID" | "PERMISSIONS_DECLINED" | "NO_INSTAGRAM_ACCOUNT" | "SELECTION_INVALID" | "WRONG_INSTAGRAM_ACCOUNT" | "INSTAGRAM_LOGIN_DISABLED" | "ACCOUNT_NOT_FOUND" | "NOT_CONNECTED" | "NEEDS_RECONNECT" | "REFRESH_IN_PROGRESS" | "ALERT_NOT_FOUND" | "RECONNECT_LINK_INVALID" | "PERMISSION_MISSING" | "IDEMPOTENCY_KEY_REUSED" | "REEL_NOT_FOUND" | "REEL_NOT_CANCELLABLE" | "UPLOAD_NOT_FOUND" | "UPLOAD_URL_INVALID" | "UPLOAD_URL_EXPIRED" | "RANGE_NOT_SATISFIABLE" | "UNSUPPORTED_MEDIA_TYPE" | "CAPTION_TOO_LONG" | "TOO_MANY_HASHTAGS" | "TOO_MANY_MENTIONS" | "META_UNAVAILABLE" | "META_RATE_LIMITED" | "META_REQUEST_FAILED" | "SIGNED_REQUEST_INVALID" | "SIGNED_REQUEST_EXPIRED" | "WEBHOOK_SIGNATURE_INVALID" | "WEBHOOK_VERIFY_TOKEN_MISMATCH" | "DELETION_REQUEST_NOT_FOUND" | "WEBHOOK_ENDPOINT_NOT_FOUND" | "WEBHOOK_URL_REFUSED" | "WEBHOOK_ENDPOINT_LIMIT_REACHED";
             /** @example email must be an email */
             message: string;
             /** @description PERMISSIONS_DECLINED: the permissions that were not granted */
@@ -3834,7 +3914,233 @@ export interface operations {
             };
         };
     };
+    WebhooksController_instagramDeauthorize: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/x-www-form-urlencoded": components["schemas"]["SignedRequestDto"];
+                "application/json": components["schemas"]["SignedRequestDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SuccessDto"];
+                };
+            };
+            /** @description SIGNED_REQUEST_INVALID: missing, malformed, wrong algorithm, not signed with the Instagram app secret, no `issued_at`, or already used for another callback; SIGNED_REQUEST_EXPIRED: issued more than 24 h ago. Nothing changed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorBodyDto"];
+                };
+            };
+            /** @description INSTAGRAM_LOGIN_DISABLED: no Instagram app is configured (production without INSTAGRAM_APP_ID) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description UNSUPPORTED_ENCODING */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description INTERNAL_ERROR (no detail is ever given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE: PostgreSQL or Redis is unreachable; try again shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    WebhooksController_instagramDataDeletion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/x-www-form-urlencoded": components["schemas"]["SignedRequestDto"];
+                "application/json": components["schemas"]["SignedRequestDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeletionReceiptDto"];
+                };
+            };
+            /** @description SIGNED_REQUEST_INVALID (as for deauthorize) or SIGNED_REQUEST_EXPIRED (issued more than 24 h ago); nothing recorded */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorBodyDto"];
+                };
+            };
+            /** @description INSTAGRAM_LOGIN_DISABLED: no Instagram app is configured (production without INSTAGRAM_APP_ID) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description UNSUPPORTED_ENCODING */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description INTERNAL_ERROR (no detail is ever given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE: PostgreSQL or Redis is unreachable; try again shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
     WebhooksController_deletionStatus: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description confirmation_code from the data-deletion answer */
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description JSON form; the HTML page carries the same two facts */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": components["schemas"]["DeletionStatusDto"];
+                    "application/json": components["schemas"]["DeletionStatusDto"];
+                };
+            };
+            /** @description VALIDATION_FAILED, MALFORMED_QUERY, MALFORMED_JSON, … (`errors` lists each problem) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorBodyDto"];
+                };
+            };
+            /** @description DELETION_REQUEST_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": components["schemas"]["ErrorBodyDto"];
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description INTERNAL_ERROR (no detail is ever given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE: PostgreSQL or Redis is unreachable; try again shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    WebhooksController_instagramDeletionStatus: {
         parameters: {
             query?: never;
             header?: never;
@@ -4560,6 +4866,99 @@ export interface operations {
             };
             /** @description RATE_LIMITED */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description INTERNAL_ERROR (no detail is ever given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE: PostgreSQL or Redis is unreachable; try again shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    MediaController_file: {
+        parameters: {
+            query: {
+                /** @description base64url HMAC-SHA256 of "upload:<id>:<exp>" with a key derived from SECRET_KEY */
+                sig: unknown;
+                /** @description expiry, Unix seconds */
+                exp: unknown;
+            };
+            header?: never;
+            path: {
+                /** @description the upload_id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The whole file */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "video/mp4": string;
+                    "video/quicktime": string;
+                };
+            };
+            /** @description The requested byte range */
+            206: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "video/mp4": string;
+                    "video/quicktime": string;
+                };
+            };
+            /** @description VALIDATION_FAILED, MALFORMED_QUERY, MALFORMED_JSON, … (`errors` lists each problem) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorBodyDto"];
+                };
+            };
+            /** @description UPLOAD_URL_INVALID: not a URL AutoReels signed (altered id, exp or sig); UPLOAD_URL_EXPIRED: past its `exp` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description UPLOAD_NOT_FOUND: the file was deleted (its reel is done) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description RANGE_NOT_SATISFIABLE: the range starts past the end of the file */
+            416: {
                 headers: {
                     [name: string]: unknown;
                 };

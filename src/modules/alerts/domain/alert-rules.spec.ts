@@ -77,6 +77,29 @@ describe('alert rules', () => {
     expect(alertSubject('revoked', null, '@a')).toBe('@a was disconnected at Facebook');
   });
 
+  it('should say Instagram in the revoked sentence and subject when an Instagram-Login app was removed', () => {
+    const revoked = dueAlert(
+      {
+        status: 'revoked',
+        isValid: false,
+        igUserId: '1784',
+        instagramUsername: 'lena.bakes',
+        expiresAt: null,
+        statusReason: null,
+        lastErrorCode: null,
+        changedAt: now,
+        loginType: 'instagram',
+      },
+      now,
+      settings,
+    );
+    expect(revoked?.message).toContain('was disconnected at Instagram');
+    expect(alertSubject('revoked', null, '@a', 'instagram')).toBe('@a was disconnected at Instagram');
+    expect(alertSubject('expired', null, '@a', 'instagram')).toBe(
+      '@a: Instagram access expired — reconnect to resume publishing',
+    );
+  });
+
   describe('Instagram Login (its token refreshes itself)', () => {
     it.each([
       [inDays(13), null],

@@ -61,15 +61,15 @@ export function dueExpiryAlert(
 export function dueAlert(a: AlertFacts, now: Date, s: LifecycleSettings): DueAlert | null {
   if (a.status === 'disconnected') return null;
   const who = `@${a.instagramUsername ?? a.igUserId}`;
+  const platform = a.loginType === 'instagram' ? 'Instagram' : 'Facebook';
   if (a.status === 'revoked') {
     return {
       kind: 'revoked',
       thresholdDays: null,
       dedupeKey: `revoked:${a.changedAt.toISOString()}`,
-      message: `${who} was disconnected at Facebook (the app was removed or access revoked). Reconnect to keep publishing.`,
+      message: `${who} was disconnected at ${platform} (the app was removed or access revoked). Reconnect to keep publishing.`,
     };
   }
-  const platform = a.loginType === 'instagram' ? 'Instagram' : 'Facebook';
   if (!a.isValid) {
     return {
       kind: 'token_invalid',
@@ -90,16 +90,22 @@ export function dueAlert(a: AlertFacts, now: Date, s: LifecycleSettings): DueAle
 }
 
 /** The alert e-mail's subject line. */
-export function alertSubject(kind: AlertKind, thresholdDays: number | null, who: string): string {
+export function alertSubject(
+  kind: AlertKind,
+  thresholdDays: number | null,
+  who: string,
+  loginType: LoginKind = 'facebook',
+): string {
+  const platform = loginType === 'instagram' ? 'Instagram' : 'Facebook';
   switch (kind) {
     case 'expiring':
       return `${who}: reconnect within ${thresholdDays ?? 'a few'} days to keep publishing`;
     case 'expired':
-      return `${who}: Facebook access expired — reconnect to resume publishing`;
+      return `${who}: ${platform} access expired — reconnect to resume publishing`;
     case 'token_invalid':
       return `${who} stopped working — reconnect to resume publishing`;
     case 'revoked':
-      return `${who} was disconnected at Facebook`;
+      return `${who} was disconnected at ${platform}`;
     case 'webhook_disabled':
       return `Your webhook endpoint ${who} was disabled`;
   }

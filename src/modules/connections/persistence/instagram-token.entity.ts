@@ -26,6 +26,8 @@ export type ConnectionStatus = 'active' | 'expiring' | 'needs_reconnect' | 'revo
 @Index('idx_instagram_tokens_user_id', ['userId'])
 @Index('idx_instagram_tokens_fb_page_id', ['fbPageId'])
 @Index('idx_instagram_tokens_ig_user_id', ['igUserId'])
+// Instagram Login's deauthorize / data-deletion callbacks may name the account by this id
+@Index('idx_instagram_tokens_ig_scoped_user_id', ['igScopedUserId'])
 @Index('idx_instagram_tokens_fb_user_id', ['fbUserId'])
 // The scheduler's keyset scan: connected rows by (next_check_at, id).
 @Index('idx_instagram_tokens_due', ['nextCheckAt', 'id'], { where: '"is_connected"' })

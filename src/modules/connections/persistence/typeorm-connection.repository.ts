@@ -15,6 +15,7 @@ import {
   type ConnectionTimes,
   type DueAccount,
   type EventInput,
+  type MetaUser,
   type PersonAccounts,
   type ReencryptResult,
   type VerifiedCheck,
@@ -43,6 +44,17 @@ const FIND_DEFAULT_STATUS_SQL = `
    WHERE user_id = $1 AND status <> 'disconnected'
    ORDER BY is_default DESC, connected_at ASC, id ASC
    LIMIT 1`;
+
+/**
+ * The rows of the person a signed_request names (`$1` = their id), as a WHERE fragment on the
+ * alias `a`. Instagram Login: either of the account's two ids (which one Meta sends is
+ * undocumented), and only Instagram-Login rows: a Facebook-Login row holds the professional id too.
+ */
+export function metaUserCondition(user: MetaUser, alias = 'a'): string {
+  return user.loginType === 'instagram'
+    ? `${alias}.login_type = 'instagram' AND (${alias}.ig_scoped_user_id = $1 OR ${alias}.ig_user_id = $1)`
+    : `${alias}.login_type = 'facebook' AND ${alias}.fb_user_id = $1`;
+}
 
 interface StatusRow {
   id: number;
@@ -171,10 +183,10 @@ export class TypeormConnectionRepository extends ConnectionRepository {
     return this.dataSource.getRepository(TokenEventEntity).find({ where: { accountId }, order: { id: 'DESC' }, take: limit });
   }
 
-  async holdsDataOf(fbUserId: string, cutoff: Date, m: EntityManager = this.dataSource.manager): Promise<boolean> {
+  async holdsDataOf(user: MetaUser, cutoff: Date, m: EntityManager = this.dataSource.manager): Promise<boolean> {
     const [{ n }] = await m.query<Array<{ n: number }>>(
-      `SELECT count(*)::int n FROM instagram_tokens WHERE fb_user_id = $1 AND COALESCE(last_refreshed_at, '-infinity') < $2`,
-      [fbUserId, cutoff],
+      `SELECT count(*)::int n FROM instagram_tokens a WHERE ${metaUserCondition(user)} AND COALESCE(a.last_refreshed_at, '-infinity') < $2`,
+      [user.id, cutoff],
     );
     return n > 0;
   }
@@ -424,13 +436,16 @@ export class TypeormConnectionRepository extends ConnectionRepository {
    * a reconnect apart. No refresh can succeed once Meta revoked the grant, so a later
    * `last_refreshed_at` means the user granted the app again. Null counts as before.
    */
-  async revokeFacebookUser(fbUserId: string, obtainedBefore: Date, t: Transition, m: EntityManager): Promise<Connection[]> {
-    const rows = await m
-      .createQueryBuilder(InstagramTokenEntity, 'a')
-      .setLock('pessimistic_write')
-      .where(`a.fb_user_id = :fbUserId AND a.status NOT IN ('revoked', 'disconnected')`, { fbUserId })
-      .andWhere(`COALESCE(a.last_refreshed_at, '-infinity') < :before`, { before: obtainedBefore })
-      .getMany();
+  async revokeMetaUser(user: MetaUser, obtainedBefore: Date, t: Transition, m: EntityManager): Promise<Connection[]> {
+    const ids = await m.query<Array<{ id: number }>>(
+      `SELECT a.id FROM instagram_tokens a
+        WHERE ${metaUserCondition(user)} AND a.status NOT IN ('revoked', 'disconnected')
+          AND COALESCE(a.last_refreshed_at, '-infinity') < $2
+        ORDER BY a.id FOR UPDATE`,
+      [user.id, obtainedBefore],
+    );
+    if (!ids.length) return [];
+    const rows = await m.find(InstagramTokenEntity, { where: { id: In(ids.map((r) => r.id)) }, order: { id: 'ASC' } });
     return this.applyEach(rows, t, m);
   }
 
@@ -461,12 +476,12 @@ export class TypeormConnectionRepository extends ConnectionRepository {
     return m.find(InstagramTokenEntity, { where: { id: In(rows.map((r) => r.id)) }, order: { id: 'ASC' } });
   }
 
-  async personAccounts(fbUserId: string, cutoff: Date, m: EntityManager): Promise<PersonAccounts> {
+  async personAccounts(user: MetaUser, cutoff: Date, m: EntityManager): Promise<PersonAccounts> {
     const all = await m.query<Array<PersonAccounts['deleted'][number] & { obtained_before: boolean }>>(
-      `SELECT id, user_id, ig_user_id, fb_page_id, instagram_username, instagram_name, fb_page_name,
-              COALESCE(last_refreshed_at, '-infinity') < $2 AS obtained_before
-         FROM instagram_tokens WHERE fb_user_id = $1 FOR UPDATE`,
-      [fbUserId, cutoff],
+      `SELECT a.id, a.user_id, a.ig_user_id, a.ig_scoped_user_id, a.fb_page_id, a.instagram_username, a.instagram_name,
+              a.fb_page_name, COALESCE(a.last_refreshed_at, '-infinity') < $2 AS obtained_before
+         FROM instagram_tokens a WHERE ${metaUserCondition(user)} FOR UPDATE`,
+      [user.id, cutoff],
     );
     return {
       deleted: all.filter((a) => a.obtained_before).map(({ obtained_before: _, ...a }) => a),

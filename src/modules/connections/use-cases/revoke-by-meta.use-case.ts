@@ -1,15 +1,20 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { ConnectionEvents } from '../connection-observer';
-import { ConnectionRepository, type Connection } from '../connection.repository';
+import { ConnectionRepository, type Connection, type MetaUser } from '../connection.repository';
 
-const APP_REMOVED = 'The app was removed from your Facebook account, so Facebook revoked access. Reconnect to keep publishing.';
+const APP_REMOVED: Record<MetaUser['loginType'], string> = {
+  facebook: 'The app was removed from your Facebook account, so Facebook revoked access. Reconnect to keep publishing.',
+  instagram:
+    'AutoReels was removed in Instagram (Settings → Apps and websites), so Instagram ended its access. Reconnect to keep publishing.',
+};
 
 /**
- * Meta's deauthorize callback (the user removed the app at Facebook): every connection of that
- * Facebook user whose tokens were obtained before the request becomes `revoked`, its secrets
- * deleted; `is_connected` stays so the card still says "Revoked". Runs in the caller's
- * transaction (the replay guard's); `announce` tells the observers after it commits.
+ * Meta's deauthorize callback (the user removed the app at Facebook, or in Instagram for an
+ * Instagram-Login app): every connection of that person, made through that login, whose tokens
+ * were obtained before the request becomes `revoked`, its secrets deleted; `is_connected` stays
+ * so the card still says "Revoked". Runs in the caller's transaction (the replay guard's);
+ * `announce` tells the observers after it commits.
  */
 @Injectable()
 export class RevokeByMeta {
@@ -18,15 +23,15 @@ export class RevokeByMeta {
     private readonly events: ConnectionEvents,
   ) {}
 
-  execute(fbUserId: string, obtainedBefore: Date, m: EntityManager): Promise<Connection[]> {
-    return this.connections.revokeFacebookUser(
-      fbUserId,
+  execute(user: MetaUser, obtainedBefore: Date, m: EntityManager): Promise<Connection[]> {
+    return this.connections.revokeMetaUser(
+      user,
       obtainedBefore,
       {
         to: 'revoked',
         actor: 'meta',
         during: 'deauthorize',
-        reason: APP_REMOVED,
+        reason: APP_REMOVED[user.loginType],
         errorCode: 'META_DEAUTHORIZED',
         eventMessage: 'Meta reported the app removed; tokens deleted.',
       },

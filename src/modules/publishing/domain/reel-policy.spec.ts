@@ -9,9 +9,19 @@ import {
   nextPollDelayMs,
   quotaFreesAt,
   retryDelayMs,
+  videoSource,
 } from './reel-policy';
 
 describe('reel-policy', () => {
+  it.each([
+    ['facebook', false, 'video_url'],
+    ['instagram', false, 'video_url'],
+    ['facebook', true, 'resumable'],
+    ['instagram', true, 'signed_url'],
+  ] as const)('should send a %s account with an upload=%s by %s', (loginType, hasUpload, expected) => {
+    expect(videoSource(loginType, hasUpload)).toBe(expected);
+  });
+
   it.each([
     ['scheduled', 'queued', true],
     ['queued', 'uploading', true],

@@ -46,6 +46,20 @@ export function canMove(from: ReelStatus, to: ReelStatus): boolean {
   return NEXT[from].includes(to);
 }
 
+// --- how the video reaches Meta ----------------------------------------------------------------
+
+/**
+ * `video_url`: the public URL the user gave. An upload: Meta's resumable upload for Facebook-Login
+ * accounts; for Instagram-Login accounts, where Meta documents none (instagram-login.md §7), a
+ * `video_url` we sign that serves the file (DESIGN.md §8).
+ */
+export type VideoSource = 'video_url' | 'resumable' | 'signed_url';
+
+export function videoSource(loginType: 'facebook' | 'instagram', hasUpload: boolean): VideoSource {
+  if (!hasUpload) return 'video_url';
+  return loginType === 'instagram' ? 'signed_url' : 'resumable';
+}
+
 // --- caption (Meta's documented API limits; the client also warns above 5 hashtags) ----------
 
 export const CAPTION_MAX_CHARS = 2200;

@@ -18,8 +18,10 @@ import {
   quotaFreesAt,
   quotaUsedUp,
   retryDelayMs,
+  videoSource,
 } from '../domain/reel-policy';
 import { ReelRepository, type Reel, type ReelEventDraft, type ReelPatch } from '../reel.repository';
+import { UploadUrls } from '../upload-urls';
 
 /** Steps one run may take back to back before it yields (a step that must wait ends the run sooner). */
 const MAX_STEPS_PER_RUN = 10;
@@ -61,6 +63,7 @@ export class AdvanceReel {
     private readonly clock: Clock,
     private readonly accounts: ReadPublishingAccounts,
     private readonly webhooks: PublishWebhookEvent,
+    private readonly uploadUrls: UploadUrls,
   ) {}
 
   private get leaseMs(): number {
@@ -159,13 +162,30 @@ export class AdvanceReel {
     ]);
   }
 
+  /**
+   * Makes the container and gets the video to Meta: by the user's `video_url`, by the resumable
+   * upload (Facebook Login), or (Instagram Login, no resumable upload) by a signed `video_url` that
+   * serves the upload for an hour. That URL is a credential: it goes into the container request
+   * and nowhere else (not the reel, its events, the job or a log line); a new container signs a new one.
+   */
   private async upload(row: Reel, c: PublishingCredentials): Promise<Reel | null> {
     let current = row;
+    const source = videoSource(c.account.loginType, !!row.uploadId);
     let container: ReelContainer | null = row.containerId ? { id: row.containerId } : null;
+    if (container && source !== 'resumable')
+      // Meta fetches the video itself: nothing to send for a container we already have
+      return this.write(row, { status: 'processing', nextAttemptAt: this.now() }, []);
     if (!container) {
+      let videoUrl = row.videoUrl ?? undefined;
+      if (source === 'signed_url') {
+        const upload = row.uploadId ? await this.reels.findUpload(row.uploadId) : null;
+        if (!upload || upload.deletedAt)
+          return this.fail(row, 'UPLOAD_EXPIRED', 'The uploaded file is no longer available; upload it again.');
+        videoUrl = this.uploadUrls.signedUrl(upload.id, this.clock.now());
+      }
       container = await this.graphFor(c).createReelContainer(c.account.igUserId, c.token, {
-        videoUrl: row.videoUrl ?? undefined,
-        resumable: !!row.uploadId,
+        videoUrl,
+        resumable: source === 'resumable',
         caption: row.caption ?? undefined,
         shareToFeed: row.shareToFeed,
         coverUrl: row.coverUrl ?? undefined,
@@ -182,11 +202,16 @@ export class AdvanceReel {
           bytesSent: false,
           polls: 0,
           transientFailures: 0,
-          ...(row.uploadId ? {} : { status: 'processing', nextAttemptAt: this.after(this.config.reels.pollInitialMs) }),
+          ...(source === 'resumable' ? {} : { status: 'processing', nextAttemptAt: this.after(this.config.reels.pollInitialMs) }),
         },
-        [{ type: 'container_created', details: { container_id: container.id, resumable: !!row.uploadId } }],
+        [
+          {
+            type: 'container_created',
+            details: { container_id: container.id, resumable: source === 'resumable', video_source: source },
+          },
+        ],
       );
-      if (!created || !row.uploadId) return created;
+      if (!created || source !== 'resumable') return created;
       current = created;
     }
     const upload = current.uploadId ? await this.reels.findUpload(current.uploadId) : null;

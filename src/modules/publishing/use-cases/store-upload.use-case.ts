@@ -25,7 +25,8 @@ export interface UploadRequest extends Readable {
  * `POST /social/uploads` (DESIGN.md §8): streams the multipart field `file` to UPLOAD_DIR under
  * a random name (never into memory), hashing and counting as it goes; too large → 413 and the
  * partial file is removed; another type → 415. The worker later sends it with Meta's resumable
- * upload; the file is deleted after publish, failure or expiry.
+ * upload (Facebook Login), or has Meta fetch it from a signed, expiring URL (Instagram Login:
+ * ServeUpload); the file is deleted after publish, failure or expiry.
  */
 @Injectable()
 export class StoreUpload {

@@ -77,13 +77,6 @@ export class SubmitReel {
         ErrorCode.PERMISSION_MISSING,
         `AutoReels may not publish to this account: reconnect and allow "${account.loginType === 'instagram' ? 'instagram_business_content_publish' : 'instagram_content_publish'}".`,
       );
-    if (dto.upload_id && account.loginType === 'instagram')
-      // Meta documents resumable upload for Facebook Login only (instagram-login.md §7); serving the
-      // file to Meta through a signed video_url (DESIGN.md section 8) is not built yet.
-      throw new DomainError(
-        ErrorCode.VALIDATION_FAILED,
-        `@${account.username ?? account.igUserId} is connected with Instagram Login, which publishes from a public video_url only; give video_url instead of upload_id.`,
-      );
     if (dto.upload_id) {
       const upload = await this.reels.findUsableUpload(userId, dto.upload_id, now);
       if (!upload) throw new DomainError(ErrorCode.UPLOAD_NOT_FOUND, 'No unused upload with that id (it may have expired).');

@@ -1,6 +1,7 @@
 import { Check, Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 
-export type SignedRequestKind = 'deauthorize' | 'data_deletion';
+/** Which callback acted: Facebook Login's two, or Instagram Login's (`ig_`), each signed with its own app's secret. */
+export type SignedRequestKind = 'deauthorize' | 'data_deletion' | 'ig_deauthorize' | 'ig_data_deletion';
 
 /**
  * A `signed_request` of Meta's we acted on, so a repeat cannot act again: `request_hash` (SHA-256
@@ -11,7 +12,7 @@ export type SignedRequestKind = 'deauthorize' | 'data_deletion';
 // A unique index (not a UNIQUE constraint): INSERT … ON CONFLICT (request_hash) DO NOTHING.
 @Index('uq_meta_signed_requests_hash', ['requestHash'], { unique: true })
 @Index('idx_meta_signed_requests_created', ['createdAt'])
-@Check('meta_signed_requests_kind_check', `"kind" IN ('deauthorize', 'data_deletion')`)
+@Check('meta_signed_requests_kind_check', `"kind" IN ('deauthorize', 'data_deletion', 'ig_deauthorize', 'ig_data_deletion')`)
 export class MetaSignedRequestEntity {
   @PrimaryGeneratedColumn({ type: 'bigint' })
   id: string;
