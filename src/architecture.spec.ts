@@ -51,6 +51,35 @@ describe('architecture', () => {
     expect(offenders).toEqual([]);
   });
 
+  it('should write every other table only from the module that owns it (raw SQL included)', () => {
+    // table -> the module folder that owns it; ops CLIs (src/cli) may write users (make-admin)
+    const owners: Record<string, string> = {
+      alerts: 'alerts',
+      reconnect_links: 'alerts',
+      oauth_states: 'social',
+      reels: 'publishing',
+      reel_events: 'publishing',
+      reel_uploads: 'publishing',
+      webhook_endpoints: 'integrations',
+      webhook_event_deliveries: 'integrations',
+      data_deletion_requests: 'webhooks',
+      webhook_deliveries: 'webhooks',
+      meta_signed_requests: 'webhooks',
+      users: 'auth',
+      api_keys: 'auth',
+    };
+    const writes = new RegExp(`\\b(?:UPDATE|INSERT\\s+INTO|DELETE\\s+FROM)\\s+(${Object.keys(owners).join('|')})\\b`, 'gi');
+    const offenders = all.flatMap((p) => {
+      const r = rel(p);
+      const module = moduleOf(p);
+      return [...readFileSync(p, 'utf8').matchAll(writes)]
+        .map((m) => m[1].toLowerCase())
+        .filter((table) => module !== owners[table] && !(table === 'users' && r.startsWith('cli/')))
+        .map((table) => `${r} writes ${table}`);
+    });
+    expect(offenders).toEqual([]);
+  });
+
   it("should not let a service, controller or processor import another module's entity", () => {
     const leaks = all
       .filter((p) => moduleOf(p) && !/\.(entity|module)\.ts$/.test(p))

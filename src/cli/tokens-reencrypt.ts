@@ -43,7 +43,7 @@ export function reencryptWebhookSecrets(
 }
 
 export function reencryptPendingLogins(ds: DataSource, vault: TokenVault): Promise<{ moved: number }> {
-  return new OAuthStateService(ds.getRepository(OAuthStateEntity), new SystemClock()).reencryptPendingSecrets(vault);
+  return new OAuthStateService(ds.getRepository(OAuthStateEntity), new SystemClock(), vault).reencryptPendingSecrets();
 }
 
 if (require.main === module) {

@@ -2,12 +2,12 @@ import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { InjectQueue } from '@nestjs/bullmq';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Queue } from 'bullmq';
-import { IsNull, Repository } from 'typeorm';
+import { IsNull, Repository, type EntityManager } from 'typeorm';
 import { Clock } from '../../common/clock';
 import { DomainError } from '../../common/errors/domain-error';
 import { ErrorCode } from '../../common/errors/error-codes';
 import { AppConfig } from '../../config/app-config';
-import { ConnectionEvents, ConnectionObserver } from '../connections/connection-observer';
+import { ConnectionEvents, ConnectionObserver, type PersonSubject } from '../connections/connection-observer';
 import type { Connection } from '../connections/connection.repository';
 import { notificationJobOptions } from '../queue/job-policy';
 import { NOTIFICATIONS_QUEUE, type NotificationJob } from '../queue/queue.constants';
@@ -39,6 +39,20 @@ export class AlertsService extends ConnectionObserver implements OnModuleInit {
   }
 
   /** A login stored it: its old alerts and links are settled, then whatever its new state calls for. */
+
+  /**
+   * Data deletion (in its transaction): the alerts of the deleted connections, and the owners'
+   * other alerts whose text names the person, unless they are about a connection that stays.
+   */
+  override async forgetPerson(subject: PersonSubject, m: EntityManager): Promise<void> {
+    const { deleted, owners, kept } = subject.accounts;
+    await m.query(
+      `DELETE FROM alerts
+        WHERE account_id = ANY($1::int[])
+           OR (user_id = ANY($2::int[]) AND (account_id IS NULL OR NOT account_id = ANY($3::int[])) AND message ~* ANY($4::text[]))`,
+      [deleted, owners, kept, subject.patterns],
+    );
+  }
   override async connected(row: Connection): Promise<void> {
     await this.resolveForAccount(row.id);
     await this.evaluateRow(row);

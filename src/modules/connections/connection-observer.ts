@@ -8,6 +8,8 @@ export interface PersonSubject {
   patterns: string[];
   ids: string[];
   before: Date;
+  /** The connections being deleted, their owners (users), and the owners' connections that stay. */
+  accounts: { deleted: number[]; owners: number[]; kept: number[] };
 }
 
 export type CheckActor = 'user' | 'worker';

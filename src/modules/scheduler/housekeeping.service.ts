@@ -8,6 +8,7 @@ import { OAuthStateService } from '../social/oauth-state.service';
 import { SweepWebhookDeliveries } from '../integrations/use-cases/sweep-webhook-deliveries.use-case';
 import { DATA_DELETION_QUEUE, dataDeletionJobOptions, type DataDeletionJob } from '../webhooks/webhooks.constants';
 import { purgeSignedRequests, SIGNED_REQUEST_RETENTION_MS } from '../webhooks/signed-request-replay.service';
+import { purgeProcessedDeliveries } from '../webhooks/webhook-ingest.service';
 
 /** A deletion request still pending after this long lost its job (retries used up, Redis flushed). */
 const STUCK_DELETION_MS = 10 * 60_000;
@@ -53,10 +54,7 @@ export class HousekeepingService {
     for (const { id } of stuck) {
       await this.deletions.add('delete', { requestId: id }, dataDeletionJobOptions(id, this.config.queue));
     }
-    const [, purged] = await this.dataSource.query<[unknown[], number]>(
-      `DELETE FROM webhook_deliveries WHERE processed_at IS NOT NULL AND received_at < $1`,
-      [new Date(now - DELIVERY_RETENTION_MS)],
-    );
+    const purged = await purgeProcessedDeliveries(this.dataSource, new Date(now - DELIVERY_RETENTION_MS));
     await purgeSignedRequests(this.dataSource, new Date(now - SIGNED_REQUEST_RETENTION_MS)); // expired replay keys of Meta's callbacks
     const sweep = await this.outbound.execute();
     const result = {

@@ -1,13 +1,26 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
+import { Repository, type EntityManager } from 'typeorm';
 import { Clock } from '../../common/clock';
 import { changedRows } from '../../common/database/returning';
 import { TokenVault, tokenAad } from '../connections/token-vault';
 import { OAuthStateEntity, type OAuthProvider, type OAuthPurpose } from './oauth-state.entity';
 
 export const STATE_TTL_MS = 10 * 60_000;
+
+/** An attempt holding a person's verified login, and the accounts it offered them. */
+export interface PendingLogin {
+  id: string;
+  userId: number;
+  offered: Array<{
+    igUserId: string | null;
+    pageId: string | null;
+    username: string | null;
+    name: string | null;
+    pageName: string | null;
+  }>;
+}
 
 export function hashState(state: string): string {
   return createHash('sha256').update(state, 'utf8').digest('hex');
@@ -19,6 +32,7 @@ export class OAuthStateService {
   constructor(
     @InjectRepository(OAuthStateEntity) private readonly states: Repository<OAuthStateEntity>,
     private readonly clock: Clock,
+    private readonly vault: TokenVault,
   ) {}
 
   async create(
@@ -83,7 +97,8 @@ export class OAuthStateService {
    * old key can be dropped at once. Each row is a compare-and-swap: a picker that took its secret
    * meanwhile (or housekeeping that wiped it) leaves nothing to move, so a missed swap is not retried.
    */
-  async reencryptPendingSecrets(vault: TokenVault): Promise<{ moved: number }> {
+  async reencryptPendingSecrets(): Promise<{ moved: number }> {
+    const vault = this.vault;
     const rows = await this.states.query<Array<{ id: string; pending_secret: string }>>(
       `SELECT id, pending_secret FROM oauth_states WHERE pending_secret IS NOT NULL`,
     );
@@ -100,6 +115,57 @@ export class OAuthStateService {
       moved += res.affected ?? 0;
     }
     return { moved };
+  }
+
+  /**
+   * Data deletion (in its transaction, rows locked): the attempts still holding a verified
+   * Facebook login of this person (kept while its user picks accounts), started before `before`,
+   * with the accounts they offered: those name the person even when none was connected.
+   */
+  async pendingLoginsOf(fbUserId: string, before: Date, m: EntityManager): Promise<PendingLogin[]> {
+    const rows = await m.query<Array<{ id: string; user_id: number; pending_secret: string }>>(
+      `SELECT id, user_id, pending_secret FROM oauth_states
+        WHERE pending_secret IS NOT NULL AND COALESCE(completed_at, created_at) < $1 FOR UPDATE`,
+      [before],
+    );
+    const found: PendingLogin[] = [];
+    for (const r of rows) {
+      let login: { fbUserId?: unknown; candidates?: unknown };
+      try {
+        login = JSON.parse(
+          this.vault.decrypt(r.pending_secret, tokenAad('oauth_states', r.id, 'pending_secret')),
+        ) as typeof login;
+      } catch {
+        continue; // not readable with our keys: not ours to judge
+      }
+      if (login.fbUserId !== fbUserId || !Array.isArray(login.candidates)) continue;
+      const str = (v: unknown): string | null => (typeof v === 'string' && v ? v : null);
+      const offered = (login.candidates as Array<Record<string, unknown>>).map((c) => ({
+        igUserId: str(c.igUserId),
+        pageId: str(c.pageId),
+        username: str(c.username),
+        name: str(c.name),
+        pageName: str(c.pageName),
+      }));
+      found.push({ id: r.id, userId: r.user_id, offered });
+    }
+    return found;
+  }
+
+  /**
+   * Data deletion: the attempts of the deleted connections, the person's pending logins, and any
+   * finished attempt started before `before` whose answer names the person.
+   */
+  async forgetPerson(
+    subject: { accountIds: number[]; attemptIds: string[]; before: Date; patterns: string[] },
+    m: EntityManager,
+  ): Promise<void> {
+    await m.query(
+      `DELETE FROM oauth_states
+        WHERE account_id = ANY($1::int[]) OR id = ANY($2::uuid[])
+           OR (result IS NOT NULL AND COALESCE(completed_at, created_at) < $3 AND result::text ~* ANY($4::text[]))`,
+      [subject.accountIds, subject.attemptIds, subject.before, subject.patterns],
+    );
   }
 
   /**

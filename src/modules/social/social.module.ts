@@ -1,5 +1,4 @@
 import { Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
 import { GraphModule } from '../graph/graph.module';
 import { ConnectionsModule } from '../connections/connections.module';
 import { RefreshController } from './refresh.controller';
@@ -9,23 +8,14 @@ import { CallbackResponder } from './callback-responder';
 import { ConnectService } from './connect.service';
 import { FacebookLoginVerifier } from './facebook-login.verifier';
 import { InstagramLoginVerifier } from './instagram-login.verifier';
-import { OAuthStateEntity } from './oauth-state.entity';
-import { OAuthStateService } from './oauth-state.service';
+import { SocialStatesModule } from './social-states.module';
 import { PageSubscriber } from './page-subscriber';
 import { SocialController } from './social.controller';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([OAuthStateEntity]), ConnectionsModule, GraphModule],
+  imports: [SocialStatesModule, ConnectionsModule, GraphModule],
   controllers: [SocialController, AccountsController, RefreshController],
-  providers: [
-    ConnectService,
-    FacebookLoginVerifier,
-    InstagramLoginVerifier,
-    AccountsService,
-    OAuthStateService,
-    CallbackResponder,
-    PageSubscriber,
-  ],
+  providers: [ConnectService, FacebookLoginVerifier, InstagramLoginVerifier, AccountsService, CallbackResponder, PageSubscriber],
   exports: [AccountsService, PageSubscriber, ConnectService],
 })
 export class SocialModule {}

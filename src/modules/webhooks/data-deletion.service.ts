@@ -9,7 +9,7 @@ import { ErrorCode } from '../../common/errors/error-codes';
 import { AppConfig } from '../../config/app-config';
 import { ConnectionEvents } from '../connections/connection-observer';
 import { ConnectionRepository, type LoginType, type MetaUser } from '../connections/connection.repository';
-import { TokenVault, tokenAad } from '../connections/token-vault';
+import { OAuthStateService } from '../social/oauth-state.service';
 import type { DeletionStatus } from './persistence/data-deletion-request.entity';
 import { DATA_DELETION_QUEUE, dataDeletionJobOptions, type DataDeletionJob } from './webhooks.constants';
 import { obtainedBeforeCutoff } from './domain/signed-request-freshness';
@@ -48,7 +48,6 @@ interface SubjectAccount {
   fb_page_name: string | null;
 }
 
-const str = (v: unknown): string | null => (typeof v === 'string' && v ? v : null);
 const escapeRegex = (s: string): string => s.replace(/[\\^$.|?*+()[\]{}]/g, '\\$&');
 
 /**
@@ -92,7 +91,7 @@ export class DataDeletionService {
     private readonly dataSource: DataSource,
     private readonly connections: ConnectionRepository,
     private readonly connectionEvents: ConnectionEvents,
-    private readonly vault: TokenVault,
+    private readonly states: OAuthStateService,
     private readonly replays: SignedRequestReplayGuard,
     private readonly clock: Clock,
     @InjectQueue(DATA_DELETION_QUEUE) private readonly queue: Queue<DataDeletionJob>,
@@ -200,29 +199,33 @@ export class DataDeletionService {
       const ids = accounts.map((a) => a.id);
       const kept = covered.kept;
       // only Facebook logins keep a verified login for the account picker (Instagram Login connects its one account at once)
-      const attempts = user.loginType === 'facebook' ? await this.attemptsOf(user.id, cutoff, m) : [];
-      const subject = subjectOf(user.id, [...accounts, ...attempts.flatMap((a) => a.candidates)]);
+      const attempts = user.loginType === 'facebook' ? await this.states.pendingLoginsOf(user.id, cutoff, m) : [];
+      const offered = attempts.flatMap((a) =>
+        a.offered.map((c) => ({
+          ig_user_id: c.igUserId,
+          fb_page_id: c.pageId,
+          instagram_username: c.username,
+          instagram_name: c.name,
+          fb_page_name: c.pageName,
+        })),
+      );
+      const subject = subjectOf(user.id, [...accounts, ...offered]);
       const owners = [...new Set([...accounts.map((a) => a.user_id), ...attempts.map((a) => a.userId)])];
 
-      await m.query(
-        `DELETE FROM alerts
-          WHERE account_id = ANY($1::int[])
-             OR (user_id = ANY($2::int[]) AND (account_id IS NULL OR NOT account_id = ANY($3::int[])) AND message ~* ANY($4::text[]))`,
-        [ids, owners, kept, subject.patterns],
-      );
-      await m.query(
-        `DELETE FROM oauth_states
-          WHERE account_id = ANY($1::int[]) OR id = ANY($2::uuid[])
-             OR (result IS NOT NULL AND COALESCE(completed_at, created_at) < $3 AND result::text ~* ANY($4::text[]))`,
-        [ids, attempts.map((a) => a.id), cutoff, subject.patterns],
+      await this.states.forgetPerson(
+        { accountIds: ids, attemptIds: attempts.map((a) => a.id), before: cutoff, patterns: subject.patterns },
+        m,
       );
       await m.query(
         `DELETE FROM webhook_deliveries
           WHERE received_at < $3 AND (entry_ids && $1::text[] OR payload::text ~* ANY($2::text[]))`,
         [subject.ids, subject.patterns, cutoff],
       );
-      // other modules' records that name the person (outbound webhook deliveries, …)
-      await this.connectionEvents.forgetPerson({ patterns: subject.patterns, ids: subject.ids, before: cutoff }, m);
+      // other modules' records that name the person (alerts, outbound webhook deliveries, …)
+      await this.connectionEvents.forgetPerson(
+        { patterns: subject.patterns, ids: subject.ids, before: cutoff, accounts: { deleted: ids, owners, kept } },
+        m,
+      );
       await this.connections.deletePersonAccounts(covered, owners, subject.patterns, requestId, m);
       await m.query(
         `UPDATE data_deletion_requests SET status = 'completed', completed_at = $2, fb_user_id = NULL WHERE id = $1`,
@@ -230,43 +233,6 @@ export class DataDeletionService {
       );
       this.logger.log({ requestId, accounts: ids.length, kept: kept.length }, 'data deletion completed');
     });
-  }
-
-  /**
-   * Login attempts whose encrypted verified login (kept while the user picks accounts) belongs to
-   * this Facebook user: their offered accounts name the person even when none was connected.
-   */
-  private async attemptsOf(
-    fbUserId: string,
-    cutoff: Date,
-    m: EntityManager,
-  ): Promise<Array<{ id: string; userId: number; candidates: SubjectAccount[] }>> {
-    const rows = await m.query<Array<{ id: string; user_id: number; pending_secret: string }>>(
-      `SELECT id, user_id, pending_secret FROM oauth_states
-        WHERE pending_secret IS NOT NULL AND COALESCE(completed_at, created_at) < $1 FOR UPDATE`,
-      [cutoff],
-    );
-    const found: Array<{ id: string; userId: number; candidates: SubjectAccount[] }> = [];
-    for (const r of rows) {
-      let login: { fbUserId?: unknown; candidates?: unknown };
-      try {
-        login = JSON.parse(
-          this.vault.decrypt(r.pending_secret, tokenAad('oauth_states', r.id, 'pending_secret')),
-        ) as typeof login;
-      } catch {
-        continue; // not readable with our keys: not ours to judge
-      }
-      if (login.fbUserId !== fbUserId || !Array.isArray(login.candidates)) continue;
-      const candidates = (login.candidates as Array<Record<string, unknown>>).map((c) => ({
-        ig_user_id: str(c.igUserId),
-        fb_page_id: str(c.pageId),
-        instagram_username: str(c.username),
-        instagram_name: str(c.name),
-        fb_page_name: str(c.pageName),
-      }));
-      found.push({ id: r.id, userId: r.user_id, candidates });
-    }
-    return found;
   }
 
   private receipt(loginType: LoginType, code: string): DeletionReceipt {

@@ -73,3 +73,12 @@ export class WebhookIngestService {
     }
   }
 }
+
+/** Housekeeping: Meta webhook deliveries handled before `before` (their payloads name people) go. */
+export async function purgeProcessedDeliveries(dataSource: DataSource, before: Date): Promise<number> {
+  const [, n] = await dataSource.query<[unknown[], number]>(
+    `DELETE FROM webhook_deliveries WHERE processed_at IS NOT NULL AND received_at < $1`,
+    [before],
+  );
+  return n;
+}

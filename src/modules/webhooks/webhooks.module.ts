@@ -2,6 +2,7 @@ import { BullModule } from '@nestjs/bullmq';
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ConnectionsModule } from '../connections/connections.module';
+import { SocialStatesModule } from '../social/social-states.module';
 import { DataDeletionProcessor } from './data-deletion.processor';
 import { DataDeletionService } from './data-deletion.service';
 import { DeauthorizeService } from './deauthorize.service';
@@ -20,6 +21,7 @@ import { DATA_DELETION_QUEUE } from './webhooks.constants';
   imports: [
     TypeOrmModule.forFeature([WebhookDeliveryEntity, DataDeletionRequestEntity, MetaSignedRequestEntity]),
     ConnectionsModule,
+    SocialStatesModule,
     BullModule.registerQueue({ name: DATA_DELETION_QUEUE }),
   ],
   providers: [MetaSignatureService, SignedRequestReplayGuard, DataDeletionService],
