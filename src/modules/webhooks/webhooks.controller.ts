@@ -1,4 +1,17 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Req, Res, type RawBodyRequest } from '@nestjs/common';
+import {
+  applyDecorators,
+  Body,
+  Controller,
+  Get,
+  Headers,
+  HttpCode,
+  Param,
+  Post,
+  Query,
+  Req,
+  Res,
+  type RawBodyRequest,
+} from '@nestjs/common';
 import { NoRateLimit } from '../../common/openapi/openapi-markers';
 import {
   ApiBody,
@@ -23,6 +36,37 @@ import { MetaSignatureService } from './meta-signature.service';
 import { WebhookIngestService } from './webhook-ingest.service';
 
 /**
+ * What Meta's signed_request callbacks share: 200 (Meta reads the body), no rate limit (Meta
+ * retries; the signature and the replay guard are the protection), a form or JSON body.
+ */
+function SignedRequestCallback(path: string): MethodDecorator {
+  return applyDecorators(
+    Post(path),
+    HttpCode(200),
+    NoRateLimit(),
+    ApiConsumes('application/x-www-form-urlencoded', 'application/json'),
+    ApiBody({ type: SignedRequestDto }),
+  );
+}
+
+function DeletionRequestRefused(): MethodDecorator {
+  return ApiResponse({
+    status: 400,
+    description:
+      'SIGNED_REQUEST_INVALID (as for deauthorize) or SIGNED_REQUEST_EXPIRED (issued more than 24 h ago); nothing recorded',
+    type: ErrorBodyDto,
+  });
+}
+
+function InstagramLoginOff(): MethodDecorator {
+  return ApiResponse({
+    status: 404,
+    description: 'INSTAGRAM_LOGIN_DISABLED: no Instagram app is configured (production without INSTAGRAM_APP_ID)',
+    type: ErrorBodyDto,
+  });
+}
+
+/**
  * Meta's callbacks. Public (Meta signs them instead), and the routes Meta retries skip the
  * throttler. Each method is route + DTO + one service call.
  */
@@ -38,9 +82,7 @@ export class WebhooksController {
     private readonly ingest: WebhookIngestService,
   ) {}
 
-  @Post('facebook/deauthorize')
-  @HttpCode(200)
-  @NoRateLimit()
+  @SignedRequestCallback('facebook/deauthorize')
   @ApiOperation({
     summary: 'Deauthorize callback (App Dashboard → Facebook Login → Settings)',
     description:
@@ -49,8 +91,6 @@ export class WebhooksController {
       '(a connection made again afterwards stays). Accepted only within 24 h of `issued_at`; each signed_request acts once, ' +
       'a repeat gets the first answer and changes nothing.',
   })
-  @ApiConsumes('application/x-www-form-urlencoded', 'application/json')
-  @ApiBody({ type: SignedRequestDto })
   @ApiOkResponse({ type: SuccessDto })
   @ApiResponse({
     status: 400,
@@ -63,9 +103,7 @@ export class WebhooksController {
     return this.deauth.deauthorize(signedRequest);
   }
 
-  @Post('facebook/data-deletion')
-  @HttpCode(200)
-  @NoRateLimit()
+  @SignedRequestCallback('facebook/data-deletion')
   @ApiOperation({
     summary: 'Data Deletion Request callback (App Dashboard → App settings → Basic)',
     description:
@@ -75,22 +113,13 @@ export class WebhooksController {
       '`issued_at`; a repeat of the same signed_request answers the same code and changes nothing, and a new request of the same ' +
       'user answers the same code while the deletion is pending or nothing new is held.',
   })
-  @ApiConsumes('application/x-www-form-urlencoded', 'application/json')
-  @ApiBody({ type: SignedRequestDto })
   @ApiOkResponse({ type: DeletionReceiptDto })
-  @ApiResponse({
-    status: 400,
-    description:
-      'SIGNED_REQUEST_INVALID (as for deauthorize) or SIGNED_REQUEST_EXPIRED (issued more than 24 h ago); nothing recorded',
-    type: ErrorBodyDto,
-  })
+  @DeletionRequestRefused()
   dataDeletion(@Body('signed_request') signedRequest: unknown): Promise<DeletionReceipt> {
     return this.deletion.request(signedRequest);
   }
 
-  @Post('instagram/deauthorize')
-  @HttpCode(200)
-  @NoRateLimit()
+  @SignedRequestCallback('instagram/deauthorize')
   @ApiOperation({
     summary: 'Deauthorize callback of Instagram Login (App Dashboard → Instagram → Business login settings)',
     description:
@@ -101,8 +130,6 @@ export class WebhooksController {
       'connections whose tokens were obtained before `issued_at` become `revoked`, their tokens are deleted and the user ' +
       'is alerted; accepted only within 24 h of `issued_at`; a repeat gets the first answer and changes nothing.',
   })
-  @ApiConsumes('application/x-www-form-urlencoded', 'application/json')
-  @ApiBody({ type: SignedRequestDto })
   @ApiOkResponse({ type: SuccessDto })
   @ApiResponse({
     status: 400,
@@ -111,18 +138,12 @@ export class WebhooksController {
       '`issued_at`, or already used for another callback; SIGNED_REQUEST_EXPIRED: issued more than 24 h ago. Nothing changed',
     type: ErrorBodyDto,
   })
-  @ApiResponse({
-    status: 404,
-    description: 'INSTAGRAM_LOGIN_DISABLED: no Instagram app is configured (production without INSTAGRAM_APP_ID)',
-    type: ErrorBodyDto,
-  })
+  @InstagramLoginOff()
   instagramDeauthorize(@Body('signed_request') signedRequest: unknown): Promise<{ success: true }> {
     return this.deauth.deauthorize(signedRequest, 'instagram');
   }
 
-  @Post('instagram/data-deletion')
-  @HttpCode(200)
-  @NoRateLimit()
+  @SignedRequestCallback('instagram/data-deletion')
   @ApiOperation({
     summary: 'Data Deletion Request callback of Instagram Login (App Dashboard → Instagram → Business login settings)',
     description:
@@ -132,20 +153,9 @@ export class WebhooksController {
       '`issued_at`, with every token, profile field, event, alert, login attempt and webhook delivery that names them. ' +
       'A repeat of the same signed_request answers the same code and changes nothing.',
   })
-  @ApiConsumes('application/x-www-form-urlencoded', 'application/json')
-  @ApiBody({ type: SignedRequestDto })
   @ApiOkResponse({ type: DeletionReceiptDto })
-  @ApiResponse({
-    status: 400,
-    description:
-      'SIGNED_REQUEST_INVALID (as for deauthorize) or SIGNED_REQUEST_EXPIRED (issued more than 24 h ago); nothing recorded',
-    type: ErrorBodyDto,
-  })
-  @ApiResponse({
-    status: 404,
-    description: 'INSTAGRAM_LOGIN_DISABLED: no Instagram app is configured (production without INSTAGRAM_APP_ID)',
-    type: ErrorBodyDto,
-  })
+  @DeletionRequestRefused()
+  @InstagramLoginOff()
   instagramDataDeletion(@Body('signed_request') signedRequest: unknown): Promise<DeletionReceipt> {
     return this.deletion.request(signedRequest, 'instagram');
   }
