@@ -30,7 +30,7 @@ import { compiledIfFresh, sparePort, spawnRole, type RoleProcess } from '../test
 import { SAM_ID } from '../test/helpers/sandbox';
 import { callback, dialog, newUser, startStack, type Stack } from '../test/helpers/stack';
 import { closedLoop, spawnApi } from './api';
-import { cpuMs, rssMb, runAlone, type BenchRow } from './proc';
+import { runAlone, watchProcess, type BenchRow } from './proc';
 
 const RECEIVER_MS = 50;
 const CONCURRENCY = 10; // WORKER_CONCURRENCY's default
@@ -172,9 +172,8 @@ async function benchDeliveries(stack: Stack, auth: string, deliveries: number, r
     });
     const started = Date.now();
     const pid = worker.child.pid as number;
-    const cpu0 = cpuMs(pid);
-    let maxRss = rssMb(pid);
-    const sampler = setInterval(() => (maxRss = Math.max(maxRss, rssMb(pid))), 250);
+    const watch = watchProcess(pid);
+    let maxRss = 0;
     let finished = 0;
     let cpuPerDelivery = 0;
     try {
@@ -186,15 +185,14 @@ async function benchDeliveries(stack: Stack, auth: string, deliveries: number, r
           );
           if (n < deliveries) return false;
           finished = Date.now();
-          cpuPerDelivery = (cpuMs(pid) - cpu0) / deliveries;
+          cpuPerDelivery = watch.cpuMsSince() / deliveries;
           return true;
         },
         Math.max(5 * 60_000, (deliveries / ((CONCURRENCY * 1000) / RECEIVER_MS)) * 10_000),
         100,
       );
     } finally {
-      clearInterval(sampler);
-      maxRss = Math.max(maxRss, rssMb(pid));
+      maxRss = watch.stop();
     }
     await new Promise((r) => setTimeout(r, 1000)); // anything sent twice would arrive meanwhile
     await worker.stop(30_000);

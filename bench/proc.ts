@@ -42,3 +42,19 @@ export function runAlone(part: () => Promise<BenchRow[]>): void {
     },
   );
 }
+
+/** A process watched from /proc while it works: its CPU since the start, and its peak RSS sampled every `everyMs`. */
+export function watchProcess(pid: number, everyMs = 250): { cpuMsSince(): number; stop(): number } {
+  const cpu0 = cpuMs(pid);
+  let peak = rssMb(pid);
+  const sampler = setInterval(() => (peak = Math.max(peak, rssMb(pid))), everyMs);
+  return {
+    cpuMsSince: () => cpuMs(pid) - cpu0,
+    /** Stops sampling; the peak RSS in MB, the last reading included. */
+    stop: () => {
+      clearInterval(sampler);
+      peak = Math.max(peak, rssMb(pid));
+      return peak;
+    },
+  };
+}

@@ -43,7 +43,7 @@ import { control } from '../test/helpers/sandbox';
 import { callback, dialog, newPerson, newUser, startStack, type Stack } from '../test/helpers/stack';
 import { spawnApi } from './api';
 import { countMetaCalls } from './lifecycle';
-import { cpuMs, rssMb, runAlone, type BenchRow } from './proc';
+import { rssMb, runAlone, watchProcess, type BenchRow } from './proc';
 
 const LATENCY_MS = 50;
 const PROCESSING_SECONDS = 2;
@@ -186,9 +186,8 @@ async function benchPipeline(stack: Stack, reels: number, rows: BenchRow[]): Pro
   });
   const started = Date.now();
   const pid = worker.child.pid as number;
-  const cpu0 = cpuMs(pid);
-  let maxRss = rssMb(pid);
-  const sampler = setInterval(() => (maxRss = Math.max(maxRss, rssMb(pid))), 250);
+  const watch = watchProcess(pid);
+  let maxRss = 0;
   let finished = 0;
   let cpuPerReel = 0;
   try {
@@ -200,15 +199,14 @@ async function benchPipeline(stack: Stack, reels: number, rows: BenchRow[]): Pro
         );
         if (n < reels) return false;
         finished = Date.now();
-        cpuPerReel = (cpuMs(pid) - cpu0) / reels;
+        cpuPerReel = watch.cpuMsSince() / reels;
         return true;
       },
       Math.max(5 * 60_000, boundSeconds * 10_000),
       100,
     );
   } finally {
-    clearInterval(sampler);
-    maxRss = Math.max(maxRss, rssMb(pid));
+    maxRss = watch.stop();
     await stopRole(worker);
     await control(stack.sandbox, 'POST', '/settings', { latencyMs: 0 });
   }
@@ -284,12 +282,11 @@ async function benchUpload(stack: Stack, mb: number, rows: BenchRow[]): Promise<
     if (warm.status !== 201) throw new Error(`warm-up upload: ${warm.status} ${warm.body}`);
     await new Promise((r) => setTimeout(r, 1000));
     const before = rssMb(pid);
-    let peak = before;
-    const sampler = setInterval(() => (peak = Math.max(peak, rssMb(pid))), 100);
+    const watch = watchProcess(pid, 100);
     const t0 = performance.now();
-    const res = await streamUpload(url, auth, bytes).finally(() => clearInterval(sampler));
+    const res = await streamUpload(url, auth, bytes).finally(() => watch.stop());
     const seconds = (performance.now() - t0) / 1000;
-    peak = Math.max(peak, rssMb(pid));
+    const peak = watch.stop();
     const size = res.status === 201 ? (JSON.parse(res.body) as { size: number }).size : -1;
     rows.push({
       measure: `${mb} MB upload (POST /social/uploads, streamed): api RSS before → peak`,
