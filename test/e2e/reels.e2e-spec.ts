@@ -284,6 +284,26 @@ describe('reels (e2e)', () => {
     expect(await media(a.igUserId)).toHaveLength(1);
   });
 
+  it('should cancel a reel waiting for the quota, and never publish it once the quota frees', async () => {
+    const a = await connected();
+    await control(stack.sandbox, 'POST', '/reels/quota', { ig_user_id: a.igUserId, quota_used: 100 });
+    const res = await post(a.auth, { video_url: 'https://cdn.example.com/wait-then-cancel.mp4' }).expect(202);
+    const id = res.body.id as number;
+    await waitFor('a quota wait', async () => {
+      const r = await get(a.auth, id);
+      return r.status === 'queued' && r.attempts > 0 && r.next_attempt_at && Date.parse(r.next_attempt_at as string) > Date.now()
+        ? r
+        : null;
+    });
+    const cancelled = await stack.http().delete(`/social/reels/${id}`).set('Authorization', a.auth).expect(200);
+    expect(cancelled.body).toMatchObject({ status: 'cancelled', container_id: null });
+    await control(stack.sandbox, 'POST', '/reels/quota', { ig_user_id: a.igUserId, quota_total: 200 });
+    await scheduler.ctx.get(SweepReels).execute();
+    await new Promise((r) => setTimeout(r, 800));
+    expect((await get(a.auth, id)).status).toBe('cancelled');
+    expect(await containers(a.igUserId)).toHaveLength(0);
+  });
+
   it('should never publish a scheduled reel cancelled before its time', async () => {
     const a = await connected();
     const at = new Date(Date.now() + 1500).toISOString();

@@ -136,6 +136,20 @@ describe('ReelList', () => {
       expect(items.slice(1).map((i) => cancelButton(i))).toEqual([null, null, null]);
     });
 
+    it("should offer Cancel on a reel waiting for Instagram's publishing limit, not on one about to start", async () => {
+      const later = new Date(TEST_NOW.getTime() + 3_600_000).toISOString();
+      const earlier = new Date(TEST_NOW.getTime() - 1_000).toISOString();
+      const items = await show([
+        aReel({ id: 9, status: 'queued', next_attempt_at: later, caption: 'Friday drop' }),
+        aReel({ id: 8, status: 'queued', next_attempt_at: earlier }),
+        aReel({ id: 6, status: 'queued', next_attempt_at: later, container_id: '1790001' }),
+      ]);
+      expect(cancelButton(items[0])!.getAttribute('aria-label')).toBe(
+        `Cancel the reel waiting for Instagram's publishing limit, "Friday drop"`,
+      );
+      expect(items.slice(1).map((i) => cancelButton(i))).toEqual([null, null]);
+    });
+
     it('should ask the page to cancel that reel, once, and show it in flight', async () => {
       const asked: Reel[] = [];
       fixture.componentInstance.cancelReel.subscribe((r) => asked.push(r));

@@ -14,7 +14,13 @@ import { errorMessageFor } from '../../../core/http/error-messages';
 import { relativeTime } from '../../social-accounts/components/account-view';
 import type { EntityId } from '../../social-accounts/data/social-accounts.model';
 import type { Reel } from '../data/reels.model';
-import { formatDateTime, reelStatusBadge, scheduledReelName, shortUrl } from './reel-view';
+import {
+  formatDateTime,
+  reelStatusBadge,
+  scheduledReelName,
+  shortUrl,
+  waitingReelName,
+} from './reel-view';
 
 /** A cancel asked of the API for one reel: in flight, or refused with a sentence. */
 export interface CancelState {
@@ -33,7 +39,7 @@ const NO_OLDER: OlderState = { available: false, loading: false, error: null };
 
 /**
  * Recent reels of one account with their live status, link or reason; Cancel on a reel still
- * scheduled, and "Show older" below. The page does the calls; this keeps keyboard focus in place
+ * scheduled or waiting for the publishing limit, and "Show older" below. The page does the calls; this keeps keyboard focus in place
  * when a button it pressed goes away or is disabled while the call runs.
  */
 @Component({
@@ -95,9 +101,12 @@ export class ReelList {
       : null;
   }
 
-  /** Only a reel waiting for its time is offered Cancel (the API also refuses once it started). */
+  /**
+   * Cancel is offered on a reel waiting for its time, or for Instagram's publishing limit (no
+   * container made yet): the API cancels those, and refuses once the worker started on it.
+   */
   protected cancellable(r: Reel): boolean {
-    return r.status === 'scheduled';
+    return r.status === 'scheduled' || (r.container_id === null && this.waitsUntil(r) !== null);
   }
 
   protected cancelState(r: Reel): CancelState | null {
@@ -106,7 +115,7 @@ export class ReelList {
 
   /** "Cancel the reel scheduled for 20 Jun 2026, 09:00, "Launch day…"": says which reel. */
   protected cancelName(r: Reel): string {
-    return `Cancel ${scheduledReelName(r)}`;
+    return `Cancel ${r.status === 'scheduled' ? scheduledReelName(r) : waitingReelName(r)}`;
   }
 
   protected onCancel(r: Reel): void {

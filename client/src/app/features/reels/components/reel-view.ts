@@ -183,8 +183,16 @@ export function collaboratorsProblem(names: readonly string[]): string | null {
 
 /** "the reel scheduled for 20 Jun 2026, 09:00, "Launch day…"": which reel a button acts on. */
 export function scheduledReelName(r: { publish_at: string; caption: string | null }): string {
-  const when = `scheduled for ${formatDateTime(r.publish_at)}`;
-  const caption = (r.caption ?? '').replace(/\s+/g, ' ').trim();
+  return reelName(`scheduled for ${formatDateTime(r.publish_at)}`, r.caption);
+}
+
+/** "the reel waiting for Instagram's publishing limit, "Launch day…"". */
+export function waitingReelName(r: { caption: string | null }): string {
+  return reelName("waiting for Instagram's publishing limit", r.caption);
+}
+
+function reelName(when: string, rawCaption: string | null): string {
+  const caption = (rawCaption ?? '').replace(/\s+/g, ' ').trim();
   if (caption === '') return `the reel ${when}`;
   const chars = [...caption];
   const short = chars.length > 40 ? `${chars.slice(0, 40).join('').trimEnd()}…` : caption;
